@@ -1,0 +1,33 @@
+/**
+ * `npm run knowledge [-- --check]`: regenerates knowledge/<id>/article.json for every article that has a
+ * raw.txt and corrections.json. With --check, writes nothing and exits 1 if a committed file is stale.
+ */
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { generateArticle } from '../knowledge/generate.js';
+import { DEFAULT_KNOWLEDGE_DIR } from '../knowledge/load.js';
+
+const check = process.argv.includes('--check');
+let stale = 0;
+for (const entry of readdirSync(DEFAULT_KNOWLEDGE_DIR, { withFileTypes: true })) {
+  const dir = path.join(DEFAULT_KNOWLEDGE_DIR, entry.name);
+  if (!entry.isDirectory() || !existsSync(path.join(dir, 'raw.txt')) || !existsSync(path.join(dir, 'corrections.json'))) continue;
+  const { json, report } = generateArticle(dir);
+  const file = path.join(dir, 'article.json');
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const sentences = JSON.parse(json).paragraphs.reduce((n: number, p: { sentences: unknown[] }) => n + p.sentences.length, 0);
+  console.log(
+    `${entry.name}: ${report.corrections} corrections, ${report.pinyinRemoved} pinyin annotations removed, ` +
+      `${report.droppedLines.length} junk line(s) dropped, ${sentences} sentences` +
+      (current === json ? ' (unchanged)' : check ? ' (STALE)' : ' (written)'),
+  );
+  for (const line of report.droppedLines) console.log(`  dropped: ${line.slice(0, 60)}…`);
+  if (current !== json) {
+    if (check) stale++;
+    else writeFileSync(file, json);
+  }
+}
+if (stale) {
+  console.error(`${stale} article.json file(s) differ from what raw.txt + corrections.json generate: run npm run knowledge`);
+  process.exit(1);
+}

@@ -1,0 +1,152 @@
+/**
+ * Reads and validates every knowledge file. Anything malformed stops here with a KnowledgeError
+ * that names the file, the entry and the field, so start-up fails loudly instead of answering wrong.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import {
+  ArticleSchema,
+  FactsSchema,
+  GlossarySchema,
+  LexiconSchema,
+  SynonymsSchema,
+  TranslationsSchema,
+  type Article,
+  type Fact,
+  type Glossary,
+  type Lexicon,
+  type Synonyms,
+  type Translations,
+} from './schema.js';
+
+export class KnowledgeError extends Error {
+  override name = 'KnowledgeError';
+}
+
+export interface ArticleKnowledge {
+  article: Article;
+  /** English translations; absent for an article nobody has translated yet. */
+  translations: Translations | undefined;
+  facts: Fact[];
+}
+
+export interface Knowledge {
+  articles: ArticleKnowledge[];
+  synonyms: Synonyms;
+  glossary: Glossary;
+  lexicon: Lexicon;
+  /** Changes whenever any knowledge file changes: shown by /healthz and the bench. */
+  version: string;
+}
+
+/** `entries[3] (id "x") → answer.en` style location for a zod issue. */
+function describePath(data: unknown, issuePath: readonly PropertyKey[]): string {
+  if (issuePath.length === 0) return 'the whole file';
+  const [first, ...rest] = issuePath;
+  let entry = typeof first === 'number' ? `entry ${first}` : `entry "${String(first)}"`;
+  if (typeof first === 'number' && Array.isArray(data)) {
+    const id = (data[first] as { id?: unknown } | undefined)?.id;
+    if (typeof id === 'string') entry += ` (id "${id}")`;
+  }
+  return rest.length ? `${entry}, field "${rest.map(String).join('.')}"` : entry;
+}
+
+export function parseFile<S extends z.ZodType>(file: string, text: string, schema: S): z.infer<S> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new KnowledgeError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    const lines = result.error.issues.slice(0, 5).map((i) => `  ${describePath(data, i.path)}: ${i.message}`);
+    throw new KnowledgeError(`${file}: invalid\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+function readJson<S extends z.ZodType>(file: string, schema: S): z.infer<S> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new KnowledgeError(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return parseFile(file, text, schema);
+}
+
+/** Cross-file checks zod cannot see: ids that must exist, translations that must be complete. */
+export function checkArticle(dir: string, k: ArticleKnowledge): void {
+  const ids = new Set(k.article.paragraphs.flatMap((p) => p.sentences.map((s) => s.id)));
+  const factsFile = path.join(dir, 'facts.json');
+  const seen = new Set<string>();
+  k.facts.forEach((f, i) => {
+    if (seen.has(f.id)) throw new KnowledgeError(`${factsFile}: entry ${i} (id "${f.id}"), field "id": duplicate id`);
+    seen.add(f.id);
+    if (f.sentence !== undefined && !ids.has(f.sentence)) {
+      throw new KnowledgeError(
+        `${factsFile}: entry ${i} (id "${f.id}"), field "sentence": no sentence "${f.sentence}" in ${path.join(dir, 'article.json')}`,
+      );
+    }
+  });
+  if (k.translations) {
+    const tFile = path.join(dir, 'translations.json');
+    for (const id of Object.keys(k.translations.sentences)) {
+      if (!ids.has(id)) throw new KnowledgeError(`${tFile}: entry "${id}", field "sentences.${id}": no such sentence in article.json`);
+    }
+    for (const id of ids) {
+      if (!(id in k.translations.sentences)) throw new KnowledgeError(`${tFile}: entry "${id}", field "sentences.${id}": missing translation`);
+    }
+  }
+}
+
+export function loadArticle(dir: string): ArticleKnowledge {
+  const article = readJson(path.join(dir, 'article.json'), ArticleSchema);
+  const tFile = path.join(dir, 'translations.json');
+  const fFile = path.join(dir, 'facts.json');
+  const k: ArticleKnowledge = {
+    article,
+    translations: existsSync(tFile) ? readJson(tFile, TranslationsSchema) : undefined,
+    facts: existsSync(fFile) ? readJson(fFile, FactsSchema) : [],
+  };
+  checkArticle(dir, k);
+  return k;
+}
+
+function versionOf(parts: string[]): string {
+  // FNV-1a over every file's text: cheap, stable, and enough to tell two knowledge sets apart.
+  let h = 0x811c9dc5;
+  for (const part of parts) {
+    for (let i = 0; i < part.length; i++) {
+      h ^= part.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+  }
+  return h.toString(16).padStart(8, '0');
+}
+
+/** Loads `dir/*.json` (shared files) and every `dir/<article-id>/` holding an article.json. */
+export function loadKnowledge(dir: string): Knowledge {
+  if (!existsSync(dir)) throw new KnowledgeError(`${dir}: knowledge directory not found`);
+  const articleDirs = readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, 'article.json')))
+    .map((d) => path.join(dir, d.name))
+    .sort();
+  if (articleDirs.length === 0) throw new KnowledgeError(`${dir}: no article (expected ${dir}/<article-id>/article.json)`);
+  const articles = articleDirs.map(loadArticle);
+  const articleIds = new Set<string>();
+  for (const a of articles) {
+    if (articleIds.has(a.article.id)) throw new KnowledgeError(`${dir}: two articles with id "${a.article.id}"`);
+    articleIds.add(a.article.id);
+  }
+  const synonyms = readJson(path.join(dir, 'synonyms.json'), SynonymsSchema);
+  const glossary = readJson(path.join(dir, 'glossary.json'), GlossarySchema);
+  const lexicon = readJson(path.join(dir, 'lexicon.json'), LexiconSchema);
+  const version = versionOf([JSON.stringify(articles), JSON.stringify(synonyms), JSON.stringify(glossary), JSON.stringify(lexicon)]);
+  return { articles, synonyms, glossary, lexicon, version };
+}
+
+export const DEFAULT_KNOWLEDGE_DIR = fileURLToPath(new URL('../../knowledge', import.meta.url));
