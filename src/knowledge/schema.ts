@@ -123,7 +123,9 @@ export const LexiconSchema = z
       .array(nonEmpty)
       .describe('Words that shape a question (多久, how many): they count a little, a missing one barely hurts'),
     greetings: z.array(nonEmpty).describe('A message made only of these is a greeting: answered with help'),
-    englishSuffixes: z.array(nonEmpty).describe('Suffixes stripped from English words, longest first (settling → settl)'),
+    places: z
+      .array(nonEmpty)
+      .describe('Places the knowledge does not cover (北京, shanghai): a question naming one is about somewhere else'),
   })
   .describe('Language knowledge that is not about any article');
 export type Lexicon = z.infer<typeof LexiconSchema>;

@@ -1,0 +1,50 @@
+/**
+ * `npm run ask -- "南沙落户要多久"` prints the reply a person would read.
+ * `npm run --silent ask -- --jsonl` reads one question per line on stdin and writes one JSON object
+ * per line, in order (the evaluation's contract: keep it stable):
+ *   {"question","found","quote","reply","short_answer","source","paragraph","sentence","score","lang"}
+ */
+import { createInterface } from 'node:readline';
+import type { Engine, Result } from '../qa/engine.js';
+import { openEngine } from '../qa/open-engine.js';
+import { render, type RenderContext } from '../qa/render.js';
+
+export function toJsonLine(question: string, result: Result, ctx: RenderContext): string {
+  const found = result.found ? result : null;
+  return JSON.stringify({
+    question,
+    found: result.found,
+    quote: found?.quote ?? null,
+    reply: render(result, 'text', ctx),
+    short_answer: found?.shortAnswer?.[result.lang] ?? null,
+    source: found
+      ? {
+          title: found.source.title,
+          publication: found.source.publication,
+          author: found.source.author,
+          date: found.source.date,
+          editors: found.source.editors,
+        }
+      : null,
+    paragraph: found?.paragraph ?? null,
+    sentence: found?.sentenceId ?? null,
+    score: result.score,
+    lang: result.lang,
+  });
+}
+
+async function jsonl(engine: Engine, ctx: RenderContext): Promise<void> {
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of lines) process.stdout.write(`${toJsonLine(line, engine.answer(line), ctx)}\n`);
+}
+
+const args = process.argv.slice(2);
+const { engine, ctx } = openEngine();
+if (args.includes('--jsonl')) {
+  await jsonl(engine, ctx);
+} else if (args.length === 0) {
+  console.error('usage: npm run ask -- "南沙落户要多久"   or   npm run --silent ask -- --jsonl < questions.txt');
+  process.exit(2);
+} else {
+  console.log(render(engine.answer(args.join(' ')), 'text', ctx));
+}

@@ -1,0 +1,440 @@
+/**
+ * The question-answering engine. It knows nothing about Telegram: every door (bot, inline mode,
+ * terminal chat, `ask --jsonl`, announcements) calls `answer(question)`.
+ *
+ * Retrieval units are the article's sentences and its facts. A fact unit is its question phrasings
+ * and short answer, and it also carries its sentence's words. A question is cut into terms
+ * (see text/terms.ts); each term weighs by how rare it is in the knowledge (words the knowledge does
+ * not know weigh a lot, question words little). A unit's score is the share of the question's
+ * weight it matches, so a question about something the article never mentions cannot reach the
+ * threshold however many common words it shares: that is what makes refusals honest.
+ */
+import type { ArticleKnowledge, Knowledge } from '../knowledge/load.js';
+import type { ArticleMeta, Fact, Lang, Sentence } from '../knowledge/schema.js';
+import { detectLang, fold, simplify } from '../text/normalize.js';
+import { Analyzer, stem, type Term } from '../text/terms.js';
+
+export interface EngineOptions {
+  /**
+   * Share of the question's weight the best unit must match to count as an answer (0–1).
+   * Lower answers more and refuses less. Default 0.6.
+   */
+  threshold?: number;
+  /**
+   * Weight of content words (not question words) the best unit must match: a question made only of
+   * 多少/how many, or of one very common word, is not answered. Default 1.0.
+   */
+  minEvidence?: number;
+  /** Suggested questions when there is no answer. Default 3. */
+  maxSuggestions?: number;
+}
+
+export interface SourceRef {
+  articleId: string;
+  title: string;
+  publication: string;
+  author: string;
+  date: string;
+  editors: string[];
+  /** English metadata, when the article is translated. */
+  en: { title: string; publication: string; author: string; editors: string[] } | null;
+}
+
+export interface ShortAnswer {
+  'zh-Hans': string;
+  'zh-Hant': string;
+  en: string;
+}
+
+export interface Found {
+  found: true;
+  /** 'sentence': a quoted sentence; 'meta': a question about the article itself (author, date, …). */
+  kind: 'sentence' | 'meta';
+  /** The source sentence verbatim; null for metadata answers. */
+  quote: string | null;
+  sentenceId: string | null;
+  /** 1-based paragraph and sentence-in-paragraph numbers; null for metadata answers. */
+  paragraph: number | null;
+  sentence: number | null;
+  factId: string | null;
+  shortAnswer: ShortAnswer | null;
+  translation: string | null;
+  source: SourceRef;
+  /** Other articles that also cover the question. */
+  alsoIn: SourceRef[];
+  score: number;
+  lang: Lang;
+}
+
+export interface Suggestion {
+  factId: string;
+  /** The fact's first question in each language. */
+  question: ShortAnswer;
+}
+
+export interface NotFound {
+  found: false;
+  reason: 'empty' | 'greeting' | 'out-of-scope';
+  suggestions: Suggestion[];
+  score: number;
+  lang: Lang;
+}
+
+export type Result = Found | NotFound;
+
+interface Unit {
+  article: number;
+  fact: Fact | null;
+  sentence: Sentence | null;
+  paragraph: number;
+  sentenceNo: number;
+  /** Index of the sentence unit a fact rests on, or -1. */
+  sentenceUnit: number;
+  /** Folded Simplified text; fact units join their phrasings with '|' so no match spans two. */
+  zh: string;
+  /** English stems. */
+  en: Set<string>;
+  /** Rhetorical questions in the article rarely answer anything. */
+  isQuestion: boolean;
+}
+
+/** Terms beyond this many are ignored (a question is a sentence, not an essay); must stay below 64. */
+const MAX_TERMS = 48;
+const QUESTION_WEIGHT = 0.35;
+const ELSEWHERE_WEIGHT = 4;
+const UNKNOWN_WEIGHT = 2;
+const SINGLE_CHAR_FACTOR = 0.4;
+const OWN_BONUS = 0.1;
+const QUESTION_SENTENCE_FACTOR = 0.9;
+
+const englishWords = (text: string): string[] => fold(text).split(' ').filter((w) => /^[a-z0-9]/.test(w));
+const compact = (text: string): string => fold(text).replace(/ /g, '');
+
+function sourceOf(k: ArticleKnowledge): SourceRef {
+  const m = k.article.meta;
+  const t = k.translations?.meta;
+  return {
+    articleId: k.article.id,
+    title: m.title,
+    publication: m.publication,
+    author: m.author,
+    date: m.date,
+    editors: m.editors,
+    en: t ? { title: t.title, publication: t.publication, author: t.author, editors: t.editors } : null,
+  };
+}
+
+/** A metadata field as a short answer in each script. */
+function metaAnswer(meta: ArticleMeta, field: NonNullable<Fact['meta']>, source: SourceRef, simplify: (s: string) => string): ShortAnswer {
+  const value = field === 'editors' ? meta.editors.join('、') : field === 'date' ? `${meta.date}${meta.time ? ` ${meta.time}` : ''}` : meta[field];
+  const en = source.en;
+  const english =
+    field === 'author' && en
+      ? `${en.author} (${meta.author})`
+      : field === 'publication' && en
+        ? `${en.publication} (${meta.publication})`
+        : field === 'editors' && en
+          ? `${en.editors.join(', ')} (${value})`
+          : field === 'title' && en
+            ? `“${en.title}” (${meta.title})`
+            : value;
+  return { 'zh-Hans': simplify(value), 'zh-Hant': value, en: english };
+}
+
+export class Engine {
+  readonly knowledge: Knowledge;
+  private readonly analyzer: Analyzer;
+  private readonly units: Unit[] = [];
+  readonly sources: SourceRef[];
+  private readonly zhPostings = new Map<string, number[]>();
+  private readonly enPostings = new Map<string, number[]>();
+  /** Fact units resting on each sentence unit. */
+  private readonly factsOf = new Map<number, number[]>();
+  private readonly threshold: number;
+  private readonly minEvidence: number;
+  private readonly maxSuggestions: number;
+  // Scratch space reused by every query (Node runs one at a time): no allocation per unit per query.
+  private readonly all: Float64Array;
+  private readonly own: Float64Array;
+  private readonly stamp: Int32Array;
+  private queryStamp = 0;
+
+  constructor(knowledge: Knowledge, options: EngineOptions = {}) {
+    this.knowledge = knowledge;
+    this.threshold = options.threshold ?? 0.6;
+    this.minEvidence = options.minEvidence ?? 1.0;
+    this.maxSuggestions = options.maxSuggestions ?? 3;
+    this.sources = knowledge.articles.map(sourceOf);
+
+    knowledge.articles.forEach((k, a) => this.addArticle(k, a));
+    const englishStems = new Set(this.enPostings.keys());
+    const chineseTexts = this.units.map((u) => u.zh.replace(/\|/g, ' '));
+    const english = knowledge.articles.flatMap((k) => [
+      ...Object.values(k.translations?.sentences ?? {}).flatMap(englishWords),
+      ...k.facts.flatMap((f) => [...f.questions.en, f.answer?.en ?? ''].flatMap(englishWords)),
+    ]);
+    this.analyzer = new Analyzer({ ...knowledge, chineseTexts, englishWords: english, englishStems });
+    this.all = new Float64Array(this.units.length);
+    this.own = new Float64Array(this.units.length);
+    this.stamp = new Int32Array(this.units.length);
+  }
+
+  private addArticle(k: ArticleKnowledge, a: number): void {
+    const sentenceUnit = new Map<string, number>();
+    k.article.paragraphs.forEach((p, pi) =>
+      p.sentences.forEach((s, si) => {
+        sentenceUnit.set(s.id, this.units.length);
+        this.addUnit({
+          article: a,
+          fact: null,
+          sentence: s,
+          paragraph: pi + 1,
+          sentenceNo: si + 1,
+          sentenceUnit: -1,
+          zh: compact(s.text),
+          en: new Set(englishWords(k.translations?.sentences[s.id] ?? '').map(stem)),
+          isQuestion: /[?？]\s*$/u.test(s.text),
+        });
+      }),
+    );
+    for (const f of k.facts) {
+      const su = f.sentence !== undefined ? sentenceUnit.get(f.sentence)! : -1;
+      const base = su >= 0 ? this.units[su]! : undefined;
+      const zhTexts = [...f.questions['zh-Hans'], ...f.questions['zh-Hant'], f.answer?.['zh-Hans'] ?? '', f.answer?.['zh-Hant'] ?? ''];
+      const index = this.addUnit({
+        article: a,
+        fact: f,
+        sentence: base?.sentence ?? null,
+        paragraph: base?.paragraph ?? 0,
+        sentenceNo: base?.sentenceNo ?? 0,
+        sentenceUnit: su,
+        zh: zhTexts.map(compact).filter(Boolean).join('|'),
+        en: new Set([...f.questions.en, f.answer?.en ?? ''].flatMap(englishWords).map(stem)),
+        isQuestion: false,
+      });
+      if (su >= 0) this.factsOf.set(su, [...(this.factsOf.get(su) ?? []), index]);
+    }
+  }
+
+  private addUnit(unit: Unit): number {
+    const id = this.units.length;
+    this.units.push(unit);
+    const grams = new Set<string>();
+    const chars = [...unit.zh];
+    chars.forEach((c, i) => {
+      if (c === '|') return;
+      grams.add(c);
+      const next = chars[i + 1];
+      if (next !== undefined && next !== '|') grams.add(c + next);
+    });
+    for (const g of grams) push(this.zhPostings, g, id);
+    for (const s of unit.en) push(this.enPostings, s, id);
+    return id;
+  }
+
+  /** Units whose own text holds one of the term's spellings (not counting inherited sentence text). */
+  private matches(term: Term): number[] {
+    const out = new Set<number>();
+    for (const alt of term.zh) {
+      const chars = [...alt];
+      if (chars.length === 1) {
+        for (const u of this.zhPostings.get(alt) ?? []) out.add(u);
+        continue;
+      }
+      let rarest: number[] | undefined;
+      for (let i = 0; i + 1 < chars.length; i++) {
+        const p = this.zhPostings.get(chars[i]! + chars[i + 1]!);
+        if (!p) {
+          rarest = [];
+          break;
+        }
+        if (!rarest || p.length < rarest.length) rarest = p;
+      }
+      for (const u of rarest ?? []) if (chars.length === 2 || this.units[u]!.zh.includes(alt)) out.add(u);
+    }
+    for (const alt of term.en) for (const u of this.enPostings.get(alt) ?? []) out.add(u);
+    return [...out];
+  }
+
+  private weight(term: Term, df: number): number {
+    const single = term.zh.length > 0 && [...term.text].length === 1 && /\p{Script=Han}/u.test(term.text);
+    switch (term.kind) {
+      case 'question':
+        return QUESTION_WEIGHT;
+      case 'elsewhere':
+        return ELSEWHERE_WEIGHT;
+      case 'unknown':
+        return single ? UNKNOWN_WEIGHT * SINGLE_CHAR_FACTOR : UNKNOWN_WEIGHT;
+      case 'content': {
+        if (df === 0) return single ? UNKNOWN_WEIGHT * SINGLE_CHAR_FACTOR : UNKNOWN_WEIGHT;
+        const n = this.units.length;
+        const idf = Math.log(1 + n / df) / Math.log(1 + n);
+        const w = Math.min(3, Math.max(0.6, 3 * idf));
+        return single ? w * SINGLE_CHAR_FACTOR : w;
+      }
+    }
+  }
+
+  answer(question: string): Result {
+    const lang = detectLang(question);
+    const replyLang: Lang = lang === 'other' ? 'zh-Hans' : lang;
+    const folded = fold(question);
+    if (!folded) return { found: false, reason: 'empty', suggestions: this.keySuggestions([]), score: 0, lang: replyLang };
+    if (this.analyzer.isGreeting(folded)) {
+      return { found: false, reason: 'greeting', suggestions: this.keySuggestions([]), score: 0, lang: replyLang };
+    }
+    const terms = this.analyzer.analyze(question).slice(0, MAX_TERMS);
+    if (this.queryStamp >= 30_000_000) {
+      this.queryStamp = 0;
+      this.stamp.fill(0);
+    }
+    const stampBase = ++this.queryStamp * 64;
+    const touched: number[] = [];
+    let total = 0;
+    const weights: number[] = [];
+    const content: boolean[] = [];
+    terms.forEach((term, ti) => {
+      const direct = this.matches(term);
+      const w = this.weight(term, direct.length);
+      weights.push(w);
+      content.push(term.kind === 'content');
+      total += w;
+      const mark = stampBase + ti;
+      const credit = (u: number, isOwn: boolean) => {
+        if (this.stamp[u]! < stampBase) {
+          this.all[u] = 0;
+          this.own[u] = 0;
+          touched.push(u);
+        }
+        if (this.stamp[u] !== mark) {
+          this.all[u] = this.all[u]! + w;
+          this.stamp[u] = mark;
+        }
+        if (isOwn) this.own[u] = this.own[u]! + w;
+      };
+      for (const u of direct) {
+        const unit = this.units[u]!;
+        credit(u, unit.fact !== null);
+        if (unit.fact === null) for (const f of this.factsOf.get(u) ?? []) credit(f, false);
+      }
+    });
+    if (total === 0) return { found: false, reason: 'out-of-scope', suggestions: this.keySuggestions([]), score: 0, lang: replyLang };
+
+    const scored = touched.map((u) => {
+      const unit = this.units[u]!;
+      let score = this.all[u]! / total + (unit.fact ? (OWN_BONUS * this.own[u]!) / total : 0);
+      if (unit.isQuestion) score *= QUESTION_SENTENCE_FACTOR;
+      return { u, score, coverage: this.all[u]! / total };
+    });
+    scored.sort((x, y) => y.score - x.score || this.units[x.u]!.zh.length - this.units[y.u]!.zh.length);
+    const best = scored[0];
+    const evidence = best ? this.evidence(best.u, terms, weights, content) : 0;
+    if (!best || best.coverage < this.threshold || evidence < this.minEvidence) {
+      const partial = scored.filter((s) => this.units[s.u]!.fact !== null).map((s) => this.units[s.u]!.fact!);
+      return {
+        found: false,
+        reason: 'out-of-scope',
+        suggestions: this.keySuggestions(partial),
+        score: round(best?.score ?? 0),
+        lang: replyLang,
+      };
+    }
+    const unit = this.units[best.u]!;
+    const alsoIn = new Set<number>();
+    for (const s of scored) if (s.coverage >= this.threshold && this.units[s.u]!.article !== unit.article) alsoIn.add(this.units[s.u]!.article);
+    return this.found(unit, round(best.score), replyLang, [...alsoIn].map((a) => this.sources[a]!));
+  }
+
+  /** Weight of content terms matched by the unit (directly or through its sentence). */
+  private evidence(u: number, terms: Term[], weights: number[], content: boolean[]): number {
+    const unit = this.units[u]!;
+    const texts = [unit];
+    if (unit.sentenceUnit >= 0) texts.push(this.units[unit.sentenceUnit]!);
+    let sum = 0;
+    terms.forEach((term, i) => {
+      if (!content[i]) return;
+      const hit = texts.some((t) => term.zh.some((z) => t.zh.includes(z)) || term.en.some((e) => t.en.has(e)));
+      if (hit) sum += weights[i]!;
+    });
+    return sum;
+  }
+
+  private found(unit: Unit, score: number, lang: Lang, alsoIn: SourceRef[]): Found {
+    const k = this.knowledge.articles[unit.article]!;
+    const source = this.sources[unit.article]!;
+    const fact = unit.fact;
+    if (fact?.meta) {
+      return {
+        found: true,
+        kind: 'meta',
+        quote: null,
+        sentenceId: null,
+        paragraph: null,
+        sentence: null,
+        factId: fact.id,
+        shortAnswer: metaAnswer(k.article.meta, fact.meta, source, simplify),
+        translation: null,
+        source,
+        alsoIn,
+        score,
+        lang,
+      };
+    }
+    const sentence = unit.sentence!;
+    return {
+      found: true,
+      kind: 'sentence',
+      quote: sentence.text,
+      sentenceId: sentence.id,
+      paragraph: unit.paragraph,
+      sentence: unit.sentenceNo,
+      factId: fact?.id ?? null,
+      shortAnswer: fact?.answer ?? null,
+      translation: k.translations?.sentences[sentence.id] ?? null,
+      source,
+      alsoIn,
+      score,
+      lang,
+    };
+  }
+
+  /** Facts that partly matched first, then key facts. */
+  private keySuggestions(partial: Fact[]): Suggestion[] {
+    const out = new Map<string, Suggestion>();
+    const keyFacts = this.keyFacts();
+    for (const f of [...partial, ...keyFacts]) {
+      if (out.size >= this.maxSuggestions) break;
+      const q = f.questions;
+      if (!out.has(f.id)) out.set(f.id, { factId: f.id, question: { 'zh-Hans': q['zh-Hans'][0]!, 'zh-Hant': q['zh-Hant'][0]!, en: q.en[0]! } });
+    }
+    return [...out.values()];
+  }
+
+  /** Facts marked key, across articles, in knowledge order. */
+  keyFacts(): Fact[] {
+    return this.knowledge.articles.flatMap((k) => k.facts.filter((f) => f.key));
+  }
+
+  /** The answer a fact gives, as if someone had asked its first question. */
+  answerFact(factId: string, lang: Lang): Found | undefined {
+    const u = this.units.findIndex((unit) => unit.fact?.id === factId);
+    return u < 0 ? undefined : this.found(this.units[u]!, 1, lang, []);
+  }
+
+  get unitCount(): number {
+    return this.units.length;
+  }
+}
+
+function push(map: Map<string, number[]>, key: string, id: number): void {
+  const list = map.get(key);
+  if (list) list.push(id);
+  else map.set(key, [id]);
+}
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+export function createEngine(knowledge: Knowledge, options?: EngineOptions): Engine {
+  return new Engine(knowledge, options);
+}
+

@@ -1,0 +1,163 @@
+/**
+ * One renderer for every door: an engine result → the message a person reads, in the asker's
+ * language and script, as plain text or Telegram HTML. Short answer first, then the quote, then the
+ * attribution (author, title, publication, date, paragraph).
+ */
+import type { Lang } from '../knowledge/schema.js';
+import { simplify } from '../text/normalize.js';
+import type { Found, Result, SourceRef, Suggestion } from './engine.js';
+
+/** Telegram's limit for one message's text. */
+export const TELEGRAM_MAX_CHARS = 4096;
+
+export type Format = 'text' | 'html';
+
+interface Labels {
+  answer: string;
+  original: string;
+  paragraph: (n: number) => string;
+  alsoIn: string;
+  tryAsking: string;
+  greeting: (covers: string) => string;
+  outOfScope: (covers: string) => string;
+  empty: (covers: string) => string;
+}
+
+const LABELS: Record<Lang, Labels> = {
+  'zh-Hans': {
+    answer: '答：',
+    original: '原文：',
+    paragraph: (n) => `第${n}段`,
+    alsoIn: '另见：',
+    tryAsking: '可以这样问：',
+    greeting: (c) => `你好！我回答关于广州“减证便民”改革的问题，每个回答都引用原文并注明出处。资料来源：${c}。`,
+    outOfScope: (c) => `抱歉，文章没有谈到这个问题，我不想乱答。我能回答的是${c}里的内容。`,
+    empty: (c) => `请用文字提问。我能回答的是${c}里的内容。`,
+  },
+  'zh-Hant': {
+    answer: '答：',
+    original: '原文：',
+    paragraph: (n) => `第${n}段`,
+    alsoIn: '另見：',
+    tryAsking: '可以這樣問：',
+    greeting: (c) => `你好！我回答關於廣州「減證便民」改革的問題，每個回答都引用原文並註明出處。資料來源：${c}。`,
+    outOfScope: (c) => `抱歉，文章沒有談到這個問題，我不想亂答。我能回答的是${c}裡的內容。`,
+    empty: (c) => `請用文字提問。我能回答的是${c}裡的內容。`,
+  },
+  en: {
+    answer: 'Answer: ',
+    original: 'Original: ',
+    paragraph: (n) => `paragraph ${n}`,
+    alsoIn: 'Also covered in: ',
+    tryAsking: 'You could ask:',
+    greeting: (c) =>
+      `Hello! I answer questions about Guangzhou's "fewer certificates, more convenience" (減證便民) reform, quoting the article each answer rests on. Source: ${c}.`,
+    outOfScope: (c) => `Sorry, the article does not cover that, and I would rather not guess. I can answer questions about ${c}.`,
+    empty: (c) => `Please ask in words. I can answer questions about ${c}.`,
+  },
+};
+
+/** A piece of a message: plain text, or text shown bold / italic / as a quote in HTML. */
+interface Part {
+  text: string;
+  style?: 'b' | 'i' | 'blockquote';
+  /** Parts with a higher number are dropped first when the message is too long. */
+  optional?: number;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
+}
+
+const inScript = (text: string, lang: Lang): string => (lang === 'zh-Hans' ? simplify(text) : text);
+
+/** "毛梓铭《title》，广州日报，2019-07-16" in the reply's language. */
+export function citation(source: SourceRef, lang: Lang): string {
+  if (lang === 'en') {
+    const en = source.en;
+    const title = en ? `“${en.title}” (${source.title})` : source.title;
+    const publication = en ? `${en.publication} (${source.publication})` : source.publication;
+    return `${en?.author ?? source.author}, ${title}, ${publication}, ${source.date}`;
+  }
+  const comma = '，';
+  return inScript(`${source.author}《${source.title}》${comma}${source.publication}${comma}${source.date}`, lang);
+}
+
+function foundParts(r: Found, lang: Lang): Part[] {
+  const l = LABELS[lang];
+  const parts: Part[] = [];
+  if (r.shortAnswer) parts.push({ text: l.answer }, { text: r.shortAnswer[lang], style: 'b' }, { text: '\n' });
+  if (r.quote) {
+    if (lang === 'en' && r.translation) {
+      parts.push({ text: `“${r.translation}”`, style: 'blockquote', optional: 1 });
+      parts.push({ text: l.original }, { text: r.quote, style: 'i' }, { text: '\n' });
+    } else {
+      parts.push({ text: inScript(r.quote, lang), style: 'blockquote' });
+    }
+  }
+  const where = r.paragraph !== null ? `${lang === 'en' ? ', ' : '，'}${l.paragraph(r.paragraph)}` : '';
+  parts.push({ text: `— ${citation(r.source, lang)}${where}`, style: 'i' });
+  if (r.alsoIn.length) {
+    parts.push({ text: `\n${l.alsoIn}${r.alsoIn.map((s) => citation(s, lang)).join('; ')}`, optional: 2 });
+  }
+  return parts;
+}
+
+function notFoundParts(reason: 'empty' | 'greeting' | 'out-of-scope', suggestions: Suggestion[], lang: Lang, covers: string): Part[] {
+  const l = LABELS[lang];
+  const intro = reason === 'greeting' ? l.greeting(covers) : reason === 'empty' ? l.empty(covers) : l.outOfScope(covers);
+  const parts: Part[] = [{ text: intro }];
+  if (suggestions.length) {
+    parts.push({ text: `\n${l.tryAsking}`, optional: 1 });
+    for (const s of suggestions) parts.push({ text: `\n• ${s.question[lang]}`, optional: 1 });
+  }
+  return parts;
+}
+
+function compose(parts: Part[], format: Format): string {
+  return parts
+    .map((p) => {
+      if (format === 'text') return p.style === 'blockquote' ? `${p.text}\n` : p.text;
+      const body = escapeHtml(p.text);
+      return p.style ? `<${p.style}>${body}</${p.style}>` : body;
+    })
+    .join('');
+}
+
+/** Composes, dropping optional parts (highest first) and then cutting text until it fits Telegram. */
+function fit(parts: Part[], format: Format): string {
+  let kept = parts;
+  let out = compose(kept, format);
+  const levels = [...new Set(parts.map((p) => p.optional ?? 0))].filter((n) => n > 0).sort((a, b) => b - a);
+  for (const level of levels) {
+    if (out.length <= TELEGRAM_MAX_CHARS) break;
+    kept = kept.filter((p) => (p.optional ?? 0) !== level);
+    out = compose(kept, format);
+  }
+  while (out.length > TELEGRAM_MAX_CHARS) {
+    const longest = kept.reduce((a, b) => (b.text.length > a.text.length ? b : a));
+    const excess = out.length - TELEGRAM_MAX_CHARS;
+    const cut = Math.max(0, longest.text.length - excess - 1);
+    kept = kept.map((p) => (p === longest ? { ...p, text: `${[...p.text].slice(0, cut).join('')}…` } : p));
+    out = compose(kept, format);
+  }
+  return out;
+}
+
+export interface RenderContext {
+  /** The articles the engine knows, for "what I can answer" in refusals and greetings. */
+  sources: SourceRef[];
+}
+
+/** What the bot knows, in a few words: "毛梓铭《title》（广州日报，2019-07-16）". */
+export function covers(sources: SourceRef[], lang: Lang): string {
+  return sources.map((s) => citation(s, lang)).join(lang === 'en' ? '; ' : '；');
+}
+
+/** The message for a result, in the result's language unless `lang` overrides it (/lang). */
+export function render(result: Result, format: Format, ctx: RenderContext, lang: Lang = result.lang): string {
+  const parts = result.found
+    ? foundParts(result, lang)
+    : notFoundParts(result.reason, result.suggestions, lang, covers(ctx.sources, lang));
+  return fit(parts, format);
+}

@@ -1,0 +1,52 @@
+/**
+ * Folding text so that one question matches however it was typed: width and compatibility forms
+ * (NFKC), case, and script (Traditional → Simplified with OpenCC). Also tells which script or
+ * language the asker wrote in, so the reply can be written in it.
+ */
+// The Traditional → Simplified build only: the full one also loads the reverse dictionaries, which
+// doubles start-up time, and nothing here converts to Traditional (replies quote the article as is).
+import * as OpenCC from 'opencc-js/t2cn';
+import type { Lang } from '../knowledge/schema.js';
+
+type Convert = (s: string) => string;
+let toSimplified: Convert | undefined;
+/** Traditional (Hong Kong and Taiwan variants alike) → Simplified. Converters are built on first use. */
+export function simplify(text: string): string {
+  if (!toSimplified) {
+    const hk = OpenCC.Converter({ from: 'hk', to: 'cn' });
+    const tw = OpenCC.Converter({ from: 'tw', to: 'cn' });
+    toSimplified = (s) => tw(hk(s));
+  }
+  return toSimplified(text);
+}
+
+/** Questions longer than this are cut before analysis: nobody asks a 100k-character question. */
+export const MAX_QUESTION_CHARS = 500;
+
+/**
+ * NFKC + lowercase + Simplified, with everything that is not a letter, digit or Han character turned
+ * into a space (punctuation, emoji, control and format characters, lone surrogates).
+ */
+export function fold(text: string): string {
+  const cut = text.length > MAX_QUESTION_CHARS ? text.slice(0, MAX_QUESTION_CHARS) : text;
+  const wellFormed = cut.toWellFormed();
+  return simplify(wellFormed.normalize('NFKC').toLowerCase())
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+const HAN = /\p{Script=Han}/gu;
+
+/**
+ * The asker's language: Chinese when any Han character is present, Traditional when at least one of
+ * them is a Traditional-only character (one that Traditional → Simplified changes; a Simplified
+ * question has none, while most Traditional ones have several); English when there are Latin letters.
+ */
+export function detectLang(text: string): Lang | 'other' {
+  const han = text.slice(0, MAX_QUESTION_CHARS).toWellFormed().match(HAN);
+  if (han) {
+    const chars = han.join('');
+    return simplify(chars) !== chars ? 'zh-Hant' : 'zh-Hans';
+  }
+  return /\p{Script=Latin}/u.test(text) ? 'en' : 'other';
+}

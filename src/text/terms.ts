@@ -1,0 +1,310 @@
+/**
+ * Question → terms. A term is one thing the asker said ("南沙", "settling", "多久"), with every
+ * spelling that counts as a match for it: its synonyms, and for English words the Chinese terms of
+ * the glossary. Chinese is segmented by forward maximum matching against the knowledge's own
+ * vocabulary (so question and article split the same way); what the vocabulary does not know is
+ * checked for pinyin-IME typos (南莎 → 南沙) and otherwise kept as an unknown word, which counts
+ * against every answer: the article does not talk about it.
+ */
+import Fuse from 'fuse.js';
+import { pinyin } from 'pinyin-pro';
+import { stemmer } from 'stemmer';
+import type { Glossary, Lexicon, Synonyms } from '../knowledge/schema.js';
+import { fold } from './normalize.js';
+
+export type TermKind =
+  /** A word the knowledge uses (or a synonym of one). */
+  | 'content'
+  /** Shapes the question (多久, how many): weighs little. */
+  | 'question'
+  /** Not in the knowledge at all. */
+  | 'unknown'
+  /** A place the knowledge does not cover (北京, Tokyo): weighs a lot. */
+  | 'elsewhere';
+
+export interface Term {
+  /** The words as the asker wrote them (folded), after typo correction. */
+  text: string;
+  kind: TermKind;
+  /** Simplified Chinese strings (and digits): a unit matches when its Chinese text contains one. */
+  zh: string[];
+  /** English stems: a unit matches when its English words include one. */
+  en: string[];
+}
+
+const HAN_RUN = /\p{Script=Han}+|[\p{L}\p{N}]+/gu;
+const IS_HAN = /^\p{Script=Han}/u;
+const MAX_WORD = 8;
+const MAX_PHRASE_WORDS = 4;
+/** Pinyin look-ups per question: keeps a long run of unknown characters cheap. */
+const MAX_TYPO_LOOKUPS = 150;
+/** Words ending in these, unknown to the knowledge, name an administrative place (城市, 省, 县). */
+const PLACE_SUFFIX = /^\p{Script=Han}{1,4}[市省县]$/u;
+
+export const stem = (word: string): string => stemmer(word);
+/** Stems each English word of a phrase: "household registrations" → "household registr". */
+const stemPhrase = (phrase: string): string =>
+  phrase
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((w) => stem(w))
+    .join(' ');
+const toneless = (s: string): string => pinyin(s, { toneType: 'none', type: 'array', v: true }).join(' ');
+
+const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+export function segmentWords(text: string): string[] {
+  const out: string[] = [];
+  for (const s of segmenter.segment(text)) if (s.isWordLike) out.push(s.segment);
+  return out;
+}
+
+export interface VocabularyInput {
+  lexicon: Lexicon;
+  synonyms: Synonyms;
+  glossary: Glossary;
+  /** Every Chinese text the engine indexes (Simplified, folded). */
+  chineseTexts: Iterable<string>;
+  /** Every English word the engine indexes (lowercase, unstemmed). */
+  englishWords: Iterable<string>;
+  /** English stems present in the index: used to tell known words from unknown ones. */
+  englishStems: ReadonlySet<string>;
+}
+
+/** Everything the analyzer knows about words, built once per knowledge set. */
+export class Analyzer {
+  private readonly stop = new Set<string>();
+  private readonly question = new Set<string>();
+  private readonly greetings = new Set<string>();
+  private readonly places = new Set<string>();
+  /** Chinese word → its synonym group (Chinese members). */
+  private readonly zhGroup = new Map<string, string[]>();
+  /** English stem (or stemmed phrase) → synonym group (stems). */
+  private readonly enGroup = new Map<string, string[]>();
+  /** Stemmed English phrase → Chinese terms. */
+  private readonly gloss = new Map<string, string[]>();
+  /** Chinese vocabulary for maximum matching. */
+  private readonly vocab = new Set<string>();
+  /** Toneless pinyin → vocabulary words (2–4 characters) that sound like it. */
+  private readonly byPinyin = new Map<string, string>();
+  private readonly englishStems: ReadonlySet<string>;
+  private readonly englishFuse: Fuse<string>;
+  private readonly greetingsLongestFirst: string[];
+
+  constructor(input: VocabularyInput) {
+    const { lexicon, synonyms, glossary } = input;
+    const addEn = (set: Set<string>, w: string) => set.add(stemPhrase(fold(w)));
+    for (const w of lexicon.stopwords) (IS_HAN.test(w) ? this.stop.add(fold(w)) : addEn(this.stop, w));
+    for (const w of lexicon.questionWords) (IS_HAN.test(w) ? this.question.add(fold(w)) : addEn(this.question, w));
+    for (const w of lexicon.greetings) this.greetings.add(fold(w));
+    for (const w of lexicon.places) (IS_HAN.test(w) ? this.places.add(fold(w)) : addEn(this.places, w));
+
+    for (const group of synonyms) {
+      const zh = group.filter((w) => IS_HAN.test(w)).map(fold);
+      const en = group.filter((w) => !IS_HAN.test(w)).map((w) => stemPhrase(fold(w)));
+      for (const w of zh) this.zhGroup.set(w, [...new Set([...(this.zhGroup.get(w) ?? []), ...zh])]);
+      for (const w of en) {
+        this.enGroup.set(w, [...new Set([...(this.enGroup.get(w) ?? []), ...en])]);
+        // A mixed group ("落户", "settle") also acts as a glossary entry.
+        if (zh.length) this.gloss.set(w, [...new Set([...(this.gloss.get(w) ?? []), ...zh])]);
+      }
+    }
+    for (const [english, chinese] of Object.entries(glossary)) {
+      const key = stemPhrase(fold(english));
+      this.gloss.set(key, [...new Set([...(this.gloss.get(key) ?? []), ...chinese.map(fold)])]);
+    }
+
+    for (const w of [...this.stop, ...this.question, ...this.greetings, ...this.places, ...this.zhGroup.keys()]) {
+      if (IS_HAN.test(w)) this.vocab.add(w);
+    }
+    for (const terms of this.gloss.values()) for (const w of terms) this.vocab.add(w);
+    for (const text of input.chineseTexts) for (const w of segmentWords(text)) if (IS_HAN.test(w)) this.vocab.add(w);
+
+    for (const w of this.vocab) {
+      if (w.length < 2 || w.length > 4 || this.stop.has(w) || this.question.has(w) || this.places.has(w)) continue;
+      const key = toneless(w);
+      if (!this.byPinyin.has(key)) this.byPinyin.set(key, w);
+    }
+
+    this.greetingsLongestFirst = [...this.greetings].sort((a, b) => b.length - a.length);
+    this.englishStems = input.englishStems;
+    const words = new Set<string>();
+    for (const w of input.englishWords) if (w.length >= 4) words.add(w);
+    for (const k of Object.keys(glossary)) for (const w of fold(k).split(' ')) if (w.length >= 4) words.add(w);
+    for (const w of lexicon.places) if (!IS_HAN.test(w) && w.length >= 4) words.add(fold(w));
+    this.englishFuse = new Fuse([...words], { includeScore: true, threshold: 0.3, ignoreLocation: true, minMatchCharLength: 3 });
+  }
+
+  /** True when the message is only greetings or thanks (你好, hello, 谢谢!). */
+  isGreeting(folded: string): boolean {
+    if (!folded) return false;
+    let rest = ` ${folded} `;
+    for (const g of this.greetingsLongestFirst) rest = rest.split(IS_HAN.test(g) ? g : ` ${g} `).join(' ');
+    return rest.split(/\s+/).every((w) => w === '' || this.stop.has(w));
+  }
+
+  /** Terms of a question, in order; stopwords dropped. */
+  analyze(question: string): Term[] {
+    const folded = fold(question);
+    const terms: Term[] = [];
+    let latin: string[] = [];
+    const flushLatin = () => {
+      if (latin.length) terms.push(...this.englishTerms(latin, question));
+      latin = [];
+    };
+    for (const m of folded.matchAll(HAN_RUN)) {
+      const run = m[0];
+      if (IS_HAN.test(run)) {
+        flushLatin();
+        terms.push(...this.chineseTerms(run));
+      } else {
+        latin.push(run);
+      }
+    }
+    flushLatin();
+    return terms;
+  }
+
+  private zhTerm(text: string, kind: TermKind): Term {
+    return { text, kind, zh: this.zhGroup.get(text) ?? [text], en: [] };
+  }
+
+  private chineseTerms(run: string): Term[] {
+    const corrected = this.correctTypos(run);
+    const out: Term[] = [];
+    let unknown = '';
+    const flushUnknown = () => {
+      if (!unknown) return;
+      for (const w of segmentWords(unknown)) {
+        const kind: TermKind = this.places.has(w) || PLACE_SUFFIX.test(w) ? 'elsewhere' : 'unknown';
+        out.push({ text: w, kind, zh: [w], en: [] });
+      }
+      unknown = '';
+    };
+    for (let i = 0; i < corrected.length; ) {
+      const w = this.longestWord(corrected, i);
+      if (!w) {
+        unknown += corrected[i];
+        i++;
+        continue;
+      }
+      flushUnknown();
+      i += w.length;
+      if (this.stop.has(w)) continue;
+      if (this.places.has(w)) out.push({ text: w, kind: 'elsewhere', zh: [w], en: [] });
+      else out.push(this.zhTerm(w, this.question.has(w) ? 'question' : 'content'));
+    }
+    flushUnknown();
+    return out;
+  }
+
+  private longestWord(text: string, at: number): string | undefined {
+    for (let len = Math.min(MAX_WORD, text.length - at); len >= 1; len--) {
+      const w = text.slice(at, at + len);
+      if (this.vocab.has(w)) return w;
+    }
+    return undefined;
+  }
+
+  /**
+   * Replaces spans that are not vocabulary but sound like a vocabulary word (南莎 → 南沙, 证名 → 证明).
+   * Only spans touching an unknown character are tried, so words the knowledge knows stay as typed.
+   */
+  private correctTypos(run: string): string {
+    let text = run;
+    let sounds = pinyin(text, { toneType: 'none', type: 'array', v: true });
+    let budget = MAX_TYPO_LOOKUPS;
+    for (let i = 0; i < text.length && budget > 0; i++) {
+      if (this.knownAt(text, i)) continue;
+      let replaced = false;
+      for (let len = 4; len >= 2 && !replaced; len--) {
+        for (let start = Math.max(0, i - len + 1); start <= i && start + len <= text.length && budget > 0; start++) {
+          const span = text.slice(start, start + len);
+          budget--;
+          const word = this.byPinyin.get(sounds.slice(start, start + len).join(' '));
+          if (word && word !== span) {
+            text = text.slice(0, start) + word + text.slice(start + len);
+            sounds = pinyin(text, { toneType: 'none', type: 'array', v: true });
+            replaced = true;
+            break;
+          }
+        }
+      }
+    }
+    return text;
+  }
+
+  /** Whether some vocabulary word covers position i of text. */
+  private knownAt(text: string, i: number): boolean {
+    for (let start = Math.max(0, i - MAX_WORD + 1); start <= i; start++) {
+      for (let end = i + 1; end <= Math.min(text.length, start + MAX_WORD); end++) {
+        if (end - start >= 2 && this.vocab.has(text.slice(start, end))) return true;
+      }
+    }
+    return false;
+  }
+
+  private englishTerms(words: string[], original: string): Term[] {
+    const out: Term[] = [];
+    const stems = words.map((w) => (/^\d+$/.test(w) ? w : stem(w)));
+    for (let i = 0; i < stems.length; ) {
+      let taken = 0;
+      for (let n = Math.min(MAX_PHRASE_WORDS, stems.length - i); n >= 2 && !taken; n--) {
+        const phrase = stems.slice(i, i + n).join(' ');
+        const term = this.englishPhrase(phrase);
+        if (term) {
+          out.push(term);
+          taken = n;
+        }
+      }
+      if (taken) {
+        i += taken;
+        continue;
+      }
+      const term = this.englishWord(words[i]!, stems[i]!, original);
+      if (term) out.push(term);
+      i++;
+    }
+    return out;
+  }
+
+  private englishPhrase(phrase: string): Term | undefined {
+    if (this.stop.has(phrase)) return undefined;
+    if (this.question.has(phrase)) return { text: phrase, kind: 'question', zh: [], en: [phrase] };
+    if (this.places.has(phrase)) return { text: phrase, kind: 'elsewhere', zh: [], en: [phrase] };
+    const zh = this.gloss.get(phrase);
+    if (zh) return { text: phrase, kind: 'content', zh: this.expandZh(zh), en: phrase.split(' ') };
+    return undefined;
+  }
+
+  private englishWord(word: string, stemmed: string, original: string): Term | undefined {
+    if (/^\d+$/.test(word)) return { text: word, kind: 'content', zh: [word], en: [word] };
+    if (this.stop.has(stemmed) || this.stop.has(word)) return undefined;
+    if (this.question.has(stemmed)) return { text: word, kind: 'question', zh: [], en: [stemmed] };
+    if (this.places.has(stemmed) || this.places.has(word)) return { text: word, kind: 'elsewhere', zh: [], en: [stemmed] };
+    let s = stemmed;
+    if (!this.knownEnglish(s) && word.length >= 4) {
+      const best = this.englishFuse.search(word, { limit: 1 })[0];
+      if (best) s = stem(best.item);
+      if (this.places.has(s)) return { text: best!.item, kind: 'elsewhere', zh: [], en: [s] };
+    }
+    if (!this.knownEnglish(s)) {
+      // A capitalised word in mid-sentence that the knowledge does not know is a name: a place or a
+      // thing the article is not about.
+      const capitalised = new RegExp(`(?<=\\S\\s+)${word[0]!.toUpperCase()}${word.slice(1)}\\b`, 'u').test(original);
+      return { text: word, kind: capitalised ? 'elsewhere' : 'unknown', zh: [], en: [s] };
+    }
+    const en = this.enGroup.get(s) ?? [s];
+    const zh = this.gloss.get(s) ?? [];
+    return { text: word, kind: 'content', zh: this.expandZh(zh), en };
+  }
+
+  private knownEnglish(s: string): boolean {
+    return this.englishStems.has(s) || this.gloss.has(s) || this.enGroup.has(s);
+  }
+
+  private expandZh(terms: string[]): string[] {
+    const out = new Set<string>();
+    for (const t of terms) for (const w of this.zhGroup.get(t) ?? [t]) out.add(w);
+    return [...out];
+  }
+}
