@@ -42,6 +42,8 @@ const args = process.argv.slice(2);
 const { engine, ctx } = openEngine();
 if (args.includes('--jsonl')) {
   await jsonl(engine, ctx);
+} else if (args[0] === '--explain') {
+  console.log(JSON.stringify(engine.explain(args.slice(1).join(' ')), null, 1));
 } else if (args.length === 0) {
   console.error('usage: npm run ask -- "南沙落户要多久"   or   npm run --silent ask -- --jsonl < questions.txt');
   process.exit(2);

@@ -158,6 +158,7 @@ export class Engine {
   private readonly own: Float64Array;
   private readonly stamp: Int32Array;
   private queryStamp = 0;
+  private lastRanking: { u: number; score: number }[] = [];
 
   constructor(knowledge: Knowledge, options: EngineOptions = {}) {
     this.knowledge = knowledge;
@@ -237,20 +238,21 @@ export class Engine {
     const out = new Set<number>();
     for (const alt of term.zh) {
       const chars = [...alt];
-      if (chars.length === 1) {
-        for (const u of this.zhPostings.get(alt) ?? []) out.add(u);
-        continue;
-      }
-      let rarest: number[] | undefined;
+      // A number matches only as a whole number: 1 is not in 128.
+      const number = /^\d+$/.test(alt) ? new RegExp(`(?<!\\d)${alt}(?!\\d)`) : null;
+      let candidates: number[] | undefined = chars.length === 1 ? this.zhPostings.get(alt) : undefined;
       for (let i = 0; i + 1 < chars.length; i++) {
         const p = this.zhPostings.get(chars[i]! + chars[i + 1]!);
         if (!p) {
-          rarest = [];
+          candidates = undefined;
           break;
         }
-        if (!rarest || p.length < rarest.length) rarest = p;
+        if (!candidates || p.length < candidates.length) candidates = p;
       }
-      for (const u of rarest ?? []) if (chars.length === 2 || this.units[u]!.zh.includes(alt)) out.add(u);
+      for (const u of candidates ?? []) {
+        const zh = this.units[u]!.zh;
+        if (number ? number.test(zh) : chars.length <= 2 || zh.includes(alt)) out.add(u);
+      }
     }
     for (const alt of term.en) for (const u of this.enPostings.get(alt) ?? []) out.add(u);
     return [...out];
@@ -266,6 +268,8 @@ export class Engine {
       case 'unknown':
         return single ? UNKNOWN_WEIGHT * SINGLE_CHAR_FACTOR : UNKNOWN_WEIGHT;
       case 'content': {
+        // A number the knowledge never mentions (2020年, 50项) asks about something it does not say.
+        if (df === 0 && /^\d+$/.test(term.text)) return ELSEWHERE_WEIGHT;
         if (df === 0) return single ? UNKNOWN_WEIGHT * SINGLE_CHAR_FACTOR : UNKNOWN_WEIGHT;
         const n = this.units.length;
         const idf = Math.log(1 + n / df) / Math.log(1 + n);
@@ -327,6 +331,7 @@ export class Engine {
       return { u, score, coverage: this.all[u]! / total };
     });
     scored.sort((x, y) => y.score - x.score || this.units[x.u]!.zh.length - this.units[y.u]!.zh.length);
+    this.lastRanking = scored;
     const best = scored[0];
     const evidence = best ? this.evidence(best.u, terms, weights, content) : 0;
     if (!best || best.coverage < this.threshold || evidence < this.minEvidence) {
@@ -343,6 +348,22 @@ export class Engine {
     const alsoIn = new Set<number>();
     for (const s of scored) if (s.coverage >= this.threshold && this.units[s.u]!.article !== unit.article) alsoIn.add(this.units[s.u]!.article);
     return this.found(unit, round(best.score), replyLang, [...alsoIn].map((a) => this.sources[a]!));
+  }
+
+  /** For maintainers (`ask --explain`): the question's terms with their weights, and the best units. */
+  explain(question: string): { terms: { text: string; kind: string; weight: number; alts: string[] }[]; top: { unit: string; score: number }[] } {
+    const terms = this.analyzer.analyze(question).slice(0, MAX_TERMS);
+    const described = terms.map((t) => {
+      const weight = round(this.weight(t, this.matches(t).length));
+      return { text: t.text, kind: t.kind, weight, alts: [...t.zh, ...t.en].slice(0, 8) };
+    });
+    const result = this.answer(question);
+    const top = this.lastRanking.slice(0, 5).map((s) => {
+      const u = this.units[s.u]!;
+      return { unit: u.fact ? `fact ${u.fact.id}` : `sentence ${u.sentence?.id}`, score: round(s.score) };
+    });
+    void result;
+    return { terms: described, top };
   }
 
   /** Weight of content terms matched by the unit (directly or through its sentence). */

@@ -32,7 +32,7 @@ export interface Term {
   en: string[];
 }
 
-const HAN_RUN = /\p{Script=Han}+|[\p{L}\p{N}]+/gu;
+const HAN_RUN = /\p{Script=Han}+|[^\s\p{Script=Han}]+/gu;
 const IS_HAN = /^\p{Script=Han}/u;
 const MAX_WORD = 8;
 const MAX_PHRASE_WORDS = 4;
@@ -55,6 +55,13 @@ const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 export function segmentWords(text: string): string[] {
   const out: string[] = [];
   for (const s of segmenter.segment(text)) if (s.isWordLike) out.push(s.segment);
+  return out;
+}
+
+/** Offsets where the dictionary segmenter puts a word boundary (including 0 and the end). */
+function boundaries(text: string): Set<number> {
+  const out = new Set<number>([text.length]);
+  for (const s of segmenter.segment(text)) out.add(s.index);
   return out;
 }
 
@@ -168,33 +175,46 @@ export class Analyzer {
     return { text, kind, zh: this.zhGroup.get(text) ?? [text], en: [] };
   }
 
+  /**
+   * The dictionary segmenter splits the run; adjacent pieces that form a vocabulary word are joined
+   * (不|见面 → 不见面 when the knowledge says 不见面); a piece the vocabulary does not know is split
+   * into vocabulary words if it is made of them, and otherwise stays whole as an unknown word.
+   */
   private chineseTerms(run: string): Term[] {
-    const corrected = this.correctTypos(run);
+    const pieces = segmentWords(this.correctTypos(run));
     const out: Term[] = [];
-    let unknown = '';
-    const flushUnknown = () => {
-      if (!unknown) return;
-      for (const w of segmentWords(unknown)) {
-        const kind: TermKind = this.places.has(w) || PLACE_SUFFIX.test(w) ? 'elsewhere' : 'unknown';
-        out.push({ text: w, kind, zh: [w], en: [] });
+    for (let i = 0; i < pieces.length; ) {
+      let joined = '';
+      let take = 0;
+      for (let j = i, text = ''; j < pieces.length; j++) {
+        text += pieces[j];
+        if (text.length > MAX_WORD) break;
+        if (this.vocab.has(text)) {
+          joined = text;
+          take = j - i + 1;
+        }
       }
-      unknown = '';
-    };
-    for (let i = 0; i < corrected.length; ) {
-      const w = this.longestWord(corrected, i);
-      if (!w) {
-        unknown += corrected[i];
-        i++;
+      if (take) {
+        this.pushWord(joined, out);
+        i += take;
         continue;
       }
-      flushUnknown();
-      i += w.length;
-      if (this.stop.has(w)) continue;
-      if (this.places.has(w)) out.push({ text: w, kind: 'elsewhere', zh: [w], en: [] });
-      else out.push(this.zhTerm(w, this.question.has(w) ? 'question' : 'content'));
+      const piece = pieces[i]!;
+      const words = this.splitKnown(piece);
+      if (words) for (const w of words) this.pushWord(w, out);
+      else {
+        const kind: TermKind = this.places.has(piece) || PLACE_SUFFIX.test(piece) ? 'elsewhere' : 'unknown';
+        out.push({ text: piece, kind, zh: [piece], en: [] });
+      }
+      i++;
     }
-    flushUnknown();
     return out;
+  }
+
+  private pushWord(w: string, out: Term[]): void {
+    if (this.stop.has(w)) return;
+    if (this.places.has(w)) out.push({ text: w, kind: 'elsewhere', zh: [w], en: [] });
+    else out.push(this.zhTerm(w, this.question.has(w) ? 'question' : 'content'));
   }
 
   private longestWord(text: string, at: number): string | undefined {
@@ -205,25 +225,43 @@ export class Analyzer {
     return undefined;
   }
 
+  /** Forward maximum matching with vocabulary words of two or more characters; undefined unless they cover it all. */
+  private splitKnown(piece: string): string[] | undefined {
+    if (piece.length < 4) return undefined;
+    const out: string[] = [];
+    for (let i = 0; i < piece.length; ) {
+      const w = this.longestWord(piece, i);
+      if (!w || w.length < 2) return undefined;
+      out.push(w);
+      i += w.length;
+    }
+    return out;
+  }
+
   /**
    * Replaces spans that are not vocabulary but sound like a vocabulary word (南莎 → 南沙, 证名 → 证明).
    * Only spans touching an unknown character are tried, so words the knowledge knows stay as typed.
    */
   private correctTypos(run: string): string {
     let text = run;
+    if ([...text].every((_, i) => this.knownAt(text, i))) return text;
     let sounds = pinyin(text, { toneType: 'none', type: 'array', v: true });
+    let bounds = boundaries(text);
     let budget = MAX_TYPO_LOOKUPS;
     for (let i = 0; i < text.length && budget > 0; i++) {
       if (this.knownAt(text, i)) continue;
       let replaced = false;
       for (let len = 4; len >= 2 && !replaced; len--) {
         for (let start = Math.max(0, i - len + 1); start <= i && start + len <= text.length && budget > 0; start++) {
+          // A typo replaces whole words: 终要 in 最终|要 is not a misspelt 重要.
+          if (!bounds.has(start) || !bounds.has(start + len)) continue;
           const span = text.slice(start, start + len);
           budget--;
           const word = this.byPinyin.get(sounds.slice(start, start + len).join(' '));
           if (word && word !== span) {
             text = text.slice(0, start) + word + text.slice(start + len);
             sounds = pinyin(text, { toneType: 'none', type: 'array', v: true });
+            bounds = boundaries(text);
             replaced = true;
             break;
           }
@@ -277,7 +315,7 @@ export class Analyzer {
   }
 
   private englishWord(word: string, stemmed: string, original: string): Term | undefined {
-    if (/^\d+$/.test(word)) return { text: word, kind: 'content', zh: [word], en: [word] };
+    if (/^\d+$/.test(word)) return { text: word, kind: 'content', zh: this.zhGroup.get(word) ?? [word], en: [word] };
     if (this.stop.has(stemmed) || this.stop.has(word)) return undefined;
     if (this.question.has(stemmed)) return { text: word, kind: 'question', zh: [], en: [stemmed] };
     if (this.places.has(stemmed) || this.places.has(word)) return { text: word, kind: 'elsewhere', zh: [], en: [stemmed] };
