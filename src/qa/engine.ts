@@ -27,6 +27,16 @@ export interface EngineOptions {
   minEvidence?: number;
   /** Suggested questions when there is no answer. Default 3. */
   maxSuggestions?: number;
+  /**
+   * Weight of a word the knowledge does not know at all (天气, bitcoin). The rarest word the article
+   * uses weighs 3, a question word 0.35. Default 2.5.
+   */
+  unknownWeight?: number;
+  /**
+   * Weight of a place or number the knowledge does not cover (北京, 2020年): high enough that one
+   * such word refuses the question. Default 8.
+   */
+  elsewhereWeight?: number;
 }
 
 export interface SourceRef {
@@ -101,8 +111,7 @@ interface Unit {
 /** Terms beyond this many are ignored (a question is a sentence, not an essay); must stay below 64. */
 const MAX_TERMS = 48;
 const QUESTION_WEIGHT = 0.35;
-const ELSEWHERE_WEIGHT = 4;
-const UNKNOWN_WEIGHT = 2;
+const PHRASING_WEIGHT = 1;
 const SINGLE_CHAR_FACTOR = 0.4;
 const OWN_BONUS = 0.1;
 const QUESTION_SENTENCE_FACTOR = 0.9;
@@ -153,11 +162,14 @@ export class Engine {
   private readonly threshold: number;
   private readonly minEvidence: number;
   private readonly maxSuggestions: number;
+  private readonly unknownWeight: number;
+  private readonly elsewhereWeight: number;
   // Scratch space reused by every query (Node runs one at a time): no allocation per unit per query.
   private readonly all: Float64Array;
   private readonly own: Float64Array;
   private readonly stamp: Int32Array;
   private queryStamp = 0;
+  private readonly sentenceCount: number;
   private lastRanking: { u: number; score: number }[] = [];
 
   constructor(knowledge: Knowledge, options: EngineOptions = {}) {
@@ -165,6 +177,8 @@ export class Engine {
     this.threshold = options.threshold ?? 0.6;
     this.minEvidence = options.minEvidence ?? 1.0;
     this.maxSuggestions = options.maxSuggestions ?? 3;
+    this.unknownWeight = options.unknownWeight ?? 2.5;
+    this.elsewhereWeight = options.elsewhereWeight ?? 8;
     this.sources = knowledge.articles.map(sourceOf);
 
     knowledge.articles.forEach((k, a) => this.addArticle(k, a));
@@ -175,6 +189,7 @@ export class Engine {
       ...k.facts.flatMap((f) => [...f.questions.en, f.answer?.en ?? ''].flatMap(englishWords)),
     ]);
     this.analyzer = new Analyzer({ ...knowledge, chineseTexts, englishWords: english, englishStems });
+    this.sentenceCount = this.units.filter((u) => u.fact === null).length;
     this.all = new Float64Array(this.units.length);
     this.own = new Float64Array(this.units.length);
     this.stamp = new Int32Array(this.units.length);
@@ -258,20 +273,29 @@ export class Engine {
     return [...out];
   }
 
-  private weight(term: Term, df: number): number {
+  /**
+   * How much a term counts. Rarity is measured over the article's sentences (what the knowledge
+   * says); a word found only in fact phrasings is how people ask, not what the article says, and
+   * counts a moderate, fixed amount.
+   */
+  private weight(term: Term, matched: number[]): number {
+    let df = 0;
+    for (const u of matched) if (this.units[u]!.fact === null) df++;
+    const inFacts = matched.length > df;
     const single = term.zh.length > 0 && [...term.text].length === 1 && /\p{Script=Han}/u.test(term.text);
     switch (term.kind) {
       case 'question':
         return QUESTION_WEIGHT;
       case 'elsewhere':
-        return ELSEWHERE_WEIGHT;
+        return this.elsewhereWeight;
       case 'unknown':
-        return single ? UNKNOWN_WEIGHT * SINGLE_CHAR_FACTOR : UNKNOWN_WEIGHT;
+        return single ? this.unknownWeight * SINGLE_CHAR_FACTOR : this.unknownWeight;
       case 'content': {
         // A number the knowledge never mentions (2020年, 50项) asks about something it does not say.
-        if (df === 0 && /^\d+$/.test(term.text)) return ELSEWHERE_WEIGHT;
-        if (df === 0) return single ? UNKNOWN_WEIGHT * SINGLE_CHAR_FACTOR : UNKNOWN_WEIGHT;
-        const n = this.units.length;
+        if (df === 0 && !inFacts && /^\d+$/.test(term.text)) return this.elsewhereWeight;
+        if (df === 0 && !inFacts) return single ? this.unknownWeight * SINGLE_CHAR_FACTOR : this.unknownWeight;
+        if (df === 0) return single ? PHRASING_WEIGHT * SINGLE_CHAR_FACTOR : PHRASING_WEIGHT;
+        const n = this.sentenceCount;
         const idf = Math.log(1 + n / df) / Math.log(1 + n);
         const w = Math.min(3, Math.max(0.6, 3 * idf));
         return single ? w * SINGLE_CHAR_FACTOR : w;
@@ -299,7 +323,7 @@ export class Engine {
     const content: boolean[] = [];
     terms.forEach((term, ti) => {
       const direct = this.matches(term);
-      const w = this.weight(term, direct.length);
+      const w = this.weight(term, direct);
       weights.push(w);
       content.push(term.kind === 'content');
       total += w;
@@ -354,7 +378,7 @@ export class Engine {
   explain(question: string): { terms: { text: string; kind: string; weight: number; alts: string[] }[]; top: { unit: string; score: number }[] } {
     const terms = this.analyzer.analyze(question).slice(0, MAX_TERMS);
     const described = terms.map((t) => {
-      const weight = round(this.weight(t, this.matches(t).length));
+      const weight = round(this.weight(t, this.matches(t)));
       return { text: t.text, kind: t.kind, weight, alts: [...t.zh, ...t.en].slice(0, 8) };
     });
     const result = this.answer(question);
