@@ -14,6 +14,19 @@ import type { ArticleMeta, Fact, Lang, Sentence } from '../knowledge/schema.js';
 import { detectLang, fold, simplify } from '../text/normalize.js';
 import { Analyzer, stem, type Term } from '../text/terms.js';
 
+/** English stems of a text, and its adjacent stem pairs, so that phrases ("how long") match. */
+function englishIndex(texts: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const text of texts) {
+    const stems = englishWords(text).map(stem);
+    stems.forEach((s, i) => {
+      out.add(s);
+      if (i > 0) out.add(`${stems[i - 1]} ${s}`);
+    });
+  }
+  return out;
+}
+
 export interface EngineOptions {
   /**
    * Share of the question's weight the best unit must match to count as an answer (0–1).
@@ -208,7 +221,7 @@ export class Engine {
           sentenceNo: si + 1,
           sentenceUnit: -1,
           zh: compact(s.text),
-          en: new Set(englishWords(k.translations?.sentences[s.id] ?? '').map(stem)),
+          en: englishIndex([k.translations?.sentences[s.id] ?? '']),
           isQuestion: /[?？]\s*$/u.test(s.text),
         });
       }),
@@ -225,7 +238,7 @@ export class Engine {
         sentenceNo: base?.sentenceNo ?? 0,
         sentenceUnit: su,
         zh: zhTexts.map(compact).filter(Boolean).join('|'),
-        en: new Set([...f.questions.en, f.answer?.en ?? ''].flatMap(englishWords).map(stem)),
+        en: englishIndex([...f.questions.en, f.answer?.en ?? '']),
         isQuestion: false,
       });
       if (su >= 0) this.factsOf.set(su, [...(this.factsOf.get(su) ?? []), index]);

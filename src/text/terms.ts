@@ -38,10 +38,18 @@ const MAX_WORD = 8;
 const MAX_PHRASE_WORDS = 4;
 /** Pinyin look-ups per question: keeps a long run of unknown characters cheap. */
 const MAX_TYPO_LOOKUPS = 150;
+/** Longer Latin strings are not misspelt words (and fuzzy search on them is slow). */
+const MAX_FUZZY_WORD = 20;
 /** Words ending in these, unknown to the knowledge, name an administrative place (城市, 省, 县). */
 const PLACE_SUFFIX = /^\p{Script=Han}{1,4}[市省县]$/u;
 
 export const stem = (word: string): string => stemmer(word);
+/** Adjacent word pairs of a stemmed phrase: how phrases are indexed and matched ("how long"). */
+export function wordPairs(stemmed: string): string[] {
+  const words = stemmed.split(' ');
+  if (words.length < 2) return words;
+  return words.slice(1).map((w, i) => `${words[i]} ${w}`);
+}
 /** Stems each English word of a phrase: "household registrations" → "household registr". */
 const stemPhrase = (phrase: string): string =>
   phrase
@@ -307,10 +315,11 @@ export class Analyzer {
 
   private englishPhrase(phrase: string): Term | undefined {
     if (this.stop.has(phrase)) return undefined;
-    if (this.question.has(phrase)) return { text: phrase, kind: 'question', zh: [], en: [phrase] };
-    if (this.places.has(phrase)) return { text: phrase, kind: 'elsewhere', zh: [], en: [phrase] };
+    const en = wordPairs(phrase);
+    if (this.question.has(phrase)) return { text: phrase, kind: 'question', zh: this.expandZh(this.gloss.get(phrase) ?? []), en };
+    if (this.places.has(phrase)) return { text: phrase, kind: 'elsewhere', zh: [], en };
     const zh = this.gloss.get(phrase);
-    if (zh) return { text: phrase, kind: 'content', zh: this.expandZh(zh), en: phrase.split(' ') };
+    if (zh) return { text: phrase, kind: 'content', zh: this.expandZh(zh), en };
     return undefined;
   }
 
@@ -320,7 +329,7 @@ export class Analyzer {
     if (this.question.has(stemmed)) return { text: word, kind: 'question', zh: [], en: [stemmed] };
     if (this.places.has(stemmed) || this.places.has(word)) return { text: word, kind: 'elsewhere', zh: [], en: [stemmed] };
     let s = stemmed;
-    if (!this.knownEnglish(s) && word.length >= 4) {
+    if (!this.knownEnglish(s) && word.length >= 4 && word.length <= MAX_FUZZY_WORD) {
       const best = this.englishFuse.search(word, { limit: 1 })[0];
       if (best) s = stem(best.item);
       if (this.places.has(s)) return { text: best!.item, kind: 'elsewhere', zh: [], en: [s] };

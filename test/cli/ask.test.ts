@@ -1,0 +1,35 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const ask = (args: string[], input?: string) =>
+  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/ask.ts', ...args], { input, encoding: 'utf8', timeout: 30_000 });
+
+describe('ask command', () => {
+  it('prints the reply a person would read', () => {
+    const run = ask(['南沙落户要多久']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('只需10个工作日');
+    expect(run.stdout).toContain('广州日报');
+  });
+
+  it('--jsonl answers one JSON object per line, in order, with the evaluation contract', () => {
+    const run = ask(['--jsonl'], '南沙落户要多久\n北京落户要多久\n\n这篇文章是谁写的\n');
+    expect(run.status).toBe(0);
+    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.question)).toEqual(['南沙落户要多久', '北京落户要多久', '', '这篇文章是谁写的']);
+    expect(lines[0]).toMatchObject({
+      found: true,
+      quote: '現在來南沙落戶,不僅材料交得少了,從申報到落戶只需10個工作日即可。',
+      source: { title: '“減證便民”,用減法為獲得感充值', publication: '廣州日報', author: '毛梓銘', date: '2019-07-16', editors: ['段星宇', '王倩'] },
+      paragraph: 2,
+      sentence: 'p2s5',
+      lang: 'zh-Hans',
+    });
+    expect(lines[0].short_answer).toContain('10个工作日');
+    expect(lines[0].reply).toContain('第2段');
+    expect(typeof lines[0].score).toBe('number');
+    expect(lines[1]).toMatchObject({ found: false, quote: null, source: null, short_answer: null });
+    expect(lines[2].found).toBe(false);
+    expect(lines[3]).toMatchObject({ found: true, quote: null, short_answer: '毛梓铭' });
+  });
+});

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import type { Found } from '../../src/qa/engine.js';
+import { openEngine } from '../../src/qa/open-engine.js';
+import { render } from '../../src/qa/render.js';
+
+const { engine, ctx } = openEngine();
+const found = (q: string): Found => {
+  const r = engine.answer(q);
+  if (!r.found) throw new Error(`no answer for ${q}`);
+  return r;
+};
+
+describe('answer()', () => {
+  it.each([
+    ['南沙落户要多久', 'zh-Hans'],
+    ['南沙落戶要幾天', 'zh-Hant'],
+    ['how long does settling in Nansha take', 'en'],
+    ['nansha 落户 多久', 'zh-Hans'],
+    ['南莎落户多久？？😀', 'zh-Hans'],
+    ['ＮＡＮＳＨＡ　ｓｅｔｔｌｅ　ｈｏｗ　ｌｏｎｇ', 'en'],
+  ])('%s → the Nansha sentence (p2s5), its short answer, in %s', (q, lang) => {
+    const r = found(q);
+    expect(r.sentenceId).toBe('p2s5');
+    expect(r.paragraph).toBe(2);
+    expect(r.quote).toBe('現在來南沙落戶,不僅材料交得少了,從申報到落戶只需10個工作日即可。');
+    expect(r.shortAnswer?.en).toMatch(/10 working days/);
+    expect(r.lang).toBe(lang);
+    expect(r.source.publication).toBe('廣州日報');
+    expect(r.translation).toMatch(/10 working days/);
+  });
+
+  it('corrects pinyin-IME typos only where the knowledge has a word that sounds the same', () => {
+    expect(found('琶州那个驿站几点关门').quote).toContain('琶洲建設者之家');
+    expect(engine.answer('南京落户要多久').found).toBe(false);
+  });
+
+  it.each(['北京落户要多久', '今天广州天气怎么样?', 'What is the price of bitcoin?', 'asdfghjkl', '1+1等于几', '上海取消了多少项证明', '', '   ', '🙂🙂'])(
+    'refuses what the article does not cover: %j',
+    (q) => {
+      const r = engine.answer(q);
+      expect(r.found).toBe(false);
+      if (!r.found) expect(r.suggestions.length).toBeGreaterThan(0);
+    },
+  );
+
+  it('answers a greeting with a greeting and help', () => {
+    for (const q of ['你好', 'hello!', '谢谢']) {
+      const r = engine.answer(q);
+      expect(r).toMatchObject({ found: false, reason: 'greeting' });
+    }
+    expect(render(engine.answer('你好'), 'text', ctx)).toMatch(/^你好！[\s\S]*减证便民[\s\S]*• /);
+  });
+
+  it('answers questions about the article itself from its metadata', () => {
+    expect(found('这篇文章是谁写的?')).toMatchObject({ kind: 'meta', quote: null, shortAnswer: { 'zh-Hans': '毛梓铭', 'zh-Hant': '毛梓銘' } });
+    expect(found('Who is the author of the article?').shortAnswer?.en).toContain('Mao Ziming');
+    expect(found('文章发表在哪家报纸?').shortAnswer?.['zh-Hans']).toBe('广州日报');
+    expect(found('责编是谁').shortAnswer?.['zh-Hans']).toBe('段星宇、王倩');
+  });
+
+  it('prefers the sentence that answers over a rhetorical question that asks', () => {
+    expect(found('以前为什么办事难?').quote).toContain('因為流程繁瑣');
+  });
+
+  it('matches numbers as whole numbers', () => {
+    expect(found('128项是什么').quote).toContain('128項');
+    expect(engine.answer('12项').found).toBe(false);
+  });
+});
+
+describe('render()', () => {
+  it('writes Simplified for a Simplified question: short answer, quote, attribution with paragraph', () => {
+    const text = render(engine.answer('南沙落户要多久'), 'text', ctx);
+    const lines = text.split('\n');
+    expect(lines[0]).toMatch(/^答：.*10个工作日/);
+    expect(lines[1]).toBe('现在来南沙落户,不仅材料交得少了,从申报到落户只需10个工作日即可。');
+    expect(lines[2]).toBe('— 毛梓铭《“减证便民”,用减法为获得感充值》，广州日报，2019-07-16，第2段');
+  });
+
+  it('keeps the article’s Traditional for a Traditional question', () => {
+    const text = render(engine.answer('南沙落戶要幾天'), 'text', ctx);
+    expect(text).toContain('現在來南沙落戶');
+    expect(text).toContain('— 毛梓銘《“減證便民”,用減法為獲得感充值》，廣州日報，2019-07-16，第2段');
+  });
+
+  it('writes English with the translation and the original Chinese quote', () => {
+    const text = render(engine.answer('How long does settling in Nansha take?'), 'text', ctx);
+    expect(text).toMatch(/^Answer: .*10 working days/);
+    expect(text).toContain('Original: 現在來南沙落戶');
+    expect(text).toMatch(/Mao Ziming, .*Guangzhou Daily \(廣州日報\), 2019-07-16, paragraph 2$/);
+  });
+
+  it('honours a chat’s language over the question’s', () => {
+    expect(render(engine.answer('南沙落户要多久'), 'text', ctx, 'en')).toMatch(/^Answer: /);
+  });
+
+  it('escapes everything in HTML and stays within 4096 characters', () => {
+    const html = render(engine.answer('南沙落户要多久'), 'html', ctx);
+    expect(html).toMatch(/^答：<b>.*<\/b>\n<blockquote>现在来南沙落户.*<\/blockquote><i>— 毛梓铭《“减证便民”,用减法为获得感充值》，广州日报，2019-07-16，第2段<\/i>$/s);
+    const hostile = engine.answer('<b>南沙</b><script>alert(1)</script>落户&amp;多久');
+    const out = render(hostile, 'html', ctx);
+    expect(out).not.toContain('<script>');
+    expect(out.replace(/<\/?(b|i|blockquote)>/g, '')).not.toMatch(/[<>]/);
+    expect(out.length).toBeLessThanOrEqual(4096);
+  });
+});

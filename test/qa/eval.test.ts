@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { openEngine } from '../../src/qa/open-engine.js';
+import { readCases, score } from '../helpers/score.js';
+
+const { engine } = openEngine();
+
+describe('evaluation sets', () => {
+  it('dev set: ≥ 95% answered with the right quote, every out-of-scope question refused, every answer attributed', () => {
+    const s = score(engine, readCases('test/fixtures/dev.jsonl'));
+    expect(s.answered / s.answerable, s.misses.join('\n')).toBeGreaterThanOrEqual(0.95);
+    expect(s.refused, s.misses.join('\n')).toBe(s.outOfScope);
+    expect(s.hardRefused).toBe(s.hard);
+    expect(s.attributed).toBe(s.found);
+  });
+
+  it('independent extra set (other phrasings, typos, more English and out-of-scope): ≥ 90% answered, 100% refused', () => {
+    const s = score(engine, readCases('test/fixtures/extra.jsonl'));
+    expect(s.answered / s.answerable, s.misses.join('\n')).toBeGreaterThanOrEqual(0.9);
+    expect(s.refused, s.misses.join('\n')).toBe(s.outOfScope);
+    expect(s.hardRefused / s.hard).toBeGreaterThanOrEqual(0.75);
+    expect(s.attributed).toBe(s.found);
+  });
+});

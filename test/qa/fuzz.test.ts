@@ -1,0 +1,34 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { openEngine } from '../../src/qa/open-engine.js';
+import { render, TELEGRAM_MAX_CHARS } from '../../src/qa/render.js';
+
+const { engine, ctx } = openEngine();
+
+/** Strings people and attackers send: control characters, lone surrogates, RTL marks, emoji, HTML, huge. */
+const hostile = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 200 }),
+  fc.string({ unit: 'grapheme', maxLength: 100 }),
+  fc.string({ unit: fc.constantFrom('\u202e', '\u200f', '\u0000', '\u0007', '\ud800', '\udfff', '\ufeff', '😀', '👨‍👩‍👧', '<', '>', '&', '"', '南', '沙', '落', '户', 'a', ' '), maxLength: 300 }),
+  fc.constantFrom('', ' ', '\n', '<script>alert(1)</script>', '<b>南沙</b>', '&lt;&amp;', '南'.repeat(100_000), 'a'.repeat(100_000), '\ud800'.repeat(5000)),
+  fc.tuple(fc.constantFrom('南沙落户要多久', 'how long in Nansha', '琶洲驿站'), fc.string({ unit: 'binary', maxLength: 50 })).map(([a, b]) => a + b),
+);
+
+describe('hostile input', () => {
+  it('10,000 hostile strings: no exception, valid output, each answered within 50 ms', () => {
+    let slowest = 0;
+    fc.assert(
+      fc.property(hostile, (q) => {
+        const t0 = performance.now();
+        const r = engine.answer(q);
+        slowest = Math.max(slowest, performance.now() - t0);
+        const html = render(r, 'html', ctx);
+        expect(html.length).toBeLessThanOrEqual(TELEGRAM_MAX_CHARS);
+        expect(html.replace(/<\/?(b|i|blockquote)>/g, '')).not.toMatch(/[<>]/);
+        expect(typeof r.found).toBe('boolean');
+      }),
+      { numRuns: 10_000 },
+    );
+    expect(slowest).toBeLessThanOrEqual(50);
+  }, 120_000);
+});
