@@ -11,7 +11,7 @@
  */
 import type { ArticleKnowledge, Knowledge } from '../knowledge/load.js';
 import type { ArticleMeta, Fact, Lang, Sentence } from '../knowledge/schema.js';
-import { detectLang, fold, simplify } from '../text/normalize.js';
+import { detectLang, fold, foldMany, simplify } from '../text/normalize.js';
 import { Analyzer, stem, type Term } from '../text/terms.js';
 
 /** English stems of a text, and its adjacent stem pairs, so that phrases ("how long") match. */
@@ -129,8 +129,9 @@ const SINGLE_CHAR_FACTOR = 0.4;
 const OWN_BONUS = 0.1;
 const QUESTION_SENTENCE_FACTOR = 0.9;
 
-const englishWords = (text: string): string[] => fold(text).split(' ').filter((w) => /^[a-z0-9]/.test(w));
-const compact = (text: string): string => fold(text).replace(/ /g, '');
+const englishWords = (text: string): string[] => foldMany([text])[0]!.split(' ').filter((w) => /^[a-z0-9]/.test(w));
+/** Folded Chinese without spaces, for substring matching; one OpenCC pass for all texts. */
+const compactMany = (texts: string[]): string[] => foldMany(texts).map((t) => t.replace(/ /g, ''));
 
 function sourceOf(k: ArticleKnowledge): SourceRef {
   const m = k.article.meta;
@@ -210,6 +211,8 @@ export class Engine {
 
   private addArticle(k: ArticleKnowledge, a: number): void {
     const sentenceUnit = new Map<string, number>();
+    const folded = compactMany(k.article.paragraphs.flatMap((p) => p.sentences.map((s) => s.text)));
+    let next = 0;
     k.article.paragraphs.forEach((p, pi) =>
       p.sentences.forEach((s, si) => {
         sentenceUnit.set(s.id, this.units.length);
@@ -220,16 +223,19 @@ export class Engine {
           paragraph: pi + 1,
           sentenceNo: si + 1,
           sentenceUnit: -1,
-          zh: compact(s.text),
+          zh: folded[next++]!,
           en: englishIndex([k.translations?.sentences[s.id] ?? '']),
           isQuestion: /[?？]\s*$/u.test(s.text),
         });
       }),
     );
+    const zhOf = (f: Fact) => [...f.questions['zh-Hans'], ...f.questions['zh-Hant'], f.answer?.['zh-Hans'] ?? '', f.answer?.['zh-Hant'] ?? ''];
+    const factTexts = compactMany(k.facts.map((f) => zhOf(f).join('\u0001')).flatMap((t) => t.split('\u0001')));
+    let at = 0;
     for (const f of k.facts) {
+      const mine = factTexts.slice(at, (at += zhOf(f).length));
       const su = f.sentence !== undefined ? sentenceUnit.get(f.sentence)! : -1;
       const base = su >= 0 ? this.units[su]! : undefined;
-      const zhTexts = [...f.questions['zh-Hans'], ...f.questions['zh-Hant'], f.answer?.['zh-Hans'] ?? '', f.answer?.['zh-Hant'] ?? ''];
       const index = this.addUnit({
         article: a,
         fact: f,
@@ -237,7 +243,7 @@ export class Engine {
         paragraph: base?.paragraph ?? 0,
         sentenceNo: base?.sentenceNo ?? 0,
         sentenceUnit: su,
-        zh: zhTexts.map(compact).filter(Boolean).join('|'),
+        zh: mine.filter(Boolean).join('|'),
         en: englishIndex([...f.questions.en, f.answer?.en ?? '']),
         isQuestion: false,
       });
@@ -477,6 +483,13 @@ export class Engine {
   answerFact(factId: string, lang: Lang): Found | undefined {
     const u = this.units.findIndex((unit) => unit.fact?.id === factId);
     return u < 0 ? undefined : this.found(this.units[u]!, 1, lang, []);
+  }
+
+  /** Builds lazily built indexes now (long-running processes: the bot, the bench). */
+  warmUp(): this {
+    this.analyzer.warmUp();
+    this.answer('南莎');
+    return this;
   }
 
   get unitCount(): number {

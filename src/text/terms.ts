@@ -6,8 +6,8 @@
  * checked for pinyin-IME typos (南莎 → 南沙) and otherwise kept as an unknown word, which counts
  * against every answer: the article does not talk about it.
  */
-import Fuse from 'fuse.js';
-import { pinyin } from 'pinyin-pro';
+import { distance } from 'fastest-levenshtein';
+import { createRequire } from 'node:module';
 import { stemmer } from 'stemmer';
 import type { Glossary, Lexicon, Synonyms } from '../knowledge/schema.js';
 import { fold } from './normalize.js';
@@ -57,7 +57,18 @@ const stemPhrase = (phrase: string): string =>
     .filter(Boolean)
     .map((w) => stem(w))
     .join(' ');
-const toneless = (s: string): string => pinyin(s, { toneType: 'none', type: 'array', v: true }).join(' ');
+// pinyin-pro takes ~100 ms to load: it is loaded on the first question that needs a typo check, so
+// a one-shot `ask` that needs none starts faster. Long-running doors call Analyzer.warmUp().
+const requireCjs = createRequire(import.meta.url);
+let pinyinOf: ((text: string) => string[]) | undefined;
+/** Toneless pinyin of each character: 南沙 → ['nan', 'sha']. */
+function sounds(text: string): string[] {
+  if (!pinyinOf) {
+    const { pinyin } = requireCjs('pinyin-pro') as typeof import('pinyin-pro');
+    pinyinOf = (t) => pinyin(t, { toneType: 'none', type: 'array', v: true });
+  }
+  return pinyinOf(text);
+}
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 export function segmentWords(text: string): string[] {
@@ -99,10 +110,10 @@ export class Analyzer {
   private readonly gloss = new Map<string, string[]>();
   /** Chinese vocabulary for maximum matching. */
   private readonly vocab = new Set<string>();
-  /** Toneless pinyin → vocabulary words (2–4 characters) that sound like it. */
-  private readonly byPinyin = new Map<string, string>();
+  private byPinyinCache: Map<string, string> | undefined;
   private readonly englishStems: ReadonlySet<string>;
-  private readonly englishFuse: Fuse<string>;
+  /** English vocabulary by word length, for typo correction. */
+  private readonly englishByLength = new Map<number, string[]>();
   private readonly greetingsLongestFirst: string[];
 
   constructor(input: VocabularyInput) {
@@ -134,19 +145,32 @@ export class Analyzer {
     for (const terms of this.gloss.values()) for (const w of terms) this.vocab.add(w);
     for (const text of input.chineseTexts) for (const w of segmentWords(text)) if (IS_HAN.test(w)) this.vocab.add(w);
 
-    for (const w of this.vocab) {
-      if (w.length < 2 || w.length > 4 || this.stop.has(w) || this.question.has(w) || this.places.has(w)) continue;
-      const key = toneless(w);
-      if (!this.byPinyin.has(key)) this.byPinyin.set(key, w);
-    }
-
     this.greetingsLongestFirst = [...this.greetings].sort((a, b) => b.length - a.length);
     this.englishStems = input.englishStems;
     const words = new Set<string>();
     for (const w of input.englishWords) if (w.length >= 4) words.add(w);
     for (const k of Object.keys(glossary)) for (const w of fold(k).split(' ')) if (w.length >= 4) words.add(w);
     for (const w of lexicon.places) if (!IS_HAN.test(w) && w.length >= 4) words.add(fold(w));
-    this.englishFuse = new Fuse([...words], { includeScore: true, threshold: 0.3, ignoreLocation: true, minMatchCharLength: 3 });
+    for (const w of words) this.englishByLength.set(w.length, [...(this.englishByLength.get(w.length) ?? []), w]);
+  }
+
+  /** Toneless pinyin → vocabulary words (2–4 characters) that sound like it; built on first use. */
+  private get byPinyin(): Map<string, string> {
+    if (!this.byPinyinCache) {
+      const index = new Map<string, string>();
+      for (const w of this.vocab) {
+        if (w.length < 2 || w.length > 4 || this.stop.has(w) || this.question.has(w) || this.places.has(w)) continue;
+        const key = sounds(w).join(' ');
+        if (!index.has(key)) index.set(key, w);
+      }
+      this.byPinyinCache = index;
+    }
+    return this.byPinyinCache;
+  }
+
+  /** Builds what is otherwise built on first use, so that no question pays for it. */
+  warmUp(): void {
+    void this.byPinyin;
   }
 
   /** True when the message is only greetings or thanks (你好, hello, 谢谢!). */
@@ -163,7 +187,7 @@ export class Analyzer {
     const terms: Term[] = [];
     let latin: string[] = [];
     const flushLatin = () => {
-      if (latin.length) terms.push(...this.englishTerms(latin, question));
+      if (latin.length) terms.push(...this.englishTerms(latin));
       latin = [];
     };
     for (const m of folded.matchAll(HAN_RUN)) {
@@ -253,7 +277,7 @@ export class Analyzer {
   private correctTypos(run: string): string {
     let text = run;
     if ([...text].every((_, i) => this.knownAt(text, i))) return text;
-    let sounds = pinyin(text, { toneType: 'none', type: 'array', v: true });
+    let spoken = sounds(text);
     let bounds = boundaries(text);
     let budget = MAX_TYPO_LOOKUPS;
     for (let i = 0; i < text.length && budget > 0; i++) {
@@ -265,10 +289,10 @@ export class Analyzer {
           if (!bounds.has(start) || !bounds.has(start + len)) continue;
           const span = text.slice(start, start + len);
           budget--;
-          const word = this.byPinyin.get(sounds.slice(start, start + len).join(' '));
+          const word = this.byPinyin.get(spoken.slice(start, start + len).join(' '));
           if (word && word !== span) {
             text = text.slice(0, start) + word + text.slice(start + len);
-            sounds = pinyin(text, { toneType: 'none', type: 'array', v: true });
+            spoken = sounds(text);
             bounds = boundaries(text);
             replaced = true;
             break;
@@ -289,7 +313,7 @@ export class Analyzer {
     return false;
   }
 
-  private englishTerms(words: string[], original: string): Term[] {
+  private englishTerms(words: string[]): Term[] {
     const out: Term[] = [];
     const stems = words.map((w) => (/^\d+$/.test(w) ? w : stem(w)));
     for (let i = 0; i < stems.length; ) {
@@ -306,7 +330,7 @@ export class Analyzer {
         i += taken;
         continue;
       }
-      const term = this.englishWord(words[i]!, stems[i]!, original);
+      const term = this.englishWord(words[i]!, stems[i]!);
       if (term) out.push(term);
       i++;
     }
@@ -323,26 +347,41 @@ export class Analyzer {
     return undefined;
   }
 
-  private englishWord(word: string, stemmed: string, original: string): Term | undefined {
+  private englishWord(word: string, stemmed: string): Term | undefined {
     if (/^\d+$/.test(word)) return { text: word, kind: 'content', zh: this.zhGroup.get(word) ?? [word], en: [word] };
     if (this.stop.has(stemmed) || this.stop.has(word)) return undefined;
     if (this.question.has(stemmed)) return { text: word, kind: 'question', zh: [], en: [stemmed] };
     if (this.places.has(stemmed) || this.places.has(word)) return { text: word, kind: 'elsewhere', zh: [], en: [stemmed] };
     let s = stemmed;
     if (!this.knownEnglish(s) && word.length >= 4 && word.length <= MAX_FUZZY_WORD) {
-      const best = this.englishFuse.search(word, { limit: 1 })[0];
-      if (best) s = stem(best.item);
-      if (this.places.has(s)) return { text: best!.item, kind: 'elsewhere', zh: [], en: [s] };
+      const best = this.nearestEnglish(word);
+      if (best) s = stem(best);
+      if (best && this.places.has(s)) return { text: best, kind: 'elsewhere', zh: [], en: [s] };
     }
-    if (!this.knownEnglish(s)) {
-      // A capitalised word in mid-sentence that the knowledge does not know is a name: a place or a
-      // thing the article is not about.
-      const capitalised = new RegExp(`(?<=\\S\\s+)${word[0]!.toUpperCase()}${word.slice(1)}\\b`, 'u').test(original);
-      return { text: word, kind: capitalised ? 'elsewhere' : 'unknown', zh: [], en: [s] };
-    }
+    if (!this.knownEnglish(s)) return { text: word, kind: 'unknown', zh: [], en: [s] };
     const en = this.enGroup.get(s) ?? [s];
     const zh = this.gloss.get(s) ?? [];
     return { text: word, kind: 'content', zh: this.expandZh(zh), en };
+  }
+
+  /**
+   * The vocabulary word closest to a misspelt one (certficates → certificates, nansah → nansha): edit distance 1, or 2
+   * for words of five letters or more; undefined when nothing is that close.
+   */
+  private nearestEnglish(word: string): string | undefined {
+    const max = word.length >= 5 ? 2 : 1;
+    let best: string | undefined;
+    let bestDistance = max + 1;
+    for (let len = word.length - max; len <= word.length + max; len++) {
+      for (const w of this.englishByLength.get(len) ?? []) {
+        const d = distance(word, w);
+        if (d < bestDistance) {
+          best = w;
+          bestDistance = d;
+        }
+      }
+    }
+    return best;
   }
 
   private knownEnglish(s: string): boolean {
