@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { openEngine } from '../../src/qa/open-engine.js';
 import { render, TELEGRAM_MAX_CHARS } from '../../src/qa/render.js';
 
+// Warmed up as every long-running door is (the first typo check would otherwise load pinyin-pro).
 const { engine, ctx } = openEngine();
+engine.warmUp();
 
 /** Strings people and attackers send: control characters, lone surrogates, RTL marks, emoji, HTML, huge. */
 const hostile = fc.oneof(
