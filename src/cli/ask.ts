@@ -6,7 +6,7 @@
  */
 import { createInterface } from 'node:readline';
 import type { Engine, Result } from '../qa/engine.js';
-import { openEngine } from '../qa/open-engine.js';
+import { openEngineOrExit } from '../qa/open-engine.js';
 import { render, type RenderContext } from '../qa/render.js';
 
 export function toJsonLine(question: string, result: Result, ctx: RenderContext): string {
@@ -39,7 +39,7 @@ async function jsonl(engine: Engine, ctx: RenderContext): Promise<void> {
 }
 
 const args = process.argv.slice(2);
-const { engine, ctx } = openEngine();
+const { engine, ctx } = openEngineOrExit();
 if (args.includes('--jsonl')) {
   await jsonl(engine, ctx);
 } else if (args[0] === '--explain') {

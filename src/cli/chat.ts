@@ -1,10 +1,10 @@
 /** `npm run chat`: the bot's replies in a terminal, without Telegram. `/lang zh-Hans|zh-Hant|en` fixes the reply language. */
 import { createInterface } from 'node:readline/promises';
 import { LangSchema, type Lang } from '../knowledge/schema.js';
-import { openEngine } from '../qa/open-engine.js';
+import { openEngineOrExit } from '../qa/open-engine.js';
 import { render } from '../qa/render.js';
 
-const { engine, ctx } = openEngine();
+const { engine, ctx } = openEngineOrExit();
 const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
 let lang: Lang | undefined;
 console.log(render(engine.answer('你好'), 'text', ctx));

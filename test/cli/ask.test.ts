@@ -33,3 +33,16 @@ describe('ask command', () => {
     expect(lines[3]).toMatchObject({ found: true, quote: null, short_answer: '毛梓铭' });
   });
 });
+
+describe('configuration and knowledge errors', () => {
+  it('a bad KNOWLEDGE_DIR names the variable and the fix, exit 1, no stack trace', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/ask.ts', '南沙'], {
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { ...process.env, KNOWLEDGE_DIR: '/nonexistent/knowledge' },
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('KNOWLEDGE_DIR: directory does not exist; set it to the folder holding synonyms.json');
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
