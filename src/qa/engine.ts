@@ -105,6 +105,29 @@ export interface NotFound {
 
 export type Result = Found | NotFound;
 
+interface Matches {
+  units: Int32Array;
+  /** How many of the units are sentences (the rest are facts). */
+  sentences: number;
+}
+
+interface Ranking {
+  /** The best unit, or -1 when no term matched anything. */
+  best: number;
+  bestScore: number;
+  /** Sum of the question's term weights. */
+  total: number;
+  /** Weight of content terms the best unit matched. */
+  evidence: number;
+  touched: number[];
+  /** Score of each touched unit, in the same order. */
+  scores: Float64Array;
+  /** Fact units that matched partly, best first: the suggestions when nothing answers. */
+  partialFacts: number[];
+  /** Other articles with a unit over the threshold, best first. */
+  otherArticles: number[];
+}
+
 interface Unit {
   article: number;
   fact: Fact | null;
@@ -123,6 +146,10 @@ interface Unit {
 
 /** Terms beyond this many are ignored (a question is a sentence, not an essay); must stay below 64. */
 const MAX_TERMS = 48;
+/** Other articles named in a reply at most. */
+const MAX_ALSO_IN = 3;
+/** Unit ids kept in the match cache, over all entries (4 bytes each). */
+const MATCH_CACHE_BUDGET = 4_000_000;
 const QUESTION_WEIGHT = 0.35;
 const PHRASING_WEIGHT = 1;
 const SINGLE_CHAR_FACTOR = 0.4;
@@ -173,6 +200,11 @@ export class Engine {
   private readonly enPostings = new Map<string, number[]>();
   /** Fact units resting on each sentence unit. */
   private readonly factsOf = new Map<number, number[]>();
+  /** Flat copies of what the ranking loop reads for every matched unit. */
+  private readonly isFact: Uint8Array;
+  /** Facts of sentence unit u: factList[factStart[u] .. factStart[u + 1]). */
+  private readonly factStart: Int32Array;
+  private readonly factList: Int32Array;
   private readonly threshold: number;
   private readonly minEvidence: number;
   private readonly maxSuggestions: number;
@@ -183,8 +215,11 @@ export class Engine {
   private readonly own: Float64Array;
   private readonly stamp: Int32Array;
   private queryStamp = 0;
+  private readonly seen: Int32Array;
+  private matchStamp = 0;
+  private readonly matchCache = new Map<string, Matches>();
+  private matchCacheSize = 0;
   private readonly sentenceCount: number;
-  private lastRanking: { u: number; score: number }[] = [];
 
   constructor(knowledge: Knowledge, options: EngineOptions = {}) {
     this.knowledge = knowledge;
@@ -207,6 +242,16 @@ export class Engine {
     this.all = new Float64Array(this.units.length);
     this.own = new Float64Array(this.units.length);
     this.stamp = new Int32Array(this.units.length);
+    this.seen = new Int32Array(this.units.length);
+    this.isFact = Uint8Array.from(this.units, (u) => (u.fact ? 1 : 0));
+    this.factStart = new Int32Array(this.units.length + 1);
+    const list: number[] = [];
+    this.units.forEach((_, u) => {
+      this.factStart[u] = list.length;
+      list.push(...(this.factsOf.get(u) ?? []));
+    });
+    this.factStart[this.units.length] = list.length;
+    this.factList = Int32Array.from(list);
   }
 
   private addArticle(k: ArticleKnowledge, a: number): void {
@@ -247,7 +292,7 @@ export class Engine {
         en: englishIndex([...f.questions.en, f.answer?.en ?? '']),
         isQuestion: false,
       });
-      if (su >= 0) this.factsOf.set(su, [...(this.factsOf.get(su) ?? []), index]);
+      if (su >= 0) push(this.factsOf, su, index);
     }
   }
 
@@ -267,9 +312,43 @@ export class Engine {
     return id;
   }
 
-  /** Units whose own text holds one of the term's spellings (not counting inherited sentence text). */
-  private matches(term: Term): number[] {
-    const out = new Set<number>();
+  /**
+   * Units whose own text holds one of the term's spellings (not counting inherited sentence text),
+   * and how many of them are sentences. Cached: the same words come back in question after question,
+   * and at a thousand articles a common word's list is long to build.
+   */
+  private matches(term: Term): Matches {
+    const key = `${term.zh.join('\u0001')}\u0002${term.en.join('\u0001')}`;
+    const hit = this.matchCache.get(key);
+    if (hit) {
+      // Map iteration order is insertion order: re-inserting marks the entry as recently used.
+      this.matchCache.delete(key);
+      this.matchCache.set(key, hit);
+      return hit;
+    }
+    const units = Int32Array.from(this.computeMatches(term));
+    let sentences = 0;
+    for (const u of units) if (!this.isFact[u]) sentences++;
+    const entry = { units, sentences };
+    this.matchCache.set(key, entry);
+    this.matchCacheSize += units.length + 1;
+    for (const [oldKey, old] of this.matchCache) {
+      if (this.matchCacheSize <= MATCH_CACHE_BUDGET) break;
+      this.matchCache.delete(oldKey);
+      this.matchCacheSize -= old.units.length + 1;
+    }
+    return entry;
+  }
+
+  private computeMatches(term: Term): number[] {
+    const out: number[] = [];
+    const mark = ++this.matchStamp;
+    const add = (u: number) => {
+      if (this.seen[u] !== mark) {
+        this.seen[u] = mark;
+        out.push(u);
+      }
+    };
     for (const alt of term.zh) {
       const chars = [...alt];
       // A number matches only as a whole number: 1 is not in 128.
@@ -283,13 +362,18 @@ export class Engine {
         }
         if (!candidates || p.length < candidates.length) candidates = p;
       }
-      for (const u of candidates ?? []) {
+      if (!candidates) continue;
+      if (!number && chars.length <= 2) {
+        for (const u of candidates) add(u);
+        continue;
+      }
+      for (const u of candidates) {
         const zh = this.units[u]!.zh;
-        if (number ? number.test(zh) : chars.length <= 2 || zh.includes(alt)) out.add(u);
+        if (number ? number.test(zh) : zh.includes(alt)) add(u);
       }
     }
-    for (const alt of term.en) for (const u of this.enPostings.get(alt) ?? []) out.add(u);
-    return [...out];
+    for (const alt of term.en) for (const u of this.enPostings.get(alt) ?? []) add(u);
+    return out;
   }
 
   /**
@@ -297,10 +381,9 @@ export class Engine {
    * says); a word found only in fact phrasings is how people ask, not what the article says, and
    * counts a moderate, fixed amount.
    */
-  private weight(term: Term, matched: number[]): number {
-    let df = 0;
-    for (const u of matched) if (this.units[u]!.fact === null) df++;
-    const inFacts = matched.length > df;
+  private weight(term: Term, matched: Matches): number {
+    const df = matched.sentences;
+    const inFacts = matched.units.length > df;
     const single = term.zh.length > 0 && [...term.text].length === 1 && /\p{Script=Han}/u.test(term.text);
     switch (term.kind) {
       case 'question':
@@ -330,67 +413,118 @@ export class Engine {
     if (this.analyzer.isGreeting(folded)) {
       return { found: false, reason: 'greeting', suggestions: this.keySuggestions([]), score: 0, lang: replyLang };
     }
-    const terms = this.analyzer.analyze(question).slice(0, MAX_TERMS);
+    const ranking = this.rank(this.analyzer.analyze(question).slice(0, MAX_TERMS));
+    const { best, total } = ranking;
+    const refuse = (score: number): NotFound => ({
+      found: false,
+      reason: 'out-of-scope',
+      suggestions: this.keySuggestions(ranking.partialFacts.map((u) => this.units[u]!.fact!)),
+      score: round(score),
+      lang: replyLang,
+    });
+    if (best < 0 || total === 0) return refuse(0);
+    const coverage = this.all[best]! / total;
+    if (coverage < this.threshold || ranking.evidence < this.minEvidence) return refuse(ranking.bestScore);
+    const alsoIn = ranking.otherArticles.map((a) => this.sources[a]!);
+    return this.found(this.units[best]!, round(ranking.bestScore), replyLang, alsoIn);
+  }
+
+  /**
+   * Scores every unit a term touches. One pass over the postings to credit weights, one pass over
+   * the touched units to find the best, the best of each other article, and partly matching facts:
+   * no sort, so the cost follows the number of matching units, not the size of the knowledge.
+   */
+  private rank(terms: Term[]): Ranking {
     if (this.queryStamp >= 30_000_000) {
       this.queryStamp = 0;
       this.stamp.fill(0);
     }
+    if (this.matchStamp >= 2_000_000_000) {
+      this.matchStamp = 0;
+      this.seen.fill(0);
+    }
     const stampBase = ++this.queryStamp * 64;
+    const matched = terms.map((term) => this.matches(term));
+    const weights = terms.map((term, i) => this.weight(term, matched[i]!));
+    const total = weights.reduce((a, b) => a + b, 0);
+
+    // Pruning: the lightest terms whose weights add up to less than the threshold cannot lift a unit
+    // to an answer by themselves, so they only add to units the heavier terms already touched. Common
+    // words (广州, 服务) match thousands of units at scale; this keeps them from creating candidates.
+    const order = weights.map((_, i) => i).sort((x, y) => weights[y]! - weights[x]!);
+    let light = 0;
+    let firstLight = order.length;
+    for (let k = order.length - 1; k >= 0; k--) {
+      if (light + weights[order[k]!]! >= this.threshold * total) break;
+      light += weights[order[k]!]!;
+      firstLight = k;
+    }
+
     const touched: number[] = [];
-    let total = 0;
-    const weights: number[] = [];
-    const content: boolean[] = [];
-    terms.forEach((term, ti) => {
-      const direct = this.matches(term);
-      const w = this.weight(term, direct);
-      weights.push(w);
-      content.push(term.kind === 'content');
-      total += w;
+    const { all, own, stamp, isFact, factStart, factList } = this;
+    order.forEach((ti, k) => {
+      const w = weights[ti]!;
       const mark = stampBase + ti;
+      const opens = k < firstLight;
       const credit = (u: number, isOwn: boolean) => {
-        if (this.stamp[u]! < stampBase) {
-          this.all[u] = 0;
-          this.own[u] = 0;
+        const st = stamp[u]!;
+        if (st < stampBase) {
+          if (!opens) return;
+          all[u] = 0;
+          own[u] = 0;
           touched.push(u);
         }
-        if (this.stamp[u] !== mark) {
-          this.all[u] = this.all[u]! + w;
-          this.stamp[u] = mark;
+        if (st !== mark) {
+          all[u] = all[u]! + w;
+          stamp[u] = mark;
         }
-        if (isOwn) this.own[u] = this.own[u]! + w;
+        if (isOwn) own[u] = own[u]! + w;
       };
-      for (const u of direct) {
-        const unit = this.units[u]!;
-        credit(u, unit.fact !== null);
-        if (unit.fact === null) for (const f of this.factsOf.get(u) ?? []) credit(f, false);
+      for (const u of matched[ti]!.units) {
+        if (isFact[u]) credit(u, true);
+        else {
+          credit(u, false);
+          for (let f = factStart[u]!; f < factStart[u + 1]!; f++) credit(factList[f]!, false);
+        }
       }
     });
-    if (total === 0) return { found: false, reason: 'out-of-scope', suggestions: this.keySuggestions([]), score: 0, lang: replyLang };
 
-    const scored = touched.map((u) => {
+    const scoreOf = (u: number): number => {
       const unit = this.units[u]!;
-      let score = this.all[u]! / total + (unit.fact ? (OWN_BONUS * this.own[u]!) / total : 0);
+      let score = (this.all[u]! + (unit.fact ? OWN_BONUS * this.own[u]! : 0)) / total;
       if (unit.isQuestion) score *= QUESTION_SENTENCE_FACTOR;
-      return { u, score, coverage: this.all[u]! / total };
+      return score;
+    };
+    // Better: higher score, then the shorter text (a tighter match).
+    const better = (u: number, score: number, than: number, thanScore: number): boolean =>
+      than < 0 || score > thanScore || (score === thanScore && this.units[u]!.zh.length < this.units[than]!.zh.length);
+
+    let best = -1;
+    let bestScore = -1;
+    const scores = new Float64Array(touched.length);
+    touched.forEach((u, i) => {
+      const score = total > 0 ? scoreOf(u) : 0;
+      scores[i] = score;
+      if (better(u, score, best, bestScore)) {
+        best = u;
+        bestScore = score;
+      }
     });
-    scored.sort((x, y) => y.score - x.score || this.units[x.u]!.zh.length - this.units[y.u]!.zh.length);
-    this.lastRanking = scored;
-    const best = scored[0];
-    const evidence = best ? this.evidence(best.u, terms, weights, content) : 0;
-    if (!best || best.coverage < this.threshold || evidence < this.minEvidence) {
-      const partial = scored.filter((s) => this.units[s.u]!.fact !== null).map((s) => this.units[s.u]!.fact!);
-      return {
-        found: false,
-        reason: 'out-of-scope',
-        suggestions: this.keySuggestions(partial),
-        score: round(best?.score ?? 0),
-        lang: replyLang,
-      };
-    }
-    const unit = this.units[best.u]!;
-    const alsoIn = new Set<number>();
-    for (const s of scored) if (s.coverage >= this.threshold && this.units[s.u]!.article !== unit.article) alsoIn.add(this.units[s.u]!.article);
-    return this.found(unit, round(best.score), replyLang, [...alsoIn].map((a) => this.sources[a]!));
+
+    const bestArticle = best >= 0 ? this.units[best]!.article : -1;
+    const perArticle = new Map<number, number>();
+    const partial: { u: number; score: number }[] = [];
+    touched.forEach((u, i) => {
+      const unit = this.units[u]!;
+      const score = scores[i]!;
+      if (unit.article !== bestArticle && this.all[u]! / total >= this.threshold) {
+        perArticle.set(unit.article, Math.max(perArticle.get(unit.article) ?? 0, score));
+      }
+      if (unit.fact && u !== best) topK(partial, { u, score }, this.maxSuggestions);
+    });
+    const otherArticles = [...perArticle].sort((x, y) => y[1] - x[1]).slice(0, MAX_ALSO_IN).map(([a]) => a);
+    const evidence = best >= 0 ? this.evidence(best, terms, weights) : 0;
+    return { best, bestScore, total, evidence, touched, scores, partialFacts: partial.map((p) => p.u), otherArticles };
   }
 
   /** For maintainers (`ask --explain`): the question's terms with their weights, and the best units. */
@@ -400,23 +534,26 @@ export class Engine {
       const weight = round(this.weight(t, this.matches(t)));
       return { text: t.text, kind: t.kind, weight, alts: [...t.zh, ...t.en].slice(0, 8) };
     });
-    const result = this.answer(question);
-    const top = this.lastRanking.slice(0, 5).map((s) => {
-      const u = this.units[s.u]!;
-      return { unit: u.fact ? `fact ${u.fact.id}` : `sentence ${u.sentence?.id}`, score: round(s.score) };
-    });
-    void result;
+    const { touched, scores } = this.rank(terms);
+    const top = touched
+      .map((u, i) => ({ u, score: scores[i]! }))
+      .sort((x, y) => y.score - x.score)
+      .slice(0, 5)
+      .map(({ u, score }) => {
+        const unit = this.units[u]!;
+        return { unit: unit.fact ? `fact ${unit.fact.id}` : `sentence ${unit.sentence?.id}`, score: round(score) };
+      });
     return { terms: described, top };
   }
 
   /** Weight of content terms matched by the unit (directly or through its sentence). */
-  private evidence(u: number, terms: Term[], weights: number[], content: boolean[]): number {
+  private evidence(u: number, terms: Term[], weights: number[]): number {
     const unit = this.units[u]!;
     const texts = [unit];
     if (unit.sentenceUnit >= 0) texts.push(this.units[unit.sentenceUnit]!);
     let sum = 0;
     terms.forEach((term, i) => {
-      if (!content[i]) return;
+      if (term.kind !== 'content') return;
       const hit = texts.some((t) => term.zh.some((z) => t.zh.includes(z)) || term.en.some((e) => t.en.has(e)));
       if (hit) sum += weights[i]!;
     });
@@ -497,13 +634,24 @@ export class Engine {
   }
 }
 
-function push(map: Map<string, number[]>, key: string, id: number): void {
+function push<K>(map: Map<K, number[]>, key: K, id: number): void {
   const list = map.get(key);
   if (list) list.push(id);
   else map.set(key, [id]);
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** Keeps the k best items of a stream in `list`, best first (k is tiny: a few suggestions). */
+function topK(list: { u: number; score: number }[], item: { u: number; score: number }, k: number): void {
+  if (k <= 0 || (list.length === k && list[k - 1]!.score >= item.score)) return;
+  let i = list.length < k ? list.length : k - 1;
+  while (i > 0 && list[i - 1]!.score < item.score) {
+    list[i] = list[i - 1]!;
+    i--;
+  }
+  list[i] = item;
+}
 
 export function createEngine(knowledge: Knowledge, options?: EngineOptions): Engine {
   return new Engine(knowledge, options);

@@ -43,7 +43,16 @@ const MAX_FUZZY_WORD = 20;
 /** Words ending in these, unknown to the knowledge, name an administrative place (城市, 省, 县). */
 const PLACE_SUFFIX = /^\p{Script=Han}{1,4}[市省县]$/u;
 
-export const stem = (word: string): string => stemmer(word);
+const stems = new Map<string, string>();
+/** Porter stem, memoised: the knowledge repeats its words many times over. */
+export function stem(word: string): string {
+  let s = stems.get(word);
+  if (s === undefined) {
+    s = stemmer(word);
+    if (stems.size < 100_000) stems.set(word, s);
+  }
+  return s;
+}
 /** Adjacent word pairs of a stemmed phrase: how phrases are indexed and matched ("how long"). */
 export function wordPairs(stemmed: string): string[] {
   const words = stemmed.split(' ');
@@ -143,7 +152,8 @@ export class Analyzer {
       if (IS_HAN.test(w)) this.vocab.add(w);
     }
     for (const terms of this.gloss.values()) for (const w of terms) this.vocab.add(w);
-    for (const text of input.chineseTexts) for (const w of segmentWords(text)) if (IS_HAN.test(w)) this.vocab.add(w);
+    // Each distinct text once: many units share text (a sentence and its facts, repeated phrasings).
+    for (const text of new Set(input.chineseTexts)) for (const w of segmentWords(text)) if (IS_HAN.test(w)) this.vocab.add(w);
 
     this.greetingsLongestFirst = [...this.greetings].sort((a, b) => b.length - a.length);
     this.englishStems = input.englishStems;
