@@ -14,19 +14,6 @@ import type { ArticleMeta, Fact, Lang, Sentence } from '../knowledge/schema.js';
 import { detectLang, fold, foldMany, simplify } from '../text/normalize.js';
 import { Analyzer, stem, type Term } from '../text/terms.js';
 
-/** English stems of a text, and its adjacent stem pairs, so that phrases ("how long") match. */
-function englishIndex(texts: string[]): Set<string> {
-  const out = new Set<string>();
-  for (const text of texts) {
-    const stems = englishWords(text).map(stem);
-    stems.forEach((s, i) => {
-      out.add(s);
-      if (i > 0) out.add(`${stems[i - 1]} ${s}`);
-    });
-  }
-  return out;
-}
-
 export interface EngineOptions {
   /**
    * Share of the question's weight the best unit must match to count as an answer (0–1).
@@ -63,7 +50,8 @@ export interface SourceRef {
   en: { title: string; publication: string; author: string; editors: string[] } | null;
 }
 
-export interface ShortAnswer {
+/** One text in each reply language. */
+export interface PerLang {
   'zh-Hans': string;
   'zh-Hant': string;
   en: string;
@@ -80,7 +68,7 @@ export interface Found {
   paragraph: number | null;
   sentence: number | null;
   factId: string | null;
-  shortAnswer: ShortAnswer | null;
+  shortAnswer: PerLang | null;
   translation: string | null;
   source: SourceRef;
   /** Other articles that also cover the question. */
@@ -92,7 +80,7 @@ export interface Found {
 export interface Suggestion {
   factId: string;
   /** The fact's first question in each language. */
-  question: ShortAnswer;
+  question: PerLang;
 }
 
 export interface NotFound {
@@ -160,6 +148,19 @@ const englishWords = (text: string): string[] => foldMany([text])[0]!.split(' ')
 /** Folded Chinese without spaces, for substring matching; one OpenCC pass for all texts. */
 const compactMany = (texts: string[]): string[] => foldMany(texts).map((t) => t.replace(/ /g, ''));
 
+/** English stems of a text, and its adjacent stem pairs, so that phrases ("how long") match. */
+function englishIndex(texts: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const text of texts) {
+    const stems = englishWords(text).map(stem);
+    stems.forEach((s, i) => {
+      out.add(s);
+      if (i > 0) out.add(`${stems[i - 1]} ${s}`);
+    });
+  }
+  return out;
+}
+
 function sourceOf(k: ArticleKnowledge): SourceRef {
   const m = k.article.meta;
   const t = k.translations?.meta;
@@ -175,7 +176,7 @@ function sourceOf(k: ArticleKnowledge): SourceRef {
 }
 
 /** A metadata field as a short answer in each script. */
-function metaAnswer(meta: ArticleMeta, field: NonNullable<Fact['meta']>, source: SourceRef, simplify: (s: string) => string): ShortAnswer {
+function metaAnswer(meta: ArticleMeta, field: NonNullable<Fact['meta']>, source: SourceRef): PerLang {
   const value = field === 'editors' ? meta.editors.join('、') : field === 'date' ? `${meta.date}${meta.time ? ` ${meta.time}` : ''}` : meta[field];
   const en = source.en;
   const english =
@@ -220,6 +221,7 @@ export class Engine {
   private readonly matchCache = new Map<string, Matches>();
   private matchCacheSize = 0;
   private readonly sentenceCount: number;
+  private readonly keyFactList: Fact[];
 
   constructor(knowledge: Knowledge, options: EngineOptions = {}) {
     this.knowledge = knowledge;
@@ -229,6 +231,7 @@ export class Engine {
     this.unknownWeight = options.unknownWeight ?? 2.5;
     this.elsewhereWeight = options.elsewhereWeight ?? 8;
     this.sources = knowledge.articles.map(sourceOf);
+    this.keyFactList = knowledge.articles.flatMap((k) => k.facts.filter((f) => f.key));
 
     knowledge.articles.forEach((k, a) => this.addArticle(k, a));
     const englishStems = new Set(this.enPostings.keys());
@@ -275,7 +278,7 @@ export class Engine {
       }),
     );
     const zhOf = (f: Fact) => [...f.questions['zh-Hans'], ...f.questions['zh-Hant'], f.answer?.['zh-Hans'] ?? '', f.answer?.['zh-Hant'] ?? ''];
-    const factTexts = compactMany(k.facts.map((f) => zhOf(f).join('\u0001')).flatMap((t) => t.split('\u0001')));
+    const factTexts = compactMany(k.facts.flatMap(zhOf));
     let at = 0;
     for (const f of k.facts) {
       const mine = factTexts.slice(at, (at += zhOf(f).length));
@@ -351,8 +354,7 @@ export class Engine {
     };
     for (const alt of term.zh) {
       const chars = [...alt];
-      // A number matches only as a whole number: 1 is not in 128.
-      const number = /^\d+$/.test(alt) ? new RegExp(`(?<!\\d)${alt}(?!\\d)`) : null;
+      const number = /^\d/.test(alt);
       let candidates: number[] | undefined = chars.length === 1 ? this.zhPostings.get(alt) : undefined;
       for (let i = 0; i + 1 < chars.length; i++) {
         const p = this.zhPostings.get(chars[i]! + chars[i + 1]!);
@@ -369,7 +371,7 @@ export class Engine {
       }
       for (const u of candidates) {
         const zh = this.units[u]!.zh;
-        if (number ? number.test(zh) : zh.includes(alt)) add(u);
+        if (holds(zh, alt)) add(u);
       }
     }
     for (const alt of term.en) for (const u of this.enPostings.get(alt) ?? []) add(u);
@@ -397,8 +399,10 @@ export class Engine {
         if (df === 0 && !inFacts && /^\d+$/.test(term.text)) return this.elsewhereWeight;
         if (df === 0 && !inFacts) return single ? this.unknownWeight * SINGLE_CHAR_FACTOR : this.unknownWeight;
         if (df === 0) return single ? PHRASING_WEIGHT * SINGLE_CHAR_FACTOR : PHRASING_WEIGHT;
+        // Scaled so that a word found in one sentence of an average-sized article weighs the most:
+        // the weights, and so the refusals, stay the same whether there is one article or a thousand.
         const n = this.sentenceCount;
-        const idf = Math.log(1 + n / df) / Math.log(1 + n);
+        const idf = Math.log(1 + n / df) / Math.log(1 + n / this.knowledge.articles.length);
         const w = Math.min(3, Math.max(0.6, 3 * idf));
         return single ? w * SINGLE_CHAR_FACTOR : w;
       }
@@ -554,7 +558,7 @@ export class Engine {
     let sum = 0;
     terms.forEach((term, i) => {
       if (term.kind !== 'content') return;
-      const hit = texts.some((t) => term.zh.some((z) => t.zh.includes(z)) || term.en.some((e) => t.en.has(e)));
+      const hit = texts.some((t) => term.zh.some((z) => holds(t.zh, z)) || term.en.some((e) => t.en.has(e)));
       if (hit) sum += weights[i]!;
     });
     return sum;
@@ -573,7 +577,7 @@ export class Engine {
         paragraph: null,
         sentence: null,
         factId: fact.id,
-        shortAnswer: metaAnswer(k.article.meta, fact.meta, source, simplify),
+        shortAnswer: metaAnswer(k.article.meta, fact.meta, source),
         translation: null,
         source,
         alsoIn,
@@ -602,8 +606,7 @@ export class Engine {
   /** Facts that partly matched first, then key facts. */
   private keySuggestions(partial: Fact[]): Suggestion[] {
     const out = new Map<string, Suggestion>();
-    const keyFacts = this.keyFacts();
-    for (const f of [...partial, ...keyFacts]) {
+    for (const f of [...partial, ...this.keyFactList.slice(0, this.maxSuggestions)]) {
       if (out.size >= this.maxSuggestions) break;
       const q = f.questions;
       if (!out.has(f.id)) out.set(f.id, { factId: f.id, question: { 'zh-Hans': q['zh-Hans'][0]!, 'zh-Hant': q['zh-Hant'][0]!, en: q.en[0]! } });
@@ -613,7 +616,7 @@ export class Engine {
 
   /** Facts marked key, across articles, in knowledge order. */
   keyFacts(): Fact[] {
-    return this.knowledge.articles.flatMap((k) => k.facts.filter((f) => f.key));
+    return this.keyFactList;
   }
 
   /** The answer a fact gives, as if someone had asked its first question. */
@@ -641,6 +644,18 @@ function push<K>(map: Map<K, number[]>, key: K, id: number): void {
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** Whether text contains alt; a number only as a whole number (1 is not in 128). */
+function holds(text: string, alt: string): boolean {
+  let at = text.indexOf(alt);
+  if (at < 0 || !/^\d/.test(alt)) return at >= 0;
+  const digit = (c: number) => c >= 48 && c <= 57;
+  while (at >= 0) {
+    if (!digit(text.charCodeAt(at - 1)) && !digit(text.charCodeAt(at + alt.length))) return true;
+    at = text.indexOf(alt, at + 1);
+  }
+  return false;
+}
 
 /** Keeps the k best items of a stream in `list`, best first (k is tiny: a few suggestions). */
 function topK(list: { u: number; score: number }[], item: { u: number; score: number }, k: number): void {
