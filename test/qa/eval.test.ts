@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/qa/engine.js';
 import { openEngine } from '../../src/qa/open-engine.js';
 import { readCases, score } from '../helpers/score.js';
 
@@ -19,5 +20,21 @@ describe('evaluation sets', () => {
     expect(s.refused, s.misses.join('\n')).toBe(s.outOfScope);
     expect(s.hardRefused / s.hard).toBeGreaterThanOrEqual(0.75);
     expect(s.attributed).toBe(s.found);
+  });
+});
+
+describe('scale', () => {
+  it('the same article twenty times over answers and refuses the dev set exactly as one copy does', () => {
+    const k = engine.knowledge;
+    const copies = Array.from({ length: 20 }, (_, i) => {
+      const c = structuredClone(k.articles[0]!);
+      c.article.id = `${c.article.id}-copy-${i}`;
+      c.facts = c.facts.map((f) => ({ ...f, id: `${f.id}-copy-${i}` }));
+      return c;
+    });
+    const many = createEngine({ ...k, articles: copies });
+    const cases = readCases('test/fixtures/dev.jsonl');
+    expect(cases.map((c) => many.answer(c.q).found)).toEqual(cases.map((c) => engine.answer(c.q).found));
+    expect(score(many, cases).answered).toBe(score(engine, cases).answered);
   });
 });
