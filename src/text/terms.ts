@@ -1,10 +1,11 @@
 /**
  * Question → terms. A term is one thing the asker said ("南沙", "settling", "多久"), with every
  * spelling that counts as a match for it: its synonyms, and for English words the Chinese terms of
- * the glossary. Chinese is segmented by forward maximum matching against the knowledge's own
- * vocabulary (so question and article split the same way); what the vocabulary does not know is
- * checked for pinyin-IME typos (南莎 → 南沙) and otherwise kept as an unknown word, which counts
- * against every answer: the article does not talk about it.
+ * the glossary. Chinese is cut by the dictionary segmenter (Intl.Segmenter), then pieces are joined
+ * or split to match the knowledge's own vocabulary, so question and article cut the same way. What
+ * the vocabulary does not know is first checked for pinyin-IME typos (南莎 → 南沙; English by edit
+ * distance) and otherwise kept as an unknown word, which counts against every answer: the article
+ * does not talk about it.
  */
 import { distance } from 'fastest-levenshtein';
 import { createRequire } from 'node:module';
