@@ -126,6 +126,25 @@ export const LexiconSchema = z
     places: z
       .array(nonEmpty)
       .describe('Places the knowledge does not cover (北京, shanghai): a question naming one is about somewhere else'),
+    answerTypes: z
+      .array(
+        z.object({
+          name: nonEmpty.describe('What is asked for: fee, phone number, address, date…'),
+          asks: z.array(nonEmpty).min(1).describe('Words that ask for it (多少钱, fee); English ones match whole words'),
+          needs: nonEmpty
+            .refine((source) => {
+              try {
+                new RegExp(source, 'u');
+                return true;
+              } catch {
+                return false;
+              }
+            }, 'not a valid regular expression')
+            .describe('Regular expression an answering sentence (Simplified) must match, e.g. \\d+元|免费'),
+        }),
+      )
+      .default([])
+      .describe('A question asking for a kind of detail is only answered by a sentence that gives one'),
   })
   .describe('Language knowledge that is not about any article');
 export type Lexicon = z.infer<typeof LexiconSchema>;

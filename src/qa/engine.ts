@@ -105,6 +105,8 @@ interface Ranking {
   bestScore: number;
   /** Sum of the question's term weights. */
   total: number;
+  /** Weight of each term, in the question's order. */
+  weights: number[];
   /** Weight of content terms the best unit matched. */
   evidence: number;
   touched: number[];
@@ -203,9 +205,13 @@ export class Engine {
   private readonly factsOf = new Map<number, number[]>();
   /** Flat copies of what the ranking loop reads for every matched unit. */
   private readonly isFact: Uint8Array;
-  /** Facts of sentence unit u: factList[factStart[u] .. factStart[u + 1]). */
-  private readonly factStart: Int32Array;
-  private readonly factList: Int32Array;
+  /**
+   * Units that inherit sentence u's words: heirs[heirStart[u] .. heirStart[u + 1]). They are the facts
+   * resting on u and, when u is a question the article asks itself (过去为什么会出现…?), the next
+   * sentence of the paragraph, which answers it, with its facts.
+   */
+  private readonly heirStart: Int32Array;
+  private readonly heirs: Int32Array;
   private readonly threshold: number;
   private readonly minEvidence: number;
   private readonly maxSuggestions: number;
@@ -214,6 +220,8 @@ export class Engine {
   // Scratch space reused by every query (Node runs one at a time): no allocation per unit per query.
   private readonly all: Float64Array;
   private readonly own: Float64Array;
+  /** Weight of content terms (not question words) each unit matched. */
+  private readonly evidence: Float64Array;
   private readonly stamp: Int32Array;
   private queryStamp = 0;
   private readonly seen: Int32Array;
@@ -244,17 +252,22 @@ export class Engine {
     this.sentenceCount = this.units.filter((u) => u.fact === null).length;
     this.all = new Float64Array(this.units.length);
     this.own = new Float64Array(this.units.length);
+    this.evidence = new Float64Array(this.units.length);
     this.stamp = new Int32Array(this.units.length);
     this.seen = new Int32Array(this.units.length);
     this.isFact = Uint8Array.from(this.units, (u) => (u.fact ? 1 : 0));
-    this.factStart = new Int32Array(this.units.length + 1);
+    this.heirStart = new Int32Array(this.units.length + 1);
     const list: number[] = [];
-    this.units.forEach((_, u) => {
-      this.factStart[u] = list.length;
+    this.units.forEach((unit, u) => {
+      this.heirStart[u] = list.length;
       list.push(...(this.factsOf.get(u) ?? []));
+      const next = this.units[u + 1];
+      if (unit.isQuestion && next && next.fact === null && next.article === unit.article && next.paragraph === unit.paragraph) {
+        list.push(u + 1, ...(this.factsOf.get(u + 1) ?? []));
+      }
     });
-    this.factStart[this.units.length] = list.length;
-    this.factList = Int32Array.from(list);
+    this.heirStart[this.units.length] = list.length;
+    this.heirs = Int32Array.from(list);
   }
 
   private addArticle(k: ArticleKnowledge, a: number): void {
@@ -417,7 +430,8 @@ export class Engine {
     if (this.analyzer.isGreeting(folded)) {
       return { found: false, reason: 'greeting', suggestions: this.keySuggestions([]), score: 0, lang: replyLang };
     }
-    const ranking = this.rank(this.analyzer.analyze(question).slice(0, MAX_TERMS));
+    const terms = this.analyzer.analyze(question).slice(0, MAX_TERMS);
+    const ranking = this.rank(terms);
     const { best, total } = ranking;
     const refuse = (score: number): NotFound => ({
       found: false,
@@ -427,8 +441,16 @@ export class Engine {
       lang: replyLang,
     });
     if (best < 0 || total === 0) return refuse(0);
+    // A place or a number the knowledge never mentions (北京, 2020年) means the question is about
+    // something else, however well the rest of it matches.
+    if (terms.some((t, i) => ranking.weights[i] === this.elsewhereWeight && this.matches(t).units.length === 0)) return refuse(ranking.bestScore);
     const coverage = this.all[best]! / total;
     if (coverage < this.threshold || ranking.evidence < this.minEvidence) return refuse(ranking.bestScore);
+    // A question asking for a kind of detail (a fee, a phone number, a date) is answered only by a
+    // sentence that gives one: the station's sentence does not tell its phone number.
+    const unit = this.units[best]!;
+    const sentence = unit.fact === null ? unit : unit.sentenceUnit >= 0 ? this.units[unit.sentenceUnit]! : undefined;
+    if (sentence && this.analyzer.askedFor(folded).some((needs) => !needs.test(sentence.zh))) return refuse(ranking.bestScore);
     const alsoIn = ranking.otherArticles.map((a) => this.sources[a]!);
     return this.found(this.units[best]!, round(ranking.bestScore), replyLang, alsoIn);
   }
@@ -465,9 +487,10 @@ export class Engine {
     }
 
     const touched: number[] = [];
-    const { all, own, stamp, isFact, factStart, factList } = this;
+    const { all, own, evidence, stamp, isFact, heirStart, heirs } = this;
     order.forEach((ti, k) => {
       const w = weights[ti]!;
+      const isContent = terms[ti]!.kind === 'content';
       const mark = stampBase + ti;
       const opens = k < firstLight;
       const credit = (u: number, isOwn: boolean) => {
@@ -476,10 +499,12 @@ export class Engine {
           if (!opens) return;
           all[u] = 0;
           own[u] = 0;
+          evidence[u] = 0;
           touched.push(u);
         }
         if (st !== mark) {
           all[u] = all[u]! + w;
+          if (isContent) evidence[u] = evidence[u]! + w;
           stamp[u] = mark;
         }
         if (isOwn) own[u] = own[u]! + w;
@@ -488,7 +513,7 @@ export class Engine {
         if (isFact[u]) credit(u, true);
         else {
           credit(u, false);
-          for (let f = factStart[u]!; f < factStart[u + 1]!; f++) credit(factList[f]!, false);
+          for (let h = heirStart[u]!; h < heirStart[u + 1]!; h++) credit(heirs[h]!, false);
         }
       }
     });
@@ -527,8 +552,7 @@ export class Engine {
       if (unit.fact && u !== best) topK(partial, { u, score }, this.maxSuggestions);
     });
     const otherArticles = [...perArticle].sort((x, y) => y[1] - x[1]).slice(0, MAX_ALSO_IN).map(([a]) => a);
-    const evidence = best >= 0 ? this.evidence(best, terms, weights) : 0;
-    return { best, bestScore, total, evidence, touched, scores, partialFacts: partial.map((p) => p.u), otherArticles };
+    return { best, bestScore, total, weights, evidence: best >= 0 ? evidence[best]! : 0, touched, scores, partialFacts: partial.map((p) => p.u), otherArticles };
   }
 
   /** For maintainers (`ask --explain`): the question's terms with their weights, and the best units. */
@@ -548,20 +572,6 @@ export class Engine {
         return { unit: unit.fact ? `fact ${unit.fact.id}` : `sentence ${unit.sentence?.id}`, score: round(score) };
       });
     return { terms: described, top };
-  }
-
-  /** Weight of content terms matched by the unit (directly or through its sentence). */
-  private evidence(u: number, terms: Term[], weights: number[]): number {
-    const unit = this.units[u]!;
-    const texts = [unit];
-    if (unit.sentenceUnit >= 0) texts.push(this.units[unit.sentenceUnit]!);
-    let sum = 0;
-    terms.forEach((term, i) => {
-      if (term.kind !== 'content') return;
-      const hit = texts.some((t) => term.zh.some((z) => holds(t.zh, z)) || term.en.some((e) => t.en.has(e)));
-      if (hit) sum += weights[i]!;
-    });
-    return sum;
   }
 
   private found(unit: Unit, score: number, lang: Lang, alsoIn: SourceRef[]): Found {

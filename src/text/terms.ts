@@ -125,6 +125,7 @@ export class Analyzer {
   /** English vocabulary by word length, for typo correction. */
   private readonly englishByLength = new Map<number, string[]>();
   private readonly greetingsLongestFirst: string[];
+  private readonly answerTypes: { asks: string[]; needs: RegExp }[];
 
   constructor(input: VocabularyInput) {
     const { lexicon, synonyms, glossary } = input;
@@ -149,6 +150,9 @@ export class Analyzer {
       this.gloss.set(key, [...new Set([...(this.gloss.get(key) ?? []), ...chinese.map(fold)])]);
     }
 
+    // A word in the same synonym group as a question word asks too (在哪里 like 哪里, how long like 多久).
+    for (const [w, group] of this.zhGroup) if (group.some((g) => this.question.has(g))) this.question.add(w);
+    for (const [w, group] of this.enGroup) if (group.some((g) => this.question.has(g))) this.question.add(w);
     for (const w of [...this.stop, ...this.question, ...this.greetings, ...this.places, ...this.zhGroup.keys()]) {
       if (IS_HAN.test(w)) this.vocab.add(w);
     }
@@ -157,6 +161,7 @@ export class Analyzer {
     for (const text of new Set(input.chineseTexts)) for (const w of segmentWords(text)) if (IS_HAN.test(w)) this.vocab.add(w);
 
     this.greetingsLongestFirst = [...this.greetings].sort((a, b) => b.length - a.length);
+    this.answerTypes = lexicon.answerTypes.map((t) => ({ asks: t.asks.map(fold), needs: new RegExp(t.needs, 'u') }));
     this.englishStems = input.englishStems;
     const words = new Set<string>();
     for (const w of input.englishWords) if (w.length >= 4) words.add(w);
@@ -182,6 +187,17 @@ export class Analyzer {
   /** Builds what is otherwise built on first use, so that no question pays for it. */
   warmUp(): void {
     void this.byPinyin;
+  }
+
+  /**
+   * What kinds of detail the question asks for (a fee, a phone number, a date…), as the patterns an
+   * answering sentence must match.
+   */
+  askedFor(folded: string): RegExp[] {
+    const padded = ` ${folded} `;
+    return this.answerTypes
+      .filter((t) => t.asks.some((a) => (IS_HAN.test(a) ? folded.includes(a) : padded.includes(` ${a} `))))
+      .map((t) => t.needs);
   }
 
   /** True when the message is only greetings or thanks (你好, hello, 谢谢!). */
@@ -270,11 +286,12 @@ export class Analyzer {
 
   /** Forward maximum matching with vocabulary words of two or more characters; undefined unless they cover it all. */
   private splitKnown(piece: string): string[] | undefined {
-    if (piece.length < 4) return undefined;
     const out: string[] = [];
     for (let i = 0; i < piece.length; ) {
       const w = this.longestWord(piece, i);
-      if (!w || w.length < 2) return undefined;
+      // A single character counts only when it is a function or question word (到底|是, 想|去):
+      // otherwise any unknown word would fall apart into characters the article happens to use.
+      if (!w || (w.length < 2 && !this.stop.has(w) && !this.question.has(w))) return undefined;
       out.push(w);
       i += w.length;
     }
@@ -287,22 +304,26 @@ export class Analyzer {
    */
   private correctTypos(run: string): string {
     let text = run;
-    if ([...text].every((_, i) => this.knownAt(text, i))) return text;
+    let known = this.knownPositions(text);
+    if (known.every(Boolean)) return text;
     let spoken = sounds(text);
     let bounds = boundaries(text);
     let budget = MAX_TYPO_LOOKUPS;
     for (let i = 0; i < text.length && budget > 0; i++) {
-      if (this.knownAt(text, i)) continue;
+      if (known[i]) continue;
       let replaced = false;
       for (let len = 4; len >= 2 && !replaced; len--) {
         for (let start = Math.max(0, i - len + 1); start <= i && start + len <= text.length && budget > 0; start++) {
-          // A typo replaces whole words: 终要 in 最终|要 is not a misspelt 重要.
+          // A typo replaces whole words (终要 in 最终|要 is not a misspelt 重要) made only of characters
+          // nothing else explains (守驿 in 无人值守|驿站 is not a misspelt 受益, 区的 is not 取得).
           if (!bounds.has(start) || !bounds.has(start + len)) continue;
+          if (known.slice(start, start + len).some(Boolean)) continue;
           const span = text.slice(start, start + len);
           budget--;
           const word = this.byPinyin.get(spoken.slice(start, start + len).join(' '));
           if (word && word !== span) {
             text = text.slice(0, start) + word + text.slice(start + len);
+            known = this.knownPositions(text);
             spoken = sounds(text);
             bounds = boundaries(text);
             replaced = true;
@@ -312,6 +333,11 @@ export class Analyzer {
       }
     }
     return text;
+  }
+
+  /** For each character: covered by a vocabulary word of two or more characters, or a function word itself. */
+  private knownPositions(text: string): boolean[] {
+    return Array.from({ length: text.length }, (_, i) => this.stop.has(text[i]!) || this.question.has(text[i]!) || this.knownAt(text, i));
   }
 
   /** Whether some vocabulary word covers position i of text. */

@@ -58,8 +58,26 @@ describe('answer()', () => {
     expect(found('责编是谁').shortAnswer?.['zh-Hans']).toBe('段星宇、王倩');
   });
 
-  it('prefers the sentence that answers over a rhetorical question that asks', () => {
-    expect(found('以前为什么办事难?').quote).toContain('因為流程繁瑣');
+  it('answers a question the article asks itself with the sentence that follows it', () => {
+    expect(found('过去老是跑腿多、办事难，根源在哪里').quote).toBe('很大程度上是因為流程繁瑣。');
+  });
+
+  it('corrects a typo only from characters nothing else explains', () => {
+    // 海朱 → 海珠 and 驿战 → 驿站, while 区的 (qu de) stays and does not become 取得.
+    expect(found('海朱区的无人值守驿战在哪').quote).toContain('琶洲建設者之家');
+  });
+
+  it('understands Cantonese particles and question words', () => {
+    expect(found('點解以前辦事咁難㗎？').quote).toBe('很大程度上是因為流程繁瑣。');
+  });
+
+  it.each([
+    ['在南沙办落户要交多少手续费？', 'a fee'],
+    ['琶洲政务驿站的咨询电话是多少？', 'a phone number'],
+    ['On what date did the Pazhou self-service station open?', 'a date'],
+    ['天河区有没有24小时无人值守的政务驿站？', 'a place it does not cover'],
+  ])('refuses %s: it asks for %s the article does not give', (q) => {
+    expect(engine.answer(q).found).toBe(false);
   });
 
   it('matches numbers as whole numbers', () => {

@@ -14,11 +14,11 @@ describe('evaluation sets', () => {
     expect(s.attributed).toBe(s.found);
   });
 
-  it('independent extra set (other phrasings, typos, more English and out-of-scope): ≥ 90% answered, 100% refused', () => {
-    const s = score(engine, readCases('test/fixtures/extra.jsonl'));
+  it.each(['extra.jsonl', 'extra2.jsonl'])('independent set %s (other phrasings, typos, more English and out-of-scope): ≥ 90% answered, 100% refused', (file) => {
+    const s = score(engine, readCases(`test/fixtures/${file}`));
     expect(s.answered / s.answerable, s.misses.join('\n')).toBeGreaterThanOrEqual(0.9);
     expect(s.refused, s.misses.join('\n')).toBe(s.outOfScope);
-    expect(s.hardRefused / s.hard).toBeGreaterThanOrEqual(0.75);
+    expect(s.hardRefused / s.hard, s.misses.join('\n')).toBeGreaterThanOrEqual(0.85);
     expect(s.attributed).toBe(s.found);
   });
 });
