@@ -144,6 +144,8 @@ const QUESTION_WEIGHT = 0.35;
 const PHRASING_WEIGHT = 1;
 const SINGLE_CHAR_FACTOR = 0.4;
 const OWN_BONUS = 0.1;
+/** Scores closer than this are a tie. */
+const EPSILON = 1e-9;
 const QUESTION_SENTENCE_FACTOR = 0.9;
 
 const englishWords = (text: string): string[] => foldMany([text])[0]!.split(' ').filter((w) => /^[a-z0-9]/.test(w));
@@ -205,6 +207,8 @@ export class Engine {
   private readonly factsOf = new Map<number, number[]>();
   /** Flat copies of what the ranking loop reads for every matched unit. */
   private readonly isFact: Uint8Array;
+  private readonly isQuestion: Uint8Array;
+  private readonly articleOf: Int32Array;
   /**
    * Units that inherit sentence u's words: heirs[heirStart[u] .. heirStart[u + 1]). They are the facts
    * resting on u and, when u is a question the article asks itself (过去为什么会出现…?), the next
@@ -256,6 +260,8 @@ export class Engine {
     this.stamp = new Int32Array(this.units.length);
     this.seen = new Int32Array(this.units.length);
     this.isFact = Uint8Array.from(this.units, (u) => (u.fact ? 1 : 0));
+    this.isQuestion = Uint8Array.from(this.units, (u) => (u.isQuestion ? 1 : 0));
+    this.articleOf = Int32Array.from(this.units, (u) => u.article);
     this.heirStart = new Int32Array(this.units.length + 1);
     const list: number[] = [];
     this.units.forEach((unit, u) => {
@@ -492,7 +498,8 @@ export class Engine {
       const w = weights[ti]!;
       const isContent = terms[ti]!.kind === 'content';
       const mark = stampBase + ti;
-      const opens = k < firstLight;
+      // Question words (多少, how) never open a candidate: they cannot make an answer on their own.
+      const opens = k < firstLight && terms[ti]!.kind !== 'question';
       const credit = (u: number, isOwn: boolean) => {
         const st = stamp[u]!;
         if (st < stampBase) {
@@ -518,41 +525,58 @@ export class Engine {
       }
     });
 
-    const scoreOf = (u: number): number => {
-      const unit = this.units[u]!;
-      let score = (this.all[u]! + (unit.fact ? OWN_BONUS * this.own[u]! : 0)) / total;
-      if (unit.isQuestion) score *= QUESTION_SENTENCE_FACTOR;
-      return score;
-    };
-    // Better: higher score, then the shorter text (a tighter match).
-    const better = (u: number, score: number, than: number, thanScore: number): boolean =>
-      than < 0 || score > thanScore || (score === thanScore && this.units[u]!.zh.length < this.units[than]!.zh.length);
-
-    let best = -1;
-    let bestScore = -1;
+    // One pass over the touched units: each one's score, the best (ties kept for the tie-break), the
+    // best of every article, and the best partly matching facts for suggestions.
+    const { isQuestion, articleOf } = this;
     const scores = new Float64Array(touched.length);
-    touched.forEach((u, i) => {
-      const score = total > 0 ? scoreOf(u) : 0;
-      scores[i] = score;
-      if (better(u, score, best, bestScore)) {
-        best = u;
-        bestScore = score;
-      }
-    });
-
-    const bestArticle = best >= 0 ? this.units[best]!.article : -1;
+    let bestScore = -1;
+    let tied: number[] = [];
     const perArticle = new Map<number, number>();
     const partial: { u: number; score: number }[] = [];
-    touched.forEach((u, i) => {
-      const unit = this.units[u]!;
-      const score = scores[i]!;
-      if (unit.article !== bestArticle && this.all[u]! / total >= this.threshold) {
-        perArticle.set(unit.article, Math.max(perArticle.get(unit.article) ?? 0, score));
+    const needed = this.threshold * total;
+    for (let i = 0; i < touched.length; i++) {
+      const u = touched[i]!;
+      let score = total > 0 ? (all[u]! + (isFact[u] ? OWN_BONUS * own[u]! : 0)) / total : 0;
+      if (isQuestion[u]) score *= QUESTION_SENTENCE_FACTOR;
+      scores[i] = score;
+      if (score > bestScore + EPSILON) {
+        bestScore = score;
+        tied = [u];
+      } else if (score >= bestScore - EPSILON) tied.push(u);
+      if (all[u]! >= needed) {
+        const a = articleOf[u]!;
+        if (score > (perArticle.get(a) ?? -1)) perArticle.set(a, score);
       }
-      if (unit.fact && u !== best) topK(partial, { u, score }, this.maxSuggestions);
-    });
+      if (isFact[u]) topK(partial, { u, score }, this.maxSuggestions + 1);
+    }
+    const best = this.breakTie(tied, terms);
+    const bestArticle = best >= 0 ? articleOf[best]! : -1;
+    perArticle.delete(bestArticle);
     const otherArticles = [...perArticle].sort((x, y) => y[1] - x[1]).slice(0, MAX_ALSO_IN).map(([a]) => a);
-    return { best, bestScore, total, weights, evidence: best >= 0 ? evidence[best]! : 0, touched, scores, partialFacts: partial.map((p) => p.u), otherArticles };
+    const partialFacts = partial.filter((p) => p.u !== best).slice(0, this.maxSuggestions).map((p) => p.u);
+    return { best, bestScore, total, weights, evidence: best >= 0 ? evidence[best]! : 0, touched, scores, partialFacts, otherArticles };
+  }
+
+  /**
+   * Among equally scored units, the one that uses the asker's own words rather than their synonyms,
+   * then the shorter one (a tighter match). At a thousand articles ties are common and this runs on
+   * all of them, so it stays cheap: a few substring checks per unit.
+   */
+  private breakTie(tied: number[], terms: Term[]): number {
+    if (tied.length <= 1) return tied[0] ?? -1;
+    const surface = terms.filter((t) => t.kind !== 'question').map((t) => t.text);
+    let best = -1;
+    let bestHits = -1;
+    for (const u of tied) {
+      const unit = this.units[u]!;
+      let hits = 0;
+      for (const w of surface) if (unit.zh.includes(w) || unit.en.has(stem(w))) hits++;
+      if (hits > bestHits || (hits === bestHits && unit.zh.length < this.units[best]!.zh.length)) {
+        best = u;
+        bestHits = hits;
+      }
+    }
+    return best;
   }
 
   /** For maintainers (`ask --explain`): the question's terms with their weights, and the best units. */
