@@ -11,7 +11,8 @@
  * Shared (`knowledge/`):
  *   synonyms.json      groups of interchangeable words                        → SynonymsSchema
  *   glossary.json      English term → Chinese terms                           → GlossarySchema
- *   lexicon.json       function words, question words, greetings             → LexiconSchema
+ *   lexicon.json       function and question words, greetings, places not     → LexiconSchema
+ *                      covered, kinds of detail a question can ask for
  */
 import { z } from 'zod';
 
