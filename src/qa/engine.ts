@@ -397,6 +397,11 @@ export class Engine {
     return out;
   }
 
+  /** A place the knowledge does not cover, or a number it never mentions (2020年, 50项) and so nothing matches. */
+  private isForeign(term: Term, matched: Matches): boolean {
+    return (term.kind === 'elsewhere' || (term.kind === 'content' && /^\d+$/.test(term.text))) && matched.units.length === 0;
+  }
+
   /**
    * How much a term counts. Rarity is measured over the article's sentences (what the knowledge
    * says); a word found only in fact phrasings is how people ask, not what the article says, and
@@ -414,8 +419,7 @@ export class Engine {
       case 'unknown':
         return single ? this.unknownWeight * SINGLE_CHAR_FACTOR : this.unknownWeight;
       case 'content': {
-        // A number the knowledge never mentions (2020年, 50项) asks about something it does not say.
-        if (df === 0 && !inFacts && /^\d+$/.test(term.text)) return this.elsewhereWeight;
+        if (this.isForeign(term, matched)) return this.elsewhereWeight;
         if (df === 0 && !inFacts) return single ? this.unknownWeight * SINGLE_CHAR_FACTOR : this.unknownWeight;
         if (df === 0) return single ? PHRASING_WEIGHT * SINGLE_CHAR_FACTOR : PHRASING_WEIGHT;
         // Scaled so that a word found in one sentence of an average-sized article weighs the most:
@@ -449,7 +453,7 @@ export class Engine {
     if (best < 0 || total === 0) return refuse(0);
     // A place or a number the knowledge never mentions (北京, 2020年) means the question is about
     // something else, however well the rest of it matches.
-    if (terms.some((t, i) => ranking.weights[i] === this.elsewhereWeight && this.matches(t).units.length === 0)) return refuse(ranking.bestScore);
+    if (terms.some((t) => this.isForeign(t, this.matches(t)))) return refuse(ranking.bestScore);
     const coverage = this.all[best]! / total;
     if (coverage < this.threshold || ranking.evidence < this.minEvidence) return refuse(ranking.bestScore);
     // A question asking for a kind of detail (a fee, a phone number, a date) is answered only by a
@@ -646,17 +650,6 @@ export class Engine {
       if (!out.has(f.id)) out.set(f.id, { factId: f.id, question: { 'zh-Hans': q['zh-Hans'][0]!, 'zh-Hant': q['zh-Hant'][0]!, en: q.en[0]! } });
     }
     return [...out.values()];
-  }
-
-  /** Facts marked key, across articles, in knowledge order. */
-  keyFacts(): Fact[] {
-    return this.keyFactList;
-  }
-
-  /** The answer a fact gives, as if someone had asked its first question. */
-  answerFact(factId: string, lang: Lang): Found | undefined {
-    const u = this.units.findIndex((unit) => unit.fact?.id === factId);
-    return u < 0 ? undefined : this.found(this.units[u]!, 1, lang, []);
   }
 
   /** Builds lazily built indexes now (long-running processes: the bot, the bench). */
