@@ -112,6 +112,18 @@ describe('render()', () => {
     expect(render(engine.answer('南沙落户要多久'), 'text', ctx, 'en')).toMatch(/^Answer: /);
   });
 
+  it('fits a reply with an overlong quote into 4096 characters without breaking a tag', () => {
+    const base = found('南沙落户要多久');
+    const long = { ...base, quote: '<&>南沙'.repeat(2000), translation: 'x & y '.repeat(2000) };
+    for (const lang of ['zh-Hans', 'en'] as const) {
+      const html = render(long, 'html', ctx, lang);
+      expect(html.length).toBeLessThanOrEqual(4096);
+      expect(html).toMatch(/<i>— .*paragraph 2|第2段<\/i>/);
+      expect(html.replace(/<\/?(b|i|blockquote)>/g, '')).not.toMatch(/[<>]|&(?!amp;|lt;|gt;|quot;)/);
+      expect(render(long, 'text', ctx, lang).length).toBeLessThanOrEqual(4096);
+    }
+  });
+
   it('escapes everything in HTML and stays within 4096 characters', () => {
     const html = render(engine.answer('南沙落户要多久'), 'html', ctx);
     expect(html).toMatch(/^答：<b>.*<\/b>\n<blockquote>现在来南沙落户.*<\/blockquote><i>— 毛梓铭《“减证便民”,用减法为获得感充值》，广州日报，2019-07-16，第2段<\/i>$/s);
