@@ -1,29 +1,86 @@
 /**
  * The one place that reads the environment (and `.env`, when present). Every setting is parsed
- * here with zod; an invalid one stops start-up with a message naming the variable and the fix.
+ * here with zod; an invalid one stops start-up with one message naming every bad variable and the fix.
+ * `.env.example` documents them all.
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_KNOWLEDGE_DIR } from './knowledge/load.js';
 
-export const ConfigSchema = z.object({
-  KNOWLEDGE_DIR: z
-    .string()
-    .trim()
-    .min(1)
-    .default(DEFAULT_KNOWLEDGE_DIR)
-    .refine((dir) => existsSync(dir), { message: 'directory does not exist; set it to the folder holding synonyms.json and the article folders' })
-    .describe('Folder with the knowledge files (default: the project’s knowledge/)'),
-});
-export type Config = z.infer<typeof ConfigSchema>;
+const knowledgeDir = z
+  .string()
+  .trim()
+  .min(1)
+  .default(DEFAULT_KNOWLEDGE_DIR)
+  .refine((dir) => existsSync(dir), { message: 'directory does not exist; set it to the folder holding synonyms.json and the article folders' })
+  .describe('Folder with the knowledge files (default: the project’s knowledge/)');
+
+/** What the command-line tools need (ask, chat). */
+export const CoreConfigSchema = z.object({ KNOWLEDGE_DIR: knowledgeDir });
+export type CoreConfig = z.infer<typeof CoreConfigSchema>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** What the Telegram bot needs (`npm start`). */
+export const BotConfigSchema = z
+  .object({
+    KNOWLEDGE_DIR: knowledgeDir,
+    BOT_TOKEN: z
+      .string({ error: 'required: the token @BotFather gave you, like 123456789:AA…' })
+      .trim()
+      .min(1, 'required: the token @BotFather gave you, like 123456789:AA…')
+      // Only what would break the request URL is refused here; Telegram itself says whether it is valid.
+      .regex(/^[^\s/?#]+$/, 'must be the token from @BotFather, like 123456789:AAF…, without spaces or slashes')
+      .describe('Bot token from @BotFather'),
+    TELEGRAM_API_ROOT: z
+      .url({ error: 'must be a URL such as https://api.telegram.org' })
+      .default('https://api.telegram.org')
+      .transform((url) => url.replace(/\/+$/, ''))
+      .describe('Bot API server: Telegram’s, a self-hosted one, or a test stand-in'),
+    BOT_MODE: z.enum(['polling', 'webhook'], { error: 'must be polling or webhook' }).default('polling'),
+    WEBHOOK_DOMAIN: z
+      .string()
+      .trim()
+      .regex(/^(https:\/\/)?[a-z0-9.-]+(:\d+)?$/i, 'a public host name such as bot.example.org (https is assumed)')
+      .optional()
+      .describe('Public host Telegram sends updates to (webhook mode)'),
+    WEBHOOK_PATH: z
+      .string()
+      .trim()
+      .regex(/^\/[\w\-/.]*$/, 'a URL path starting with /, such as /telegram')
+      .default('/telegram')
+      .describe('Path of the webhook endpoint'),
+    WEBHOOK_PORT: z.coerce
+      .number({ error: 'must be a port number' })
+      .int()
+      .min(1, 'must be a port number between 1 and 65535')
+      .max(65535, 'must be a port number between 1 and 65535')
+      .default(8080)
+      .describe('Port the webhook server listens on (behind your TLS proxy)'),
+    WEBHOOK_HOST: z.string().trim().min(1).default('0.0.0.0').describe('Address the webhook server binds to'),
+    WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[\w-]{16,256}$/, 'at least 16 characters of A-Z, a-z, 0-9, _ and - (Telegram’s rule); generate one with: openssl rand -hex 24')
+      .optional()
+      .describe('Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (webhook mode)'),
+    LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.BOT_MODE !== 'webhook') return;
+    if (!c.WEBHOOK_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'required in webhook mode: at least 16 characters; generate one with: openssl rand -hex 24' });
+    }
+    if (!c.WEBHOOK_DOMAIN) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_DOMAIN'], message: 'required in webhook mode: the public host name, such as bot.example.org' });
+  });
+export type BotConfig = z.infer<typeof BotConfigSchema>;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Parses the given environment (process.env by default); throws a ConfigError listing every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const result = ConfigSchema.safeParse(env);
+/** Parses the environment with a schema; throws a ConfigError listing every bad variable. */
+export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
   if (result.success) return result.data;
   const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
   throw new ConfigError(`Invalid configuration (see .env.example):\n${lines.join('\n')}`);

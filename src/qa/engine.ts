@@ -234,6 +234,8 @@ export class Engine {
   private matchCacheSize = 0;
   private readonly sentenceCount: number;
   private readonly keyFactList: Fact[];
+  /** Fact id → its unit. */
+  private readonly factUnit = new Map<string, number>();
 
   constructor(knowledge: Knowledge, options: EngineOptions = {}) {
     this.knowledge = knowledge;
@@ -315,6 +317,7 @@ export class Engine {
         isQuestion: false,
       });
       if (su >= 0) push(this.factsOf, su, index);
+      this.factUnit.set(f.id, index);
     }
   }
 
@@ -650,6 +653,54 @@ export class Engine {
       if (!out.has(f.id)) out.set(f.id, { factId: f.id, question: { 'zh-Hans': q['zh-Hans'][0]!, 'zh-Hant': q['zh-Hant'][0]!, en: q.en[0]! } });
     }
     return [...out.values()];
+  }
+
+  /** Facts marked key, across articles, in knowledge order: /facts, digests, empty inline queries. */
+  keyFacts(): Fact[] {
+    return this.keyFactList;
+  }
+
+  /** The answer a fact gives (a suggestion button, an inline result), or undefined for an unknown id. */
+  answerFact(factId: string, lang: Lang): Found | undefined {
+    const u = this.factUnit.get(factId);
+    return u === undefined ? undefined : this.found(this.units[u]!, 1, lang, []);
+  }
+
+  /**
+   * Up to `limit` different answers for a question, best first (inline mode shows several): every
+   * unit over the threshold, one per sentence. Refused questions get none.
+   */
+  search(question: string, limit: number): Found[] {
+    const first = this.answer(question);
+    if (!first.found) return [];
+    const { touched, scores, total } = this.rank(this.analyzer.analyze(question).slice(0, MAX_TERMS));
+    // One result per fact, and a bare sentence only when none of its facts is shown.
+    const keys = (unit: Unit): string[] => {
+      const sentence = unit.sentence ? `s:${unit.article}:${unit.sentence.id}` : '';
+      return unit.fact ? [`f:${unit.article}:${unit.fact.id}`, sentence] : [sentence];
+    };
+    const seen = new Set<string>();
+    const out: Found[] = [];
+    const take = (unit: Unit, result: Found) => {
+      const [own] = keys(unit);
+      if (seen.has(own!)) return;
+      for (const k of keys(unit)) if (k) seen.add(k);
+      out.push(result);
+    };
+    const firstUnit = this.units.findIndex(
+      (unit) => this.sources[unit.article] === first.source && (first.factId ? unit.fact?.id === first.factId : unit.fact === null && unit.sentence?.id === first.sentenceId),
+    );
+    if (firstUnit >= 0) take(this.units[firstUnit]!, first);
+    const candidates = touched
+      .map((u, i) => ({ u, score: scores[i]! }))
+      .filter(({ u }) => u !== firstUnit && this.all[u]! >= this.threshold * total && this.evidence[u]! >= this.minEvidence)
+      .sort((x, y) => y.score - x.score || (this.isFact[y.u]! - this.isFact[x.u]!));
+    for (const { u, score } of candidates) {
+      if (out.length >= limit) break;
+      const unit = this.units[u]!;
+      take(unit, this.found(unit, round(score), first.lang, []));
+    }
+    return out;
   }
 
   /** Builds lazily built indexes now (long-running processes: the bot, the bench). */

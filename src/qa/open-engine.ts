@@ -1,5 +1,5 @@
 /** Knowledge directory → ready engine and render context: what every door starts with. */
-import { loadConfig, loadDotEnv } from '../config.js';
+import { CoreConfigSchema, loadConfig, loadDotEnv } from '../config.js';
 import { DEFAULT_KNOWLEDGE_DIR, loadKnowledge } from '../knowledge/load.js';
 import { createEngine, type Engine, type EngineOptions } from './engine.js';
 import type { RenderContext } from './render.js';
@@ -21,7 +21,7 @@ export function openEngine(dir: string = DEFAULT_KNOWLEDGE_DIR, options?: Engine
 export function openEngineOrExit(): OpenEngine {
   try {
     loadDotEnv();
-    return openEngine(loadConfig().KNOWLEDGE_DIR);
+    return openEngine(loadConfig(CoreConfigSchema).KNOWLEDGE_DIR);
   } catch (e) {
     if (e instanceof Error && (e.name === 'ConfigError' || e.name === 'KnowledgeError')) {
       console.error(e.message);
