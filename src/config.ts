@@ -28,7 +28,7 @@ export const BotConfigSchema = z
     BOT_TOKEN: z
       .string({ error: 'required: the token @BotFather gave you, like 123456789:AA…' })
       .trim()
-      .min(1, 'required: the token @BotFather gave you, like 123456789:AA…')
+      .min(1, { message: 'required: the token @BotFather gave you, like 123456789:AA…', abort: true })
       // Only what would break the request URL is refused here; Telegram itself says whether it is valid.
       .regex(/^[^\s/?#]+$/, 'must be the token from @BotFather, like 123456789:AAF…, without spaces or slashes')
       .describe('Bot token from @BotFather'),

@@ -11,12 +11,14 @@ import {
   FactsSchema,
   GlossarySchema,
   LexiconSchema,
+  SummarySchema,
   SynonymsSchema,
   TranslationsSchema,
   type Article,
   type Fact,
   type Glossary,
   type Lexicon,
+  type Summary,
   type Synonyms,
   type Translations,
 } from './schema.js';
@@ -30,6 +32,8 @@ export interface ArticleKnowledge {
   /** English translations; absent for an article nobody has translated yet. */
   translations: Translations | undefined;
   facts: Fact[];
+  /** Two lines about the article in each language, when written. */
+  summary: Summary | undefined;
 }
 
 export interface Knowledge {
@@ -107,10 +111,12 @@ export function loadArticle(dir: string): ArticleKnowledge {
   const article = readJson(path.join(dir, 'article.json'), ArticleSchema);
   const tFile = path.join(dir, 'translations.json');
   const fFile = path.join(dir, 'facts.json');
+  const sFile = path.join(dir, 'summary.json');
   const k: ArticleKnowledge = {
     article,
     translations: existsSync(tFile) ? readJson(tFile, TranslationsSchema) : undefined,
     facts: existsSync(fFile) ? readJson(fFile, FactsSchema) : [],
+    summary: existsSync(sFile) ? readJson(sFile, SummarySchema) : undefined,
   };
   checkArticle(dir, k);
   return k;

@@ -154,10 +154,16 @@ export function covers(sources: SourceRef[], lang: Lang): string {
   return sources.map((s) => citation(s, lang)).join(lang === 'en' ? '; ' : '；');
 }
 
+export interface RenderOptions {
+  /** List the suggested questions in the text (doors with buttons show them as buttons). Default true. */
+  suggestionsAsText?: boolean;
+}
+
 /** The message for a result, in the result's language unless `lang` overrides it (/lang). */
-export function render(result: Result, format: Format, ctx: RenderContext, lang: Lang = result.lang): string {
+export function render(result: Result, format: Format, ctx: RenderContext, lang: Lang = result.lang, options: RenderOptions = {}): string {
+  const suggestions = result.found || options.suggestionsAsText === false ? [] : result.suggestions;
   const parts = result.found
     ? foundParts(result, lang)
-    : notFoundParts(result.reason, result.suggestions, lang, covers(ctx.sources, lang));
+    : notFoundParts(result.reason, suggestions, lang, covers(ctx.sources, lang));
   return fit(parts, format);
 }

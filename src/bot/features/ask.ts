@@ -1,0 +1,59 @@
+/**
+ * Questions. In a private chat any text is one. In a group only what is addressed to the bot:
+ * /ask <question> (also /ask@botname), a message that mentions @botname, or a reply to one of the
+ * bot's messages; the answer replies to the asker's message. Everything else is left alone.
+ */
+import { Composer } from 'telegraf';
+import type { Message, MessageEntity } from 'telegraf/types';
+import type { BotContext, BotDeps } from '../deps.js';
+import { replyLang } from '../lang.js';
+import { isGroup, sendResult, sendText } from '../reply.js';
+import { TEXTS } from '../texts.js';
+
+async function answer(ctx: BotContext, deps: BotDeps, question: string, replyTo?: number): Promise<void> {
+  if (!question.trim()) {
+    await sendText(ctx, TEXTS[replyLang(ctx, deps)].askUsage, { replyTo });
+    return;
+  }
+  const result = deps.engine.answer(question);
+  ctx.log.info({ found: result.found, score: result.score, lang: result.lang }, 'question answered');
+  await sendResult(ctx, result, replyLang(ctx, deps, result.lang), deps.render, { replyTo });
+}
+
+/** The text without the entities that address the bot (@botname), or undefined when none does. */
+function withoutMention(text: string, entities: MessageEntity[] | undefined, username: string, botId: number): string | undefined {
+  const mentions = (entities ?? []).filter(
+    (e) =>
+      (e.type === 'mention' && text.slice(e.offset + 1, e.offset + e.length).toLowerCase() === username.toLowerCase()) ||
+      (e.type === 'text_mention' && e.user.id === botId),
+  );
+  if (mentions.length === 0) return undefined;
+  let out = text;
+  for (const e of [...mentions].sort((a, b) => b.offset - a.offset)) out = out.slice(0, e.offset) + ' ' + out.slice(e.offset + e.length);
+  return out.trim();
+}
+
+/** A message our own inline mode posted: it is an answer already, not a question. */
+const fromOurInline = (ctx: BotContext): boolean => (ctx.message as Message.TextMessage | undefined)?.via_bot?.id === ctx.botInfo.id;
+
+export function askFeature(deps: BotDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+
+  feature.command('ask', async (ctx) => {
+    await answer(ctx, deps, ctx.payload, isGroup(ctx) ? ctx.message.message_id : undefined);
+  });
+
+  feature.on('text', async (ctx, next) => {
+    const message = ctx.message;
+    if (fromOurInline(ctx)) return;
+    if (message.text.startsWith('/')) return next();
+    if (ctx.chat.type === 'private') return answer(ctx, deps, message.text);
+    if (!isGroup(ctx)) return next();
+    const addressed = withoutMention(message.text, message.entities, ctx.botInfo.username, ctx.botInfo.id);
+    if (addressed !== undefined) return answer(ctx, deps, addressed, message.message_id);
+    if (message.reply_to_message?.from?.id === ctx.botInfo.id) return answer(ctx, deps, message.text, message.message_id);
+    return next();
+  });
+
+  return feature;
+}

@@ -1,0 +1,51 @@
+/** Sending an engine result as Telegram messages: HTML, split if long, suggestion buttons. */
+import { Markup } from 'telegraf';
+import type { InlineKeyboardButton } from 'telegraf/types';
+import type { Lang } from '../knowledge/schema.js';
+import type { Result, Suggestion } from '../qa/engine.js';
+import { escapeHtml, render, type RenderContext } from '../qa/render.js';
+import type { BotContext } from './deps.js';
+import { splitHtml } from './split-html.js';
+
+export const isGroup = (ctx: BotContext): boolean => ctx.chat?.type === 'group' || ctx.chat?.type === 'supergroup';
+
+/** Callback data of a suggestion button: answers that fact when pressed. */
+export const factButtonData = (factId: string): string => `f:${factId}`.slice(0, 64);
+
+export function suggestionKeyboard(suggestions: Suggestion[], lang: Lang): InlineKeyboardButton[][] {
+  return suggestions.map((s) => [Markup.button.callback(s.question[lang].slice(0, 60), factButtonData(s.factId))]);
+}
+
+export interface SendOptions {
+  /** Reply to this message (groups). */
+  replyTo?: number;
+}
+
+/** Sends HTML, split at sentence ends when longer than Telegram allows; buttons go on the last part. */
+export async function sendHtml(ctx: BotContext, html: string, keyboard: InlineKeyboardButton[][] = [], options: SendOptions = {}): Promise<void> {
+  const parts = splitHtml(html);
+  if (isGroup(ctx) && !ctx.limiter.allow(ctx.chat!.id, ctx.from?.id, parts.length)) {
+    ctx.log.info({ dropped: parts.length }, 'group rate limit: reply dropped');
+    return;
+  }
+  for (const [i, part] of parts.entries()) {
+    const last = i === parts.length - 1;
+    await ctx.reply(part, {
+      parse_mode: 'HTML',
+      link_preview_options: { is_disabled: true },
+      ...(options.replyTo !== undefined && i === 0 ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } } : {}),
+      ...(last && keyboard.length ? { reply_markup: { inline_keyboard: keyboard } } : {}),
+    });
+  }
+}
+
+/** An answer (or a refusal with suggestions as buttons) in the given language. */
+export async function sendResult(ctx: BotContext, result: Result, lang: Lang, renderCtx: RenderContext, options: SendOptions = {}): Promise<void> {
+  const keyboard = result.found ? [] : suggestionKeyboard(result.suggestions, lang);
+  await sendHtml(ctx, render(result, 'html', renderCtx, lang, { suggestionsAsText: false }), keyboard, options);
+}
+
+/** Plain text (escaped), through the same limits and splitting as everything else. */
+export async function sendText(ctx: BotContext, text: string, options: SendOptions = {}): Promise<void> {
+  await sendHtml(ctx, escapeHtml(text), [], options);
+}

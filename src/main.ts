@@ -1,0 +1,110 @@
+/**
+ * `npm start`: configuration → knowledge → engine → bot (polling or webhook) → graceful stop.
+ * A bad setting or malformed knowledge stops here with one clear message and exit code 1, before
+ * anything has started.
+ */
+import type { Server } from 'node:http';
+import { createBot, registerCommands } from './bot/create-bot.js';
+import { memorySettings } from './bot/deps.js';
+import { createWebhookServer } from './bot/webhook-server.js';
+import { BotConfigSchema, ConfigError, loadConfig, loadDotEnv, type BotConfig } from './config.js';
+import { KnowledgeError } from './knowledge/load.js';
+import { createLogger, scrub } from './log.js';
+import { openEngine } from './qa/open-engine.js';
+
+/** A stop waits at most this long for updates in flight. */
+const STOP_GRACE_MS = 9_000;
+
+function configure(): BotConfig {
+  try {
+    loadDotEnv();
+    return loadConfig(BotConfigSchema);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = configure();
+  const secrets = [config.BOT_TOKEN, config.WEBHOOK_SECRET ?? ''];
+  const log = createLogger({ level: config.LOG_LEVEL, secrets });
+  process.on('uncaughtException', (err) => log.fatal({ err }, 'uncaught exception'));
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+
+  let opened;
+  try {
+    opened = openEngine(config.KNOWLEDGE_DIR);
+  } catch (e) {
+    if (e instanceof KnowledgeError) {
+      log.fatal(e.message);
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const { engine, ctx: render } = opened;
+  engine.warmUp();
+  log.info({ version: engine.knowledge.version, articles: engine.knowledge.articles.length }, 'knowledge loaded');
+
+  const { bot, inFlight } = createBot(
+    { token: config.BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT },
+    {
+      engine,
+      render,
+      log,
+      settings: memorySettings(),
+      limits: { perUserMs: 3_000, perGroupPerMinute: 20 },
+      now: Date.now,
+    },
+  );
+
+  bot.botInfo = await bot.telegram.getMe();
+  log.info({ username: bot.botInfo.username, mode: config.BOT_MODE }, 'bot starting');
+  await registerCommands(bot).catch((err: unknown) => log.warn({ err }, 'setMyCommands failed; the menu may be stale'));
+
+  let server: Server | undefined;
+  if (config.BOT_MODE === 'webhook') {
+    server = createWebhookServer(bot, { path: config.WEBHOOK_PATH, secret: config.WEBHOOK_SECRET!, version: engine.knowledge.version, log });
+    await new Promise<void>((resolve) => server!.listen(config.WEBHOOK_PORT, config.WEBHOOK_HOST, resolve));
+    const domain = config.WEBHOOK_DOMAIN!.replace(/^https:\/\//, '');
+    await bot.telegram.setWebhook(`https://${domain}${config.WEBHOOK_PATH}`, { secret_token: config.WEBHOOK_SECRET! });
+    log.info({ port: config.WEBHOOK_PORT, path: config.WEBHOOK_PATH }, 'webhook listening');
+  } else {
+    // launch() resolves only when polling stops; failures to start are logged and end the process.
+    bot.launch({ dropPendingUpdates: false }).catch((err: unknown) => {
+      log.fatal({ err }, 'polling failed');
+      process.exit(1);
+    });
+    log.info('polling');
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal, in_flight: inFlight.count }, 'stopping');
+    const hardStop = setTimeout(() => {
+      log.warn({ in_flight: inFlight.count }, 'updates still in flight at the deadline; exiting');
+      process.exit(0);
+    }, STOP_GRACE_MS);
+    hardStop.unref();
+    if (server) server.close();
+    else bot.stop(signal);
+    await inFlight.idle();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  // Last resort: the logger may not exist yet, so scrub by hand.
+  const secrets = [process.env.BOT_TOKEN ?? '', process.env.WEBHOOK_SECRET ?? ''];
+  console.error(scrub(`start-up failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, secrets));
+  process.exit(1);
+});
