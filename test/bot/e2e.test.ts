@@ -1,0 +1,284 @@
+/**
+ * The real telegraf bot, polling a Bot API stand-in on 127.0.0.1 over HTTP: it is fed updates and
+ * the test asserts on the calls it makes. The stand-in refuses what Telegram refuses (bad HTML, more
+ * than 4096 characters, bad inline results), so every reply here is also valid for Telegram.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createBot, registerCommands } from '../../src/bot/create-bot.js';
+import { memorySettings } from '../../src/bot/deps.js';
+import { createLogger } from '../../src/log.js';
+import { openEngine } from '../../src/qa/open-engine.js';
+import { startStandin, type BotApiStandin, type RecordedCall } from '../support/bot-api-standin.js';
+
+const { engine, ctx: render } = openEngine();
+engine.warmUp();
+
+let standin: BotApiStandin;
+let stopBot: () => Promise<void>;
+let clock = 1_000_000;
+const sleeps: number[] = [];
+const logLines: string[] = [];
+
+/** Each test gets users and groups of its own, so limits and settings never leak between tests. */
+let nextId = 1000;
+const freshUser = () => ++nextId;
+const freshGroup = () => -1_000_000_000_000 - ++nextId;
+
+const sentTo = (chatId: number) => standin.sent().filter((m) => m.chat_id === chatId);
+const textOf = (call: RecordedCall) => String(call.params.text ?? '');
+/** Waits for the bot's next sendMessage to a chat. */
+const reply = (chatId: number) => standin.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === chatId && c.response?.ok === true);
+/** Gives the bot time to (not) act: a marker update in another chat, answered after everything before it. */
+async function settle(): Promise<void> {
+  const marker = freshUser();
+  standin.privateText('你好', { userId: marker });
+  await reply(marker);
+}
+
+beforeAll(async () => {
+  standin = await startStandin({ maxPollMs: 500 });
+  const log = createLogger({ level: 'info', secrets: [standin.token], write: (line) => logLines.push(line) });
+  const { bot, inFlight } = createBot(
+    { token: standin.token, apiRoot: standin.url },
+    {
+      engine,
+      render,
+      log,
+      settings: memorySettings(),
+      limits: { perUserMs: 3_000, perGroupPerMinute: 20 },
+      now: () => clock,
+      sleep: async (ms) => {
+        sleeps.push(ms);
+      },
+    },
+  );
+  await registerCommands(bot);
+  const running = bot.launch({ dropPendingUpdates: false });
+  stopBot = async () => {
+    bot.stop('test done');
+    await running;
+    await inFlight.idle();
+  };
+});
+
+afterAll(async () => {
+  await stopBot();
+  await standin.close();
+});
+
+beforeEach(() => {
+  clock += 60_000;
+});
+
+describe('private chats', () => {
+  it('answers a question with the quote and attribution, in valid HTML, in the asker’s script', async () => {
+    const user = freshUser();
+    standin.privateText('南沙落户要多久', { userId: user });
+    const simplified = textOf(await reply(user));
+    expect(simplified).toContain('只需10个工作日');
+    expect(simplified).toContain('广州日报');
+    expect(simplified).toContain('第2段');
+
+    const other = freshUser();
+    standin.privateText('南沙落戶要幾天', { userId: other });
+    expect(textOf(await reply(other))).toContain('現在來南沙落戶');
+
+    const english = freshUser();
+    standin.privateText('How long does settling in Nansha take?', { userId: english });
+    const en = textOf(await reply(english));
+    expect(en).toMatch(/10 working days/);
+    expect(en).toContain('Guangzhou Daily (廣州日報)');
+  });
+
+  it('never injects the user’s text into HTML', async () => {
+    const user = freshUser();
+    standin.privateText('<b>南沙</b><script>alert(1)</script>落户要多久 &amp; <i>', { userId: user });
+    const call = await reply(user);
+    expect(call.params.parse_mode).toBe('HTML');
+    expect(textOf(call)).not.toContain('<script>');
+  });
+
+  it('/start shows example questions as buttons; pressing one answers it', async () => {
+    const user = freshUser();
+    standin.privateText('/start', { userId: user, languageCode: 'zh-hans' });
+    const start = await reply(user);
+    const keyboard = (start.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard;
+    expect(keyboard.length).toBeGreaterThanOrEqual(3);
+    const button = keyboard[0]![0]!;
+    expect(button.callback_data).toMatch(/^f:/);
+
+    standin.clearCalls();
+    standin.callbackQuery(button.callback_data, { userId: user, chatId: user, messageId: (start.response as { result: { message_id: number } }).result.message_id });
+    const answered = await reply(user);
+    expect(textOf(answered)).toContain('广州日报');
+    await standin.waitFor('answerCallbackQuery');
+  });
+
+  it('a stale button gets a short notice, not a crash', async () => {
+    const user = freshUser();
+    standin.privateText('/help', { userId: user, languageCode: 'en' });
+    const help = await reply(user);
+    standin.callbackQuery('f:no-such-fact', { userId: user, chatId: user, messageId: (help.response as { result: { message_id: number } }).result.message_id });
+    const notice = await standin.waitFor((c) => c.method === 'answerCallbackQuery' && typeof c.params.text === 'string');
+    expect(String(notice.params.text)).toMatch(/expired/);
+  });
+
+  it('/source, /facts and /lang', async () => {
+    const user = freshUser();
+    standin.privateText('/source', { userId: user, languageCode: 'zh-hans' });
+    const source = textOf(await reply(user));
+    expect(source).toContain('广州日报');
+    expect(source).toContain('430');
+
+    standin.privateText('/facts', { userId: user, languageCode: 'zh-hans' });
+    await standin.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === user && textOf(c).includes('琶洲'));
+    expect(sentTo(user).map((m) => String(m.text)).join('')).toContain('430');
+
+    standin.privateText('/lang en', { userId: user });
+    expect(textOf(await standin.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === user && textOf(c).startsWith('OK')))).toContain('English');
+    standin.privateText('南沙落户要多久', { userId: user });
+    expect(textOf(await standin.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === user && textOf(c).startsWith('Answer')))).toContain(
+      'paragraph 2',
+    );
+  });
+
+  it('no answer: a polite reply with suggested questions as buttons', async () => {
+    const user = freshUser();
+    standin.privateText('今天广州天气怎么样', { userId: user });
+    const call = await reply(user);
+    expect(textOf(call)).toContain('抱歉');
+    expect((call.params.reply_markup as { inline_keyboard: unknown[] }).inline_keyboard.length).toBeGreaterThan(0);
+  });
+
+  it('a sticker, photo or voice message gets a one-line hint', async () => {
+    const user = freshUser();
+    standin.sticker({ userId: user });
+    expect(textOf(await reply(user))).toMatch(/文字|text/);
+  });
+
+  it('registers the command menu in English and Chinese', () => {
+    expect(standin.commandsFor({ type: 'default' }, 'en')?.map((c) => c.command)).toContain('ask');
+    expect(standin.commandsFor({ type: 'default' }, 'zh')?.[0]?.description).toMatch(/提问.*｜提問/);
+  });
+});
+
+describe('groups', () => {
+  it('answers /ask, /ask@botname, a mention and a reply to the bot, replying to the asker; ignores chatter', async () => {
+    const group = freshGroup();
+    const [a, b, c, d, e] = [freshUser(), freshUser(), freshUser(), freshUser(), freshUser()];
+    standin.groupText('今天午饭吃什么', { chatId: group, userId: a });
+    standin.groupText('南沙落户要多久', { chatId: group, userId: a });
+    await settle();
+    expect(sentTo(group)).toHaveLength(0);
+
+    const ask = standin.groupText('/ask 南沙落户要多久', { chatId: group, userId: b });
+    const first = await reply(group);
+    expect(textOf(first)).toContain('10个工作日');
+    expect((first.params.reply_parameters as { message_id: number }).message_id).toBe(ask.message!.message_id);
+
+    standin.groupText('/ask@reform_qa_bot 琶洲驿站几点关门', { chatId: group, userId: c });
+    await standin.waitFor((x) => x.method === 'sendMessage' && x.params.chat_id === group && textOf(x).includes('不打烊'));
+
+    standin.groupText('@reform_qa_bot 广州取消了多少证明事项', { chatId: group, userId: d });
+    await standin.waitFor((x) => x.method === 'sendMessage' && x.params.chat_id === group && textOf(x).includes('430'));
+
+    standin.groupText('不见面审批有几项', { chatId: group, userId: e, replyToBotMessageId: (first.response as { result: { message_id: number } }).result.message_id });
+    await standin.waitFor((x) => x.method === 'sendMessage' && x.params.chat_id === group && textOf(x).includes('128'));
+    expect(sentTo(group)).toHaveLength(4);
+  });
+
+  it('one answer per user every few seconds, at most 20 messages a minute per group; excess dropped quietly', async () => {
+    const group = freshGroup();
+    const user = freshUser();
+    standin.groupText('/ask 南沙落户要多久', { chatId: group, userId: user });
+    standin.groupText('/ask 琶洲驿站几点关门', { chatId: group, userId: user });
+    await settle();
+    expect(sentTo(group)).toHaveLength(1);
+
+    for (let i = 0; i < 25; i++) standin.groupText('/ask 南沙落户要多久', { chatId: group, userId: freshUser() });
+    await settle();
+    expect(sentTo(group)).toHaveLength(20);
+  });
+
+  it('introduces itself once when added to a group', async () => {
+    const group = freshGroup();
+    standin.botAddedToGroup({ chatId: group, userId: freshUser() });
+    const intro = await reply(group);
+    expect(textOf(intro)).toMatch(/reform_qa_bot/);
+    await settle();
+    expect(sentTo(group)).toHaveLength(1);
+  });
+});
+
+describe('inline mode', () => {
+  it('offers up to five attributed answers; an empty query offers the key facts', async () => {
+    standin.inlineQuery('琶洲驿站', { userId: freshUser() });
+    const call = await standin.waitFor((c) => c.method === 'answerInlineQuery' && c.response?.ok === true);
+    const results = call.params.results as { title: string; input_message_content: { message_text: string } }[];
+    expect(results.length).toBeGreaterThan(1);
+    expect(results.length).toBeLessThanOrEqual(5);
+    for (const r of results) expect(r.input_message_content.message_text).toContain('广州日报');
+
+    standin.clearCalls();
+    standin.inlineQuery('', { userId: freshUser(), languageCode: 'en' });
+    const empty = await standin.waitFor((c) => c.method === 'answerInlineQuery' && c.response?.ok === true);
+    expect((empty.params.results as unknown[]).length).toBe(5);
+  });
+
+  it('ignores a message posted through its own inline mode', async () => {
+    const user = freshUser();
+    const update = standin.privateText('南沙落户要多久', { userId: user, enqueue: false });
+    standin.pushUpdate({ message: { ...update.message!, via_bot: standin.bot } });
+    await settle();
+    expect(sentTo(user)).toHaveLength(0);
+  });
+});
+
+describe('odd updates and faults', () => {
+  it('edited messages, channel posts, service messages, group stickers: no crash, no reply', async () => {
+    const group = freshGroup();
+    const user = freshUser();
+    standin.editedText('南沙落户要多久', { userId: user, messageId: 1 });
+    standin.channelPost('南沙落户要多久');
+    standin.sticker({ chatId: group, userId: user });
+    standin.photo({ chatId: group, userId: user, caption: '南沙落户要多久' });
+    standin.voice({ chatId: group, userId: user });
+    standin.newChatMembers([standin.user({ userId: freshUser() })], { chatId: group });
+    standin.leftChatMember(freshUser(), { chatId: group });
+    standin.myChatMember({ chatId: group, oldStatus: 'member', newStatus: 'kicked' });
+    await settle();
+    expect(sentTo(group)).toHaveLength(0);
+    expect(sentTo(user)).toHaveLength(0);
+  });
+
+  it('a 429 waits retry_after and retries; 5xx back off and retry', async () => {
+    const user = freshUser();
+    sleeps.length = 0;
+    standin.failNext('sendMessage', { status: 429, retry_after: 2 });
+    standin.privateText('南沙落户要多久', { userId: user });
+    expect(textOf(await reply(user))).toContain('10个工作日');
+    expect(sleeps).toContain(2000);
+
+    const other = freshUser();
+    standin.failNext('sendMessage', { status: 500 }, 2);
+    standin.privateText('琶洲驿站几点关门', { userId: other });
+    expect(textOf(await reply(other))).toContain('不打烊');
+    expect(sleeps.slice(1)).toEqual([500, 1000]);
+  });
+
+  it('gives up after a bounded number of retries, logs, and goes on answering', async () => {
+    const user = freshUser();
+    standin.failNext('sendMessage', { status: 500 }, 10);
+    standin.privateText('南沙落户要多久', { userId: user });
+    await standin.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === user && c.response?.ok === false);
+    await new Promise((r) => setTimeout(r, 200));
+    standin.clearFaults();
+    expect(logLines.some((l) => l.includes('"update failed"'))).toBe(true);
+    await settle();
+  });
+
+  it('no log line carries the token', () => {
+    expect(logLines.length).toBeGreaterThan(10);
+    expect(logLines.join('\n')).not.toContain(standin.token);
+  });
+});
