@@ -92,7 +92,8 @@ async function main(): Promise<void> {
       process.exit(0);
     }, STOP_GRACE_MS);
     hardStop.unref();
-    if (server) server.close();
+    // The server's close callback runs once every request in progress has had its response.
+    if (server) await new Promise((resolve) => server!.close(resolve));
     else bot.stop(signal);
     await inFlight.idle();
     log.info('stopped');

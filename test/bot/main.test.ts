@@ -1,0 +1,130 @@
+/**
+ * `npm start`'s program as a real child process against the Bot API stand-in: polling and webhook
+ * modes, the webhook's secret and /healthz, graceful stop with an update in flight, bad configuration.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { postUpdate, startStandin, type BotApiStandin } from '../support/bot-api-standin.js';
+
+let standin: BotApiStandin;
+let child: ChildProcess | undefined;
+let output = '';
+
+beforeEach(async () => {
+  standin = await startStandin({ maxPollMs: 300 });
+  output = '';
+});
+
+afterEach(async () => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  child = undefined;
+  await standin.close();
+});
+
+function start(env: Record<string, string>): ChildProcess {
+  child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  return child;
+}
+
+const exited = (p: ChildProcess, timeoutMs: number) =>
+  new Promise<number | null>((resolve, reject) => {
+    if (p.exitCode !== null) return resolve(p.exitCode);
+    const timer = setTimeout(() => reject(new Error(`no exit within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    p.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+
+/** Polls a condition every 20 ms, for at most timeoutMs. */
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  for (const end = Date.now() + timeoutMs; !condition(); ) {
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+const SECRET = 'test-secret-0123456789abcdef';
+
+describe('npm start', () => {
+  it('polling: answers through TELEGRAM_API_ROOT, logs JSON without the token, stops on SIGTERM', async () => {
+    const p = start({ BOT_TOKEN: standin.token, TELEGRAM_API_ROOT: standin.url });
+    await standin.waitFor('setMyCommands', 15_000);
+    standin.privateText('南沙落户要多久', { userId: 77 });
+    const call = await standin.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === 77, 10_000);
+    expect(String(call.params.text)).toContain('广州日报');
+    p.kill('SIGTERM');
+    expect(await exited(p, 10_000)).toBe(0);
+    const lines = output.trim().split('\n');
+    expect(lines.every((l) => l.startsWith('{'))).toBe(true);
+    expect(output).toContain('"update done"');
+    expect(output).toContain('"latency_ms"');
+    expect(output).not.toContain(standin.token);
+  }, 40_000);
+
+  it('webhook: 403 without the secret, /healthz, answers with it, finishes the update in flight on SIGTERM', async () => {
+    const port = await freePort();
+    const p = start({
+      BOT_TOKEN: standin.token,
+      TELEGRAM_API_ROOT: standin.url,
+      BOT_MODE: 'webhook',
+      WEBHOOK_DOMAIN: 'bot.example.org',
+      WEBHOOK_PATH: '/hook',
+      WEBHOOK_PORT: String(port),
+      WEBHOOK_HOST: '127.0.0.1',
+      WEBHOOK_SECRET: SECRET,
+    });
+    const hook = await standin.waitFor('setWebhook', 15_000);
+    expect(hook.params.url).toBe('https://bot.example.org/hook');
+    expect(hook.params.secret_token).toBe(SECRET);
+    const url = `http://127.0.0.1:${port}/hook`;
+
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    expect(((await health.json()) as { knowledge: string }).knowledge).toMatch(/^[0-9a-f]{8}$/);
+
+    const update = standin.privateText('南沙落户要多久', { userId: 78, enqueue: false });
+    expect(await postUpdate(url, update)).toBe(403);
+    expect(await postUpdate(url, update, 'wrong-secret-0123456789')).toBe(403);
+    expect(standin.callsTo('sendMessage')).toHaveLength(0);
+    expect(await postUpdate(url, update, SECRET)).toBe(200);
+    expect(String(standin.callsTo('sendMessage')[0]!.params.text)).toContain('广州日报');
+
+    // A slow Bot API: the update is still being answered when SIGTERM arrives.
+    standin.onMethod('sendMessage', async (params) => {
+      await new Promise((r) => setTimeout(r, 1500));
+      return { message_id: 9, date: 0, chat: { id: params.chat_id, type: 'private' }, text: params.text };
+    });
+    const slow = postUpdate(url, standin.privateText('琶洲驿站几点关门', { userId: 79, enqueue: false }), SECRET, 8000);
+    await until(() => standin.calls.some((c) => c.method === 'sendMessage' && c.params.chat_id === 79 && c.state === 'pending'), 5000);
+    p.kill('SIGTERM');
+    expect(await slow).toBe(200);
+    expect(await exited(p, 10_000)).toBe(0);
+    expect(output).not.toContain(standin.token);
+    expect(output).not.toContain(SECRET);
+  }, 40_000);
+
+  it('bad configuration: one message naming each variable, exit 1, nothing started', async () => {
+    const p = start({ TELEGRAM_API_ROOT: 'not a url', BOT_MODE: 'webhook', WEBHOOK_SECRET: 'short' });
+    expect(await exited(p, 15_000)).toBe(1);
+    expect(output).toContain('BOT_TOKEN: required');
+    expect(output).toContain('TELEGRAM_API_ROOT: must be a URL');
+    expect(output).toContain('WEBHOOK_SECRET: at least 16 characters');
+    expect(output).not.toMatch(/\n\s+at /);
+    expect(standin.calls).toHaveLength(0);
+  }, 20_000);
+});
