@@ -3,6 +3,7 @@
  * then one error boundary. Everything it needs comes in through `deps`, so tests can build one
  * against a Bot API stand-in with a fake clock.
  */
+import { Agent } from 'node:http';
 import { Telegraf } from 'telegraf';
 import type { BotContext, BotDeps } from './deps.js';
 import { askFeature } from './features/ask.js';
@@ -39,7 +40,15 @@ export function createBot(telegram: TelegramOptions, deps: BotDeps): CreatedBot 
   });
   withRetries(bot.telegram, { log: deps.log, ...(deps.sleep ? { sleep: deps.sleep } : {}) });
   const inFlight = inFlightCounter();
+  // telegraf keeps connections alive to an https Bot API (Telegram's) but opens a new one for every
+  // call to an http one (a self-hosted server on the same host): keep those alive too.
+  const agent = telegram.apiRoot.startsWith('http://') ? new Agent({ keepAlive: true, keepAliveMsecs: 10_000 }) : undefined;
+  if (agent) bot.telegram.options.agent = agent;
 
+  bot.use(async (ctx, next) => {
+    if (agent) ctx.telegram.options.agent = agent;
+    return next();
+  });
   bot.use(contextMiddleware(deps, createRateLimiter(deps.limits, deps.now), inFlight));
   bot.use(helpFeature(deps));
   bot.use(sourceFeature(deps));

@@ -37,6 +37,11 @@ export interface EngineOptions {
    * such word refuses the question. Default 8.
    */
   elsewhereWeight?: number;
+  /**
+   * Answers kept for questions asked again, word for word (popular questions, inline mode's
+   * repeated queries). 0 turns the cache off. Default 2,000.
+   */
+  cacheSize?: number;
 }
 
 export interface SourceRef {
@@ -138,6 +143,8 @@ interface Unit {
 const MAX_TERMS = 48;
 /** Other articles named in a reply at most. */
 const MAX_ALSO_IN = 3;
+/** Longer questions are not cached (they are rarely asked twice, and would hold memory). */
+const MAX_CACHED_QUESTION = 200;
 /** Unit ids kept in the match cache, over all entries (4 bytes each). */
 const MATCH_CACHE_BUDGET = 4_000_000;
 const QUESTION_WEIGHT = 0.35;
@@ -234,6 +241,8 @@ export class Engine {
   private matchCacheSize = 0;
   private readonly sentenceCount: number;
   private readonly keyFactList: Fact[];
+  private readonly cacheSize: number;
+  private readonly answers = new Map<string, Result>();
   /** Fact id → its unit. */
   private readonly factUnit = new Map<string, number>();
 
@@ -244,6 +253,7 @@ export class Engine {
     this.maxSuggestions = options.maxSuggestions ?? 3;
     this.unknownWeight = options.unknownWeight ?? 2.5;
     this.elsewhereWeight = options.elsewhereWeight ?? 8;
+    this.cacheSize = options.cacheSize ?? 2_000;
     this.sources = knowledge.articles.map(sourceOf);
     this.keyFactList = knowledge.articles.flatMap((k) => k.facts.filter((f) => f.key));
 
@@ -436,14 +446,30 @@ export class Engine {
   }
 
   answer(question: string): Result {
-    const lang = detectLang(question);
-    const replyLang: Lang = lang === 'other' ? 'zh-Hans' : lang;
+    const cached = this.answers.get(question);
+    if (cached) {
+      // Re-inserted: Map order is insertion order, so the oldest entry is the least recently used.
+      this.answers.delete(question);
+      this.answers.set(question, cached);
+      return cached;
+    }
+    const result = this.answerUncached(question);
+    if (this.cacheSize > 0 && question.length <= MAX_CACHED_QUESTION) {
+      this.answers.set(question, result);
+      if (this.answers.size > this.cacheSize) this.answers.delete(this.answers.keys().next().value!);
+    }
+    return result;
+  }
+
+  private answerUncached(question: string): Result {
     const folded = fold(question);
+    const lang = detectLang(question, folded);
+    const replyLang: Lang = lang === 'other' ? 'zh-Hans' : lang;
     if (!folded) return { found: false, reason: 'empty', suggestions: this.keySuggestions([]), score: 0, lang: replyLang };
     if (this.analyzer.isGreeting(folded)) {
       return { found: false, reason: 'greeting', suggestions: this.keySuggestions([]), score: 0, lang: replyLang };
     }
-    const terms = this.analyzer.analyze(question).slice(0, MAX_TERMS);
+    const terms = this.analyzer.analyze(folded).slice(0, MAX_TERMS);
     const ranking = this.rank(terms);
     const { best, total } = ranking;
     const refuse = (score: number): NotFound => ({
@@ -588,7 +614,7 @@ export class Engine {
 
   /** For maintainers (`ask --explain`): the question's terms with their weights, and the best units. */
   explain(question: string): { terms: { text: string; kind: string; weight: number; alts: string[] }[]; top: { unit: string; score: number }[] } {
-    const terms = this.analyzer.analyze(question).slice(0, MAX_TERMS);
+    const terms = this.analyzer.analyze(fold(question)).slice(0, MAX_TERMS);
     const described = terms.map((t) => {
       const weight = round(this.weight(t, this.matches(t)));
       return { text: t.text, kind: t.kind, weight, alts: [...t.zh, ...t.en].slice(0, 8) };
@@ -673,7 +699,7 @@ export class Engine {
   search(question: string, limit: number): Found[] {
     const first = this.answer(question);
     if (!first.found) return [];
-    const { touched, scores, total } = this.rank(this.analyzer.analyze(question).slice(0, MAX_TERMS));
+    const { touched, scores, total } = this.rank(this.analyzer.analyze(fold(question)).slice(0, MAX_TERMS));
     // One result per fact, and a bare sentence only when none of its facts is shown.
     const keys = (unit: Unit): string[] => {
       const sentence = unit.sentence ? `s:${unit.article}:${unit.sentence.id}` : '';

@@ -69,7 +69,17 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : '&quot;'));
 }
 
-const inScript = (text: string, lang: Lang): string => (lang === 'zh-Hans' ? simplify(text) : text);
+const simplified = new Map<string, string>();
+/** The text in the reply's script. Replies quote the same few sentences over and over: memoised. */
+function inScript(text: string, lang: Lang): string {
+  if (lang !== 'zh-Hans') return text;
+  let out = simplified.get(text);
+  if (out === undefined) {
+    out = simplify(text);
+    if (simplified.size < 10_000) simplified.set(text, out);
+  }
+  return out;
+}
 
 /** "毛梓铭《title》，广州日报，2019-07-16" in the reply's language. */
 export function citation(source: SourceRef, lang: Lang): string {

@@ -50,11 +50,14 @@ const HAN = /\p{Script=Han}/gu;
  * them is a Traditional-only character (one that Traditional → Simplified changes; a Simplified
  * question has none, while most Traditional ones have several); English when there are Latin letters.
  */
-export function detectLang(text: string): Lang | 'other' {
-  const han = text.slice(0, MAX_QUESTION_CHARS).toWellFormed().match(HAN);
+export function detectLang(text: string, folded?: string): Lang | 'other' {
+  const han = text.slice(0, MAX_QUESTION_CHARS).toWellFormed().normalize('NFKC').match(HAN);
   if (han) {
     const chars = han.join('');
-    return simplify(chars) !== chars ? 'zh-Hant' : 'zh-Hans';
+    // fold() already converted the text: its Han characters differ from the original's exactly when
+    // there was something Traditional to convert, which saves a second OpenCC pass.
+    const simplified = folded !== undefined ? (folded.match(HAN) ?? []).join('') : simplify(chars);
+    return simplified !== chars ? 'zh-Hant' : 'zh-Hans';
   }
   return /\p{Script=Latin}/u.test(text) ? 'en' : 'other';
 }

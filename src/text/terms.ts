@@ -41,6 +41,8 @@ const MAX_PHRASE_WORDS = 4;
 const MAX_TYPO_LOOKUPS = 150;
 /** Longer Latin strings are not misspelt words (and fuzzy search on them is slow). */
 const MAX_FUZZY_WORD = 20;
+/** Longer messages are questions, even when they start with 你好. */
+const MAX_GREETING_CHARS = 40;
 /** Words ending in these, unknown to the knowledge, name an administrative place (城市, 省, 县). */
 const PLACE_SUFFIX = /^\p{Script=Han}{1,4}[市省县]$/u;
 
@@ -70,14 +72,29 @@ const stemPhrase = (phrase: string): string =>
 // pinyin-pro takes ~100 ms to load: it is loaded on the first question that needs a typo check, so
 // a one-shot `ask` that needs none starts faster. Long-running doors call Analyzer.warmUp().
 const requireCjs = createRequire(import.meta.url);
-let pinyinOf: ((text: string) => string[]) | undefined;
-/** Toneless pinyin of each character: 南沙 → ['nan', 'sha']. */
+let pinyinOf: ((char: string) => string) | undefined;
+const charSounds = new Map<string, string>();
+/**
+ * Toneless pinyin of each character: 南沙 → ['nan', 'sha']. Character by character (a polyphone gets
+ * its first reading) and memoised: the same function keys the vocabulary and the question, so both
+ * sides agree, and a question costs a few map look-ups.
+ */
 function sounds(text: string): string[] {
   if (!pinyinOf) {
     const { pinyin } = requireCjs('pinyin-pro') as typeof import('pinyin-pro');
-    pinyinOf = (t) => pinyin(t, { toneType: 'none', type: 'array', v: true });
+    pinyinOf = (c) => pinyin(c, { toneType: 'none', v: true });
   }
-  return pinyinOf(text);
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    let sound = charSounds.get(c);
+    if (sound === undefined) {
+      sound = pinyinOf(c);
+      if (charSounds.size < 50_000) charSounds.set(c, sound);
+    }
+    out.push(sound);
+  }
+  return out;
 }
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
@@ -124,7 +141,8 @@ export class Analyzer {
   private readonly englishStems: ReadonlySet<string>;
   /** English vocabulary by word length, for typo correction. */
   private readonly englishByLength = new Map<number, string[]>();
-  private readonly greetingsLongestFirst: string[];
+  /** Every greeting, longest first; English ones only as whole words. */
+  private readonly greetingPattern: RegExp;
   private readonly answerTypes: { asks: string[]; needs: RegExp }[];
 
   constructor(input: VocabularyInput) {
@@ -160,7 +178,11 @@ export class Analyzer {
     // Each distinct text once: many units share text (a sentence and its facts, repeated phrasings).
     for (const text of new Set(input.chineseTexts)) for (const w of segmentWords(text)) if (IS_HAN.test(w)) this.vocab.add(w);
 
-    this.greetingsLongestFirst = [...this.greetings].sort((a, b) => b.length - a.length);
+    const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const alternatives = [...this.greetings]
+      .sort((a, b) => b.length - a.length)
+      .map((g) => (IS_HAN.test(g) ? escape(g) : `(?<= )${escape(g)}(?= )`));
+    this.greetingPattern = new RegExp(alternatives.join('|') || '(?!)', 'gu');
     this.answerTypes = lexicon.answerTypes.map((t) => ({ asks: t.asks.map(fold), needs: new RegExp(t.needs, 'u') }));
     this.englishStems = input.englishStems;
     const words = new Set<string>();
@@ -202,15 +224,13 @@ export class Analyzer {
 
   /** True when the message is only greetings or thanks (你好, hello, 谢谢!). */
   isGreeting(folded: string): boolean {
-    if (!folded) return false;
-    let rest = ` ${folded} `;
-    for (const g of this.greetingsLongestFirst) rest = rest.split(IS_HAN.test(g) ? g : ` ${g} `).join(' ');
-    return rest.split(/\s+/).every((w) => w === '' || this.stop.has(w));
+    if (!folded || folded.length > MAX_GREETING_CHARS) return false;
+    const rest = ` ${folded} `.replace(this.greetingPattern, ' ');
+    return rest.split(' ').every((w) => w === '' || this.stop.has(w));
   }
 
-  /** Terms of a question, in order; stopwords dropped. */
-  analyze(question: string): Term[] {
-    const folded = fold(question);
+  /** Terms of a question (already folded with fold()), in order; stopwords dropped. */
+  analyze(folded: string): Term[] {
     const terms: Term[] = [];
     let latin: string[] = [];
     const flushLatin = () => {
@@ -337,17 +357,13 @@ export class Analyzer {
 
   /** For each character: covered by a vocabulary word of two or more characters, or a function word itself. */
   private knownPositions(text: string): boolean[] {
-    return Array.from({ length: text.length }, (_, i) => this.stop.has(text[i]!) || this.question.has(text[i]!) || this.knownAt(text, i));
-  }
-
-  /** Whether some vocabulary word covers position i of text. */
-  private knownAt(text: string, i: number): boolean {
-    for (let start = Math.max(0, i - MAX_WORD + 1); start <= i; start++) {
-      for (let end = i + 1; end <= Math.min(text.length, start + MAX_WORD); end++) {
-        if (end - start >= 2 && this.vocab.has(text.slice(start, end))) return true;
+    const known = Array.from({ length: text.length }, (_, i) => this.stop.has(text[i]!) || this.question.has(text[i]!));
+    for (let start = 0; start < text.length; start++) {
+      for (let end = start + 2; end <= Math.min(text.length, start + MAX_WORD); end++) {
+        if (this.vocab.has(text.slice(start, end))) known.fill(true, start, end);
       }
     }
-    return false;
+    return known;
   }
 
   private englishTerms(words: string[]): Term[] {

@@ -1,0 +1,36 @@
+/**
+ * One bot behind the webhook server, in a process of its own so that the bench's load generator and
+ * Bot API stand-in do not share its CPU: `node --import tsx bench/bot-server.ts reform|echo`.
+ * Reads BENCH_TOKEN, BENCH_API_ROOT, BENCH_SECRET and BENCH_CACHE (0: no answer cache); prints
+ * {"port": N} when listening.
+ */
+import type { AddressInfo } from 'node:net';
+import { Telegraf } from 'telegraf';
+import { createBot } from '../src/bot/create-bot.js';
+import { memorySettings, type BotContext } from '../src/bot/deps.js';
+import { createWebhookServer } from '../src/bot/webhook-server.js';
+import { createLogger } from '../src/log.js';
+import { openEngine } from '../src/qa/open-engine.js';
+
+const kind = process.argv[2];
+const token = process.env.BENCH_TOKEN!;
+const apiRoot = process.env.BENCH_API_ROOT!;
+const secret = process.env.BENCH_SECRET!;
+
+// Both bots log every update at info level into a sink: logging is part of a bot's cost.
+const log = createLogger({ level: 'info', secrets: [token], write: () => {} });
+let bot: Telegraf<BotContext>;
+let version = 'echo';
+if (kind === 'reform') {
+  const { engine, ctx: render } = openEngine(undefined, process.env.BENCH_CACHE === '0' ? { cacheSize: 0 } : {});
+  engine.warmUp();
+  version = engine.knowledge.version;
+  bot = createBot({ token, apiRoot }, { engine, render, log, settings: memorySettings(), limits: { perUserMs: 0, perGroupPerMinute: 1e9 }, now: Date.now }).bot;
+} else {
+  bot = new Telegraf<BotContext>(token, { telegram: { apiRoot: `${apiRoot}/`, webhookReply: false } });
+  bot.on('text', (ctx) => ctx.reply(ctx.message.text));
+}
+bot.botInfo = await bot.telegram.getMe();
+const server = createWebhookServer(bot, { path: '/hook', secret, version, log: createLogger({ level: 'warn', secrets: [token, secret] }) });
+server.listen(0, '127.0.0.1', () => console.log(JSON.stringify({ port: (server.address() as AddressInfo).port })));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));

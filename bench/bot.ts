@@ -1,0 +1,139 @@
+/**
+ * `npm run bench:bot`: updates per second and latency through the webhook handler on loopback, for
+ * the reform bot and for a telegraf echo bot (the framework's floor), measured in the same run
+ * behind the same webhook server, against the same Bot API stand-in. Private-chat questions from
+ * many users (no group limits apply), a fixed number of concurrent senders, bounded in count and time.
+ * Each bot runs in a child process (bench/bot-server.ts); the senders and a minimal Bot API run here.
+ * The Bot API is a sink that answers every call at once with a fixed result: the test stand-in
+ * validates HTML and records every call, work that would weigh on the bot with the longer replies
+ * and muddy the comparison. The updates are built with the stand-in's helpers.
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { openEngine } from '../src/qa/open-engine.js';
+import { postUpdate, startStandin, type BotApiStandin } from '../test/support/bot-api-standin.js';
+
+const UPDATES = Number(process.env.BENCH_UPDATES ?? 2000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const ROUNDS = 5;
+const SECRET = 'bench-secret-0123456789';
+
+interface Run {
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  failed: number;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+async function drive(standin: BotApiStandin, url: string, questions: string[]): Promise<Run> {
+  const updates = Array.from({ length: UPDATES }, (_, i) => standin.privateText(questions[i % questions.length]!, { userId: 10_000 + (i % 500), enqueue: false }));
+  const latencies: number[] = [];
+  let failed = 0;
+  let next = 0;
+  const started = performance.now();
+  const deadline = started + 60_000;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < updates.length && performance.now() < deadline) {
+        const update = updates[next++]!;
+        const t0 = performance.now();
+        const status = await postUpdate(url, update, SECRET, 10_000).catch(() => 0);
+        latencies.push(performance.now() - t0);
+        if (status !== 200) failed++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return { seconds, perSecond: latencies.length / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), failed };
+}
+
+/** A Bot API that accepts every call: getMe answers the bot's identity, everything else a message. */
+async function startSink(token: string, me: object) {
+  let calls = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      calls++;
+      const result = req.url?.endsWith('/getMe') ? me : { message_id: calls, date: 0, chat: { id: 1, type: 'private' }, text: 'ok' };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, result }));
+    });
+  });
+  server.keepAliveTimeout = 10_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    token,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    calls: () => calls,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/** Starts one bot in a child process; resolves with its webhook URL and a stop function. */
+async function serve(kind: 'reform' | 'echo', api: { token: string; url: string }, cache = true) {
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean), '--import', 'tsx', 'bench/bot-server.ts', kind], {
+    env: { ...process.env, BENCH_TOKEN: api.token, BENCH_API_ROOT: api.url, BENCH_SECRET: SECRET, BENCH_CACHE: cache ? '1' : '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${kind} bot did not start`)), 30_000);
+    child.stdout!.once('data', (d: Buffer) => {
+      clearTimeout(timer);
+      resolve((JSON.parse(d.toString()) as { port: number }).port);
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    close: () => new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+async function main(): Promise<void> {
+  const standin = await startStandin();
+  const { engine } = openEngine();
+  const questions = engine.knowledge.articles.flatMap((k) => k.facts.flatMap((f) => [...f.questions['zh-Hans'], ...f.questions['zh-Hant'], ...f.questions.en]));
+  const sink = await startSink(standin.token, standin.bot);
+  const bots = {
+    echo: await serve('echo', sink),
+    reform: await serve('reform', sink),
+    // The pool repeats its questions, so the answer cache serves most of them: the uncached bot
+    // shows what answering every question anew costs.
+    'reform, no cache': await serve('reform', sink, false),
+  };
+  const names = Object.keys(bots) as (keyof typeof bots)[];
+  for (const name of names) await drive(standin, bots[name].url, questions.slice(0, 50));
+  // Rounds rotate through the bots so that slow spells of a shared machine hit all of them alike.
+  const runs = Object.fromEntries(names.map((n) => [n, [] as Run[]])) as Record<keyof typeof bots, Run[]>;
+  for (let round = 0; round < ROUNDS; round++) for (const name of names) runs[name].push(await drive(standin, bots[name].url, questions));
+  for (const name of names) await bots[name].close();
+  await standin.close();
+  await sink.close();
+
+  const summary = (rs: Run[]) => ({
+    perSecond: median(rs.map((r) => r.perSecond)),
+    p50: median(rs.map((r) => r.p50)),
+    p99: median(rs.map((r) => r.p99)),
+    failed: rs.reduce((n, r) => n + r.failed, 0),
+  });
+  /** Median over rounds of this bot's updates per second divided by the echo bot's in the same round. */
+  const ratioOf = (name: keyof typeof bots) => median(runs[name].map((run, i) => run.perSecond / runs.echo[i]!.perSecond));
+  const row = (name: string, s: ReturnType<typeof summary>, ratio?: number) =>
+    `${name.padEnd(18)} ${s.perSecond.toFixed(0).padStart(9)}  ${s.p50.toFixed(2).padStart(7)}  ${s.p99.toFixed(2).padStart(7)}  ${String(s.failed).padStart(6)}  ${ratio === undefined ? '' : `${(ratio * 100).toFixed(0)}%`.padStart(8)}`;
+  console.log(`bench:bot — ${UPDATES} updates × ${ROUNDS} rounds, ${CONCURRENCY} concurrent senders, webhook on loopback, medians of rounds`);
+  console.log(`${'bot'.padEnd(18)} ${'updates/s'.padStart(9)}  ${'p50 ms'.padStart(7)}  ${'p99 ms'.padStart(7)}  ${'failed'.padStart(6)}  ${'vs echo'.padStart(8)}`);
+  const results = Object.fromEntries(names.map((n) => [n, { ...summary(runs[n]), ratio: ratioOf(n) }]));
+  for (const name of names) console.log(row(name, results[name]!, name === 'echo' ? undefined : results[name]!.ratio));
+  const ratio = results.reform!.ratio;
+  console.log(`reform bot / echo bot: ${(ratio * 100).toFixed(0)}% of the updates per second (target ≥ 60%): ${ratio >= 0.6 ? 'PASS' : 'FAIL'}`);
+  console.log(JSON.stringify({ bench: 'bot', updates: UPDATES, rounds: ROUNDS, concurrency: CONCURRENCY, results }));
+}
+
+await main();
