@@ -30,10 +30,11 @@ export async function sendHtml(ctx: BotContext, html: string, keyboard: InlineKe
   }
   for (const [i, part] of parts.entries()) {
     const last = i === parts.length - 1;
+    // reply_to_message_id as well as reply_parameters: older self-hosted Bot API servers know only the former.
+    const replyTo = options.replyTo !== undefined && i === 0 ? options.replyTo : undefined;
     await ctx.reply(part, {
       parse_mode: 'HTML',
-      link_preview_options: { is_disabled: true },
-      ...(options.replyTo !== undefined && i === 0 ? { reply_parameters: { message_id: options.replyTo, allow_sending_without_reply: true } } : {}),
+      ...(replyTo !== undefined ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true }, reply_to_message_id: replyTo } : {}),
       ...(last && keyboard.length ? { reply_markup: { inline_keyboard: keyboard } } : {}),
     });
   }

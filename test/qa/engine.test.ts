@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Found } from '../../src/qa/engine.js';
+import { createEngine, type Found } from '../../src/qa/engine.js';
 import { openEngine } from '../../src/qa/open-engine.js';
 import { render } from '../../src/qa/render.js';
 
@@ -78,6 +78,15 @@ describe('answer()', () => {
     ['天河区有没有24小时无人值守的政务驿站？', 'a place it does not cover'],
   ])('refuses %s: it asks for %s the article does not give', (q) => {
     expect(engine.answer(q).found).toBe(false);
+  });
+
+  it('remembers answers to questions asked again, and can be told not to', () => {
+    expect(engine.answer('南沙落户要多久')).toBe(engine.answer('南沙落户要多久'));
+    const uncached = createEngine(engine.knowledge, { cacheSize: 0 });
+    const [a, b] = [uncached.answer('南沙落户要多久'), uncached.answer('南沙落户要多久')];
+    expect(a).not.toBe(b);
+    expect(a).toEqual(b);
+    expect(a).toEqual(engine.answer('南沙落户要多久'));
   });
 
   it('matches numbers as whole numbers', () => {

@@ -31,7 +31,6 @@ function article(result: Found, lang: Lang, deps: BotDeps, index: number): Inlin
     input_message_content: {
       message_text: render(result, 'html', deps.render, lang),
       parse_mode: 'HTML',
-      link_preview_options: { is_disabled: true },
     },
   };
 }
