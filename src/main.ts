@@ -32,7 +32,12 @@ async function main(): Promise<void> {
   const config = configure();
   const secrets = [config.BOT_TOKEN, config.WEBHOOK_SECRET ?? ''];
   const log = createLogger({ level: config.LOG_LEVEL, secrets });
-  process.on('uncaughtException', (err) => log.fatal({ err }, 'uncaught exception'));
+  // Handler errors never get here (bot.catch logs them and the bot goes on). Anything else that
+  // escapes leaves the process in an unknown state: log it and exit, for the supervisor to restart.
+  process.on('uncaughtException', (err) => {
+    log.fatal({ err }, 'uncaught exception');
+    process.exit(1);
+  });
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
 
   let opened;

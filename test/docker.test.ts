@@ -6,11 +6,11 @@
  */
 import { execSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startStandin } from './support/bot-api-standin.js';
+import { freePort } from './support/free-port.js';
 
 interface Stage {
   name: string;
@@ -76,13 +76,6 @@ function runDockerfile(): Stage[] {
   return stages;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('Dockerfile', () => {
   it('builds with its own commands, and the runtime stage starts the bot and passes its healthcheck', async () => {

@@ -3,9 +3,9 @@
  * modes, the webhook's secret and /healthz, graceful stop with an update in flight, bad configuration.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { postUpdate, startStandin, type BotApiStandin } from '../support/bot-api-standin.js';
+import { freePort } from '../support/free-port.js';
 
 let standin: BotApiStandin;
 let child: ChildProcess | undefined;
@@ -50,13 +50,6 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<void>
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 const SECRET = 'test-secret-0123456789abcdef';
 
