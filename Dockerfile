@@ -14,9 +14,14 @@ FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+# --ignore-scripts skips `prepare` (the TypeScript build, done above); better-sqlite3's native
+# module is then built or fetched on its own.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
 COPY --from=build /app/dist ./dist
 COPY knowledge ./knowledge
+# The SQLite file lives in the node user's home (writable by it): mount a volume there to keep it.
+ENV DATA_DIR=/home/node/data
+VOLUME /home/node/data
 USER node
 EXPOSE 8080
 # Webhook mode serves /healthz; in polling mode there is no port to ask, so the check passes.

@@ -4,6 +4,7 @@
  * `.env.example` documents them all.
  */
 import { existsSync } from 'node:fs';
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { DEFAULT_KNOWLEDGE_DIR } from './knowledge/load.js';
 
@@ -64,6 +65,22 @@ export const BotConfigSchema = z
       .optional()
       .describe('Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (webhook mode)'),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    DATA_DIR: z.string().trim().min(1).default('./data').describe('Folder of the SQLite file bot.sqlite (created if missing)'),
+    ADMIN_IDS: z
+      .string()
+      .trim()
+      .regex(/^(-?\d+(\s*,\s*-?\d+)*)?$/, 'a comma-separated list of Telegram user ids, such as 12345,67890')
+      .default('')
+      .transform((s) => new Set(s ? s.split(',').map((id) => Number(id.trim())) : []))
+      .describe('Operators: may /broadcast, and count as admins in every group'),
+    ANNOUNCE_TZ: z
+      .string()
+      .trim()
+      .default('Asia/Shanghai')
+      .refine((zone) => IANAZone.isValidZone(zone), 'not a time zone: use an IANA name such as Asia/Shanghai')
+      .describe('Time zone of /subscribe times'),
+    ANNOUNCE_PER_SECOND: z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be at least 1').max(30, 'Telegram allows about 30 a second: at most 30').default(25),
+    ANNOUNCE_PER_GROUP_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be at least 1').max(20, 'Telegram allows 20 a minute in a group: at most 20').default(20),
   })
   .superRefine((c, ctx) => {
     if (c.BOT_MODE !== 'webhook') return;

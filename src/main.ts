@@ -4,8 +4,14 @@
  * anything has started.
  */
 import type { Server } from 'node:http';
+import path from 'node:path';
+import { Telegram } from 'telegraf';
+import { factHtml, rotation } from './announce/content.js';
+import { DeliveryQueue } from './announce/delivery-queue.js';
+import { runDue } from './announce/scheduler.js';
 import { createBot, registerCommands } from './bot/create-bot.js';
-import { memorySettings } from './bot/deps.js';
+import { storeSettings } from './bot/deps.js';
+import { Store } from './store/store.js';
 import { createWebhookServer } from './bot/webhook-server.js';
 import { BotConfigSchema, ConfigError, loadConfig, loadDotEnv, type BotConfig } from './config.js';
 import { KnowledgeError } from './knowledge/load.js';
@@ -14,6 +20,8 @@ import { openEngine } from './qa/open-engine.js';
 
 /** A stop waits at most this long for updates in flight. */
 const STOP_GRACE_MS = 9_000;
+/** How often due subscriptions are looked for. */
+const SCHEDULE_TICK_MS = 20_000;
 
 function configure(): BotConfig {
   try {
@@ -55,15 +63,36 @@ async function main(): Promise<void> {
   engine.warmUp();
   log.info({ version: engine.knowledge.version, articles: engine.knowledge.articles.length }, 'knowledge loaded');
 
+  const store = new Store(path.join(config.DATA_DIR, 'bot.sqlite'));
+  const settings = storeSettings(store);
+  // The queue's own client retries nothing by itself: the queue decides and records what to retry.
+  const queue = new DeliveryQueue({
+    store,
+    telegram: new Telegram(config.BOT_TOKEN, { apiRoot: `${config.TELEGRAM_API_ROOT}/` }),
+    log: log.child({ component: 'announcements' }),
+    perSecond: config.ANNOUNCE_PER_SECOND,
+    perGroupPerMinute: config.ANNOUNCE_PER_GROUP_PER_MINUTE,
+  });
+  const facts = rotation(engine);
+  const schedule = {
+    store,
+    queue,
+    log: log.child({ component: 'scheduler' }),
+    zone: config.ANNOUNCE_TZ,
+    factCount: () => facts.length,
+    factHtml: (i: number, chatId: number) => factHtml(engine, render, facts[i]!, settings.lang(chatId) ?? 'zh-Hans'),
+  };
+
   const { bot, inFlight } = createBot(
     { token: config.BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT },
     {
       engine,
       render,
       log,
-      settings: memorySettings(),
+      settings,
       limits: { perUserMs: 3_000, perGroupPerMinute: 20 },
       now: Date.now,
+      announce: { store, queue, adminIds: config.ADMIN_IDS, zone: config.ANNOUNCE_TZ },
     },
   );
 
@@ -87,6 +116,11 @@ async function main(): Promise<void> {
     log.info('polling');
   }
 
+  // Unfinished deliveries (a crash, a restart mid-broadcast) resume first; then the schedule runs.
+  queue.start();
+  runDue(schedule);
+  const ticker = setInterval(() => runDue(schedule), SCHEDULE_TICK_MS);
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -101,6 +135,9 @@ async function main(): Promise<void> {
     if (server) await new Promise((resolve) => server!.close(resolve));
     else bot.stop(signal);
     await inFlight.idle();
+    clearInterval(ticker);
+    await queue.stop();
+    store.close();
     log.info('stopped');
     process.exit(0);
   };

@@ -100,6 +100,8 @@ describe('Dockerfile', () => {
       WEBHOOK_PORT: String(port),
       WEBHOOK_HOST: '127.0.0.1',
       WEBHOOK_SECRET: 'docker-secret-0123456789',
+      // As `docker run -e` would: the image's /home/node/data is not this machine's to write.
+      DATA_DIR: path.join(work, 'data'),
     };
     const child = spawn(runtime.cmd![0]!, runtime.cmd!.slice(1), { cwd: runtime.dir, env, stdio: 'ignore' });
     try {

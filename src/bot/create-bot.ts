@@ -6,6 +6,7 @@
 import { Agent } from 'node:http';
 import { Telegraf } from 'telegraf';
 import type { BotContext, BotDeps } from './deps.js';
+import { announceFeature } from './features/announce.js';
 import { askFeature } from './features/ask.js';
 import { buttonsFeature } from './features/buttons.js';
 import { factsFeature } from './features/facts.js';
@@ -54,6 +55,7 @@ export function createBot(telegram: TelegramOptions, deps: BotDeps): CreatedBot 
   bot.use(sourceFeature(deps));
   bot.use(factsFeature(deps));
   bot.use(langFeature(deps));
+  bot.use(announceFeature(deps));
   bot.use(askFeature(deps));
   bot.use(buttonsFeature(deps));
   bot.use(inlineFeature(deps));

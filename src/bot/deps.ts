@@ -4,9 +4,11 @@ import type { Lang } from '../knowledge/schema.js';
 import type { Logger } from '../log.js';
 import type { Engine } from '../qa/engine.js';
 import type { RenderContext } from '../qa/render.js';
+import type { DeliveryQueue } from '../announce/delivery-queue.js';
+import type { Store } from '../store/store.js';
 import type { RateLimiter } from './rate-limit.js';
 
-/** Per-chat settings. In memory for now; the storage issue moves them to SQLite. */
+/** Per-chat settings: in the database (storeSettings), or in memory for tests and tools. */
 export interface ChatSettings {
   lang(chatId: number): Lang | undefined;
   setLang(chatId: number, lang: Lang | undefined): void;
@@ -27,6 +29,21 @@ export interface Limits {
   perGroupPerMinute: number;
 }
 
+/** Announcements and subscriptions: present when the bot has its database. */
+export interface AnnounceDeps {
+  store: Store;
+  queue: DeliveryQueue;
+  /** Operators (ADMIN_IDS): may /broadcast and count as admins everywhere. */
+  adminIds: Set<number>;
+  /** IANA time zone of subscription times. */
+  zone: string;
+}
+
+/** Chat settings kept in the database. */
+export function storeSettings(store: Store): ChatSettings {
+  return { lang: (chatId) => store.lang(chatId), setLang: (chatId, lang) => store.setLang(chatId, lang) };
+}
+
 export interface BotDeps {
   engine: Engine;
   render: RenderContext;
@@ -37,6 +54,7 @@ export interface BotDeps {
   now: () => number;
   /** For retries of outgoing calls; tests pass a fast one. */
   sleep?: (ms: number) => Promise<void>;
+  announce?: AnnounceDeps;
 }
 
 /** The context every handler sees: telegraf's, with the update's logger and the group limiter. */

@@ -3,6 +3,9 @@
  * modes, the webhook's secret and /healthz, graceful stop with an update in flight, bad configuration.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { postUpdate, startStandin, type BotApiStandin } from '../support/bot-api-standin.js';
 import { freePort } from '../support/free-port.js';
@@ -24,7 +27,7 @@ afterEach(async () => {
 
 function start(env: Record<string, string>): ChildProcess {
   child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'bot-data-')), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));

@@ -1,0 +1,45 @@
+/** What announcements say: the digest of key facts, one fact, the rotation of scheduled posts. */
+import type { Lang } from '../knowledge/schema.js';
+import type { Engine, Found } from '../qa/engine.js';
+import { citation, escapeHtml, render, TELEGRAM_MAX_CHARS, type RenderContext } from '../qa/render.js';
+import { simplify } from '../text/normalize.js';
+
+const HEADINGS: Record<Lang, { digest: string; paragraph: (n: number) => string }> = {
+  'zh-Hans': { digest: '减证便民 · 要点', paragraph: (n) => `第${n}段` },
+  'zh-Hant': { digest: '減證便民 · 要點', paragraph: (n) => `第${n}段` },
+  en: { digest: 'Fewer certificates, more convenience: key facts', paragraph: (n) => `paragraph ${n}` },
+};
+
+/** The key facts in one message: each short answer with its quote and paragraph, then the source. */
+export function digestHtml(engine: Engine, ctx: RenderContext, lang: Lang): string {
+  const h = HEADINGS[lang];
+  const answers = engine
+    .keyFacts()
+    .map((f) => engine.answerFact(f.id, lang))
+    .filter((r): r is Found => r !== undefined && r.quote !== null);
+  const blocks = answers.map((r) => {
+    const quote = lang === 'zh-Hans' ? simplify(r.quote!) : r.quote!;
+    const where = r.paragraph !== null ? h.paragraph(r.paragraph) : '';
+    return `<b>${escapeHtml(r.shortAnswer?.[lang] ?? '')}</b>\n<blockquote>${escapeHtml(quote)}</blockquote><i>${escapeHtml(where)}</i>`;
+  });
+  const sources = [...new Set(answers.map((r) => r.source))].map((s) => citation(s, lang));
+  const footer = `\n\n<i>— ${escapeHtml(sources.join('; '))}</i>`;
+  let html = `<b>${escapeHtml(h.digest)}</b>\n\n${blocks.join('\n\n')}${footer}`;
+  // One message: facts are dropped from the end until it fits.
+  while (html.length > TELEGRAM_MAX_CHARS && blocks.length > 1) {
+    blocks.pop();
+    html = `<b>${escapeHtml(h.digest)}</b>\n\n${blocks.join('\n\n')}${footer}`;
+  }
+  return html;
+}
+
+/** The facts scheduled posts rotate through: every fact resting on a sentence, in knowledge order. */
+export function rotation(engine: Engine): string[] {
+  return engine.knowledge.articles.flatMap((k) => k.facts.filter((f) => f.sentence !== undefined).map((f) => f.id));
+}
+
+/** One fact as an announcement. */
+export function factHtml(engine: Engine, ctx: RenderContext, factId: string, lang: Lang): string {
+  const found = engine.answerFact(factId, lang);
+  return found ? render(found, 'html', ctx, lang) : '';
+}

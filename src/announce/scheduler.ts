@@ -1,0 +1,52 @@
+/**
+ * Scheduled posts: each due subscription gets one fact, rotating through all facts before any
+ * repeats. A post missed while the bot was down is sent once at restart when it is less than an hour
+ * late and skipped otherwise, so a restart never floods a group.
+ */
+import type { Logger } from '../log.js';
+import type { Store, Subscription } from '../store/store.js';
+import type { DeliveryQueue } from './delivery-queue.js';
+import { nextOccurrence } from './schedule.js';
+
+export const LATE_LIMIT_MS = 60 * 60 * 1000;
+
+export interface SchedulerOptions {
+  store: Store;
+  queue: DeliveryQueue;
+  log: Logger;
+  zone: string;
+  /** How many facts the rotation goes through. */
+  factCount: () => number;
+  /** The announcement for fact number i (0-based, in knowledge order) for a chat. */
+  factHtml: (index: number, chatId: number) => string;
+  now?: () => number;
+}
+
+/** Posts what is due now; returns how many posts were queued. Call it periodically. */
+export function runDue(o: SchedulerOptions): number {
+  const now = (o.now ?? Date.now)();
+  let queued = 0;
+  for (const s of o.store.due(now)) {
+    const next = nextOccurrence(s, now, o.zone);
+    if (now - s.nextAt >= LATE_LIMIT_MS) {
+      o.store.advance(s.chatId, next, s.nextFact);
+      o.log.info({ chat_id: s.chatId, late_ms: now - s.nextAt }, 'scheduled post more than an hour late: skipped');
+      continue;
+    }
+    post(o, s, next, now);
+    queued++;
+  }
+  if (queued) o.queue.kick();
+  return queued;
+}
+
+function post(o: SchedulerOptions, s: Subscription, next: number, now: number): void {
+  const count = o.factCount();
+  if (count === 0) return;
+  const index = s.nextFact % count;
+  // The announcement and the subscription's move are one transaction: a crash cannot post twice.
+  o.store.db.transaction(() => {
+    o.store.announce('scheduled', o.factHtml(index, s.chatId), [s.chatId], undefined, now);
+    o.store.advance(s.chatId, next, s.nextFact + 1);
+  })();
+}

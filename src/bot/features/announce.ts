@@ -1,0 +1,163 @@
+/**
+ * Announcements. In a group, admins (creator or administrator, or an operator in ADMIN_IDS) can
+ * /announce the digest of key facts (/announce pin also pins it), /announce one fact by keyword,
+ * /subscribe to a fact a day or a week, /unsubscribe, and see /subscription. In a private chat anyone
+ * can subscribe themselves. Operators /broadcast to every subscribed chat. Everything posted goes
+ * through the delivery queue.
+ */
+import { Composer, TelegramError } from 'telegraf';
+import { digestHtml } from '../../announce/content.js';
+import { formatTime, nextOccurrence, parseSchedule } from '../../announce/schedule.js';
+import type { Lang } from '../../knowledge/schema.js';
+import { escapeHtml, render } from '../../qa/render.js';
+import type { AnnounceDeps, BotContext, BotDeps } from '../deps.js';
+import { replyLang } from '../lang.js';
+import { isGroup, sendText } from '../reply.js';
+
+const T: Record<Lang, Record<string, (x?: string) => string>> = {
+  'zh-Hans': {
+    notAdmin: () => '只有群管理员可以这样做。',
+    notOperator: () => '只有运营者可以群发。',
+    noFact: () => '没有找到相关的要点。',
+    cannotPin: () => '已发布，但我没有置顶权限：请在群设置里给我“置顶消息”的权限。',
+    usage: () => '用法：/subscribe daily 09:00 或 /subscribe weekly mon 09:00',
+    subscribed: (t) => `已订阅，下一次：${t}`,
+    unsubscribed: () => '已取消订阅。',
+    notSubscribed: () => '这里没有订阅。/subscribe daily 09:00 可以订阅。',
+    subscription: (t) => `订阅：${t}`,
+    broadcastUsage: () => '用法：/broadcast 文字或要点关键词',
+    broadcasting: (n) => `开始群发到 ${n} 个会话。`,
+    report: (r) => `群发完成：${r}`,
+  },
+  'zh-Hant': {
+    notAdmin: () => '只有群組管理員可以這樣做。',
+    notOperator: () => '只有營運者可以群發。',
+    noFact: () => '沒有找到相關的要點。',
+    cannotPin: () => '已發布，但我沒有置頂權限：請在群組設定給我「置頂訊息」的權限。',
+    usage: () => '用法：/subscribe daily 09:00 或 /subscribe weekly mon 09:00',
+    subscribed: (t) => `已訂閱，下一次：${t}`,
+    unsubscribed: () => '已取消訂閱。',
+    notSubscribed: () => '這裡沒有訂閱。/subscribe daily 09:00 可以訂閱。',
+    subscription: (t) => `訂閱：${t}`,
+    broadcastUsage: () => '用法：/broadcast 文字或要點關鍵詞',
+    broadcasting: (n) => `開始群發到 ${n} 個對話。`,
+    report: (r) => `群發完成：${r}`,
+  },
+  en: {
+    notAdmin: () => 'Only group admins can do that.',
+    notOperator: () => 'Only operators can broadcast.',
+    noFact: () => 'No fact matches that.',
+    cannotPin: () => 'Posted, but I may not pin: give me the "Pin messages" right in the group settings.',
+    usage: () => 'Usage: /subscribe daily 09:00 or /subscribe weekly mon 09:00',
+    subscribed: (t) => `Subscribed. Next post: ${t}`,
+    unsubscribed: () => 'Unsubscribed.',
+    notSubscribed: () => 'No subscription here. /subscribe daily 09:00 subscribes.',
+    subscription: (t) => `Subscription: ${t}`,
+    broadcastUsage: () => 'Usage: /broadcast <text or fact keyword>',
+    broadcasting: (n) => `Broadcasting to ${n} chats.`,
+    report: (r) => `Broadcast done: ${r}`,
+  },
+};
+
+/** Creator or administrator of this group, or an operator. In a private chat, the user is at home. */
+async function isAdmin(ctx: BotContext, a: AnnounceDeps): Promise<boolean> {
+  const userId = ctx.from?.id;
+  if (userId === undefined) return false;
+  if (a.adminIds.has(userId)) return true;
+  if (!isGroup(ctx)) return ctx.chat?.type === 'private';
+  try {
+    const member = await ctx.telegram.getChatMember(ctx.chat!.id, userId);
+    return member.status === 'creator' || member.status === 'administrator';
+  } catch (err) {
+    ctx.log.warn({ err }, 'getChatMember failed: treated as not an admin');
+    return false;
+  }
+}
+
+/** Records an announcement for one chat and waits for the queue to send it; returns its message id. */
+async function postHere(ctx: BotContext, a: AnnounceDeps, html: string): Promise<number | undefined> {
+  const chatId = ctx.chat!.id;
+  const id = a.store.announce(ctx.chat!.type === 'private' ? 'private' : 'group', html, [chatId], ctx.from?.id);
+  const outcome = await a.queue.delivered(id, chatId);
+  return outcome === 'sent' ? (a.store.delivery(id, chatId)?.messageId ?? undefined) : undefined;
+}
+
+const describeSchedule = (s: { cadence: string; weekday: number | null; time: string; nextAt: number }, zone: string) =>
+  `${s.cadence}${s.weekday ? ` ${['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][s.weekday]}` : ''} ${s.time} → ${formatTime(s.nextAt, zone)}`;
+
+export function announceFeature(deps: BotDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  const a = deps.announce;
+  if (!a) return feature;
+
+  feature.command('announce', async (ctx) => {
+    const lang = replyLang(ctx, deps);
+    if (!(await isAdmin(ctx, a))) return sendText(ctx, T[lang].notAdmin!());
+    const arg = ctx.payload.trim();
+    const pin = /^pin$/i.test(arg);
+    let html: string;
+    if (!arg || pin) html = digestHtml(deps.engine, deps.render, lang);
+    else {
+      const result = deps.engine.answer(arg);
+      if (!result.found) return sendText(ctx, T[lang].noFact!());
+      html = render(result, 'html', deps.render, lang);
+    }
+    const messageId = await postHere(ctx, a, html);
+    if (pin && messageId !== undefined) {
+      try {
+        await ctx.telegram.pinChatMessage(ctx.chat.id, messageId, { disable_notification: true });
+      } catch (err) {
+        if (err instanceof TelegramError && err.code === 400) await sendText(ctx, T[lang].cannotPin!());
+        else throw err;
+      }
+    }
+  });
+
+  feature.command('subscribe', async (ctx) => {
+    const lang = replyLang(ctx, deps);
+    if (!(await isAdmin(ctx, a))) return sendText(ctx, T[lang].notAdmin!());
+    const schedule = parseSchedule(ctx.payload);
+    if (!schedule) return sendText(ctx, T[lang].usage!());
+    const nextAt = nextOccurrence(schedule, deps.now(), a.zone);
+    a.store.subscribe({ chatId: ctx.chat.id, chatType: ctx.chat.type, ...schedule, nextAt, createdBy: ctx.from?.id }, deps.now());
+    await sendText(ctx, T[lang].subscribed!(formatTime(nextAt, a.zone)));
+  });
+
+  feature.command('unsubscribe', async (ctx) => {
+    const lang = replyLang(ctx, deps);
+    if (!(await isAdmin(ctx, a))) return sendText(ctx, T[lang].notAdmin!());
+    await sendText(ctx, a.store.unsubscribe(ctx.chat.id) ? T[lang].unsubscribed!() : T[lang].notSubscribed!());
+  });
+
+  feature.command('subscription', async (ctx) => {
+    const lang = replyLang(ctx, deps);
+    const s = a.store.subscription(ctx.chat.id);
+    await sendText(ctx, s ? T[lang].subscription!(describeSchedule(s, a.zone)) : T[lang].notSubscribed!());
+  });
+
+  feature.command('broadcast', async (ctx) => {
+    const lang = replyLang(ctx, deps);
+    if (ctx.chat.type !== 'private' || !a.adminIds.has(ctx.from.id)) return sendText(ctx, T[lang].notOperator!());
+    const arg = ctx.payload.trim();
+    if (!arg) return sendText(ctx, T[lang].broadcastUsage!());
+    const chats = a.store.subscriptions().map((s) => s.chatId);
+    const id = a.store.announce('broadcast', broadcastHtml(deps, arg, lang), chats, ctx.from.id);
+    a.queue.kick();
+    await sendText(ctx, T[lang].broadcasting!(String(chats.length)));
+    // The report comes when the queue is done, which may take minutes: not awaited by the handler.
+    const operator = ctx.chat.id;
+    void a.queue.done(id).then((r) =>
+      ctx.telegram
+        .sendMessage(operator, T[lang].report!(`sent ${r.sent}, failed ${r.failed}, removed ${r.removed}`))
+        .catch((err: unknown) => ctx.log.warn({ err }, 'broadcast report not delivered')),
+    );
+  });
+
+  return feature;
+}
+
+/** A fact when the text names one, otherwise the text itself (escaped). */
+export function broadcastHtml(deps: Pick<BotDeps, 'engine' | 'render'>, text: string, lang: Lang): string {
+  const result = deps.engine.answer(text);
+  return result.found && result.kind === 'sentence' && text.length <= 40 ? render(result, 'html', deps.render, lang) : escapeHtml(text);
+}
