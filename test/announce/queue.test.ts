@@ -1,0 +1,134 @@
+/**
+ * The delivery queue against the Bot API stand-in and a real SQLite file. Time is a fake clock that
+ * the queue's sleeps advance, so rate limits are checked exactly and nothing really waits.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Telegram } from 'telegraf';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DeliveryQueue } from '../../src/announce/delivery-queue.js';
+import { createLogger } from '../../src/log.js';
+import { Store } from '../../src/store/store.js';
+import { BotApiError, startStandin, type BotApiStandin } from '../support/bot-api-standin.js';
+
+let standin: BotApiStandin;
+let dir: string;
+let store: Store;
+let clock: number;
+const log = createLogger({ level: 'silent', secrets: [] });
+
+beforeEach(async () => {
+  standin = await startStandin();
+  dir = mkdtempSync(path.join(tmpdir(), 'queue-'));
+  store = new Store(path.join(dir, 'bot.sqlite'));
+  clock = 1_800_000_000_000;
+});
+
+afterEach(async () => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+  await standin.close();
+});
+
+function queue(options: { perSecond?: number; perGroupPerMinute?: number } = {}): DeliveryQueue {
+  return new DeliveryQueue({
+    store,
+    telegram: new Telegram(standin.token, { apiRoot: `${standin.url}/` }),
+    log,
+    now: () => clock,
+    sleep: async (ms) => {
+      clock += ms;
+    },
+    ...options,
+  });
+}
+
+/** Every message the chats received, by chat, with the fake time it was sent at. */
+function recordSends(fault: (chatId: number, call: number) => BotApiError | undefined) {
+  const received = new Map<number, number>();
+  const times: { chatId: number; at: number }[] = [];
+  let calls = 0;
+  standin.onMethod('sendMessage', (params) => {
+    const chatId = Number(params.chat_id);
+    times.push({ chatId, at: clock });
+    const error = fault(chatId, ++calls);
+    if (error) throw error;
+    received.set(chatId, (received.get(chatId) ?? 0) + 1);
+    return { message_id: calls, date: 0, chat: { id: chatId, type: chatId > 0 ? 'private' : 'supergroup' }, text: String(params.text) };
+  });
+  return { received, times };
+}
+
+const maxInWindow = (times: number[], windowMs: number) => {
+  let max = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i]! - times[j]! >= windowMs) j++;
+    max = Math.max(max, i - j + 1);
+  }
+  return max;
+};
+
+describe('delivery queue', () => {
+  it('broadcasts to 1,000 chats through 429s, 500s and 403s: every live chat exactly once, within the rate limit', async () => {
+    const chats = [...Array.from({ length: 800 }, (_, i) => 10_000 + i), ...Array.from({ length: 200 }, (_, i) => -1_000_000 - i)];
+    for (const chatId of chats) store.subscribe({ chatId, chatType: chatId > 0 ? 'private' : 'supergroup', cadence: 'daily', weekday: null, time: '09:00', nextAt: clock + 1e9 });
+    const blocked = new Set(chats.filter((_, i) => i % 37 === 5));
+    const migrated = -1_000_007;
+    const { received, times } = recordSends((chatId, call) => {
+      if (blocked.has(chatId)) return new BotApiError(403, 'Forbidden: bot was blocked by the user');
+      if (chatId === migrated) return new BotApiError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: -1_009_999 });
+      if (call % 97 === 0) return new BotApiError(429, 'Too Many Requests: retry after 3', { retry_after: 3 });
+      if (call % 61 === 0) return new BotApiError(500, 'Internal Server Error');
+      return undefined;
+    });
+
+    const id = store.announce('broadcast', '<b>通知</b> 南沙落户只需10个工作日', chats);
+    const q = queue({ perSecond: 25 });
+    await q.drain();
+
+    const live = chats.filter((c) => !blocked.has(c) && c !== migrated);
+    for (const chatId of live) expect(received.get(chatId), `chat ${chatId}`).toBe(1);
+    for (const chatId of blocked) expect(received.has(chatId)).toBe(false);
+    expect(received.get(-1_009_999)).toBe(1);
+    expect(store.report(id)).toEqual({ sent: live.length + 1, failed: 0, removed: blocked.size, pending: 0 });
+    // Blocked chats are unsubscribed; the migrated group is followed to its new id.
+    expect(store.subscriptions()).toHaveLength(chats.length - blocked.size);
+    expect(store.subscription(-1_009_999)).toBeDefined();
+    expect(store.subscription(migrated)).toBeUndefined();
+    // Never more than 25 calls in any second, and the 429s were waited out.
+    expect(maxInWindow(times.map((t) => t.at), 1_000)).toBeLessThanOrEqual(25);
+    for (const [i, t] of times.entries()) if ((i + 1) % 97 === 0) expect(times[i + 1]!.at - t.at).toBeGreaterThanOrEqual(3_000);
+  });
+
+  it('sends at most 20 messages a minute to one group', async () => {
+    const group = -1_000_123;
+    const { times } = recordSends(() => undefined);
+    for (let i = 0; i < 45; i++) store.announce('group', `第${i}条`, [group]);
+    await queue({ perGroupPerMinute: 20 }).drain();
+    const at = times.map((t) => t.at);
+    expect(at).toHaveLength(45);
+    expect(maxInWindow(at, 60_000)).toBe(20);
+  });
+
+  it('retries a 5xx with back-off and gives up after a bounded number of tries', async () => {
+    const { times } = recordSends(() => new BotApiError(500, 'Internal Server Error'));
+    const id = store.announce('broadcast', 'x', [4242]);
+    await queue().drain();
+    expect(times).toHaveLength(5);
+    expect(times[4]!.at - times[0]!.at).toBeGreaterThanOrEqual(500 + 1000 + 2000 + 4000);
+    expect(store.report(id)).toEqual({ sent: 0, failed: 1, removed: 0, pending: 0 });
+  });
+
+  it('resumes after a crash: what was in flight is sent again, nothing else twice', async () => {
+    const { received } = recordSends(() => undefined);
+    const chats = [1, 2, 3, 4, 5];
+    const id = store.announce('broadcast', 'x', chats);
+    // As a crash leaves it: chat 1 delivered, chat 2 marked in flight, the rest pending.
+    store.mark(id, 1, 'sent');
+    store.mark(id, 2, 'sending', { attempt: true });
+    await queue().drain();
+    expect([...received.keys()].sort()).toEqual([2, 3, 4, 5]);
+    expect(store.report(id).sent).toBe(5);
+  });
+});
