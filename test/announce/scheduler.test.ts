@@ -1,0 +1,213 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { DeliveryQueue } from '../../src/announce/delivery-queue.js';
+import { nextOccurrence, type Schedule } from '../../src/announce/schedule.js';
+import { LATE_LIMIT_MS, runDue, type SchedulerOptions } from '../../src/announce/scheduler.js';
+import { createLogger } from '../../src/log.js';
+import { Store } from '../../src/store/store.js';
+
+const ZONE = 'Asia/Shanghai';
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
+const MINUTE = 60 * 1000;
+const CHAT = -100123;
+const DAILY9: Schedule = { cadence: 'daily', weekday: null, time: '09:00' };
+/** 2026-11-27 09:00 in Shanghai. */
+const T0 = Date.parse('2026-11-27T01:00:00Z');
+
+let dir: string;
+let store: Store;
+let now: number;
+let queue: DeliveryQueue;
+let factCalls: [number, number][];
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'scheduler-'));
+  store = new Store(path.join(dir, 'bot.db'));
+  queue = { kick() {} } as unknown as DeliveryQueue;
+  factCalls = [];
+  now = T0 - DAY; // 2026-11-26 09:00 Shanghai
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function options(): SchedulerOptions {
+  return {
+    store,
+    queue,
+    log: createLogger({ level: 'silent', secrets: [] }),
+    zone: ZONE,
+    factCount: () => 5,
+    factHtml: (i, chatId) => {
+      factCalls.push([i, chatId]);
+      return `fact ${i}`;
+    },
+    now: () => now,
+  };
+}
+
+/** Subscribes CHAT the way /subscribe would: first post at the next occurrence after `now`. */
+function subscribe(schedule: Schedule = DAILY9, chatId = CHAT): void {
+  store.subscribe({ chatId, chatType: 'supergroup', ...schedule, nextAt: nextOccurrence(schedule, now, ZONE) }, now);
+}
+
+const announcements = () =>
+  store.db.prepare('SELECT id, kind, html, created_at AS createdAt FROM announcements ORDER BY id').all() as {
+    id: number;
+    kind: string;
+    html: string;
+    createdAt: number;
+  }[];
+
+describe('runDue', () => {
+  it('posts a due subscription once: one announcement, one pending delivery, next time and fact moved on', () => {
+    now = T0 - 2 * HOUR; // 07:00, subscribe for 09:00 today
+    subscribe();
+    expect(store.subscription(CHAT)?.nextAt).toBe(T0);
+
+    now = T0;
+    const kick = vi.spyOn(queue, 'kick');
+    expect(runDue(options())).toBe(1);
+    expect(kick).toHaveBeenCalledTimes(1);
+
+    const rows = announcements();
+    expect(rows).toEqual([{ id: rows[0]!.id, kind: 'scheduled', html: 'fact 0', createdAt: T0 }]);
+    expect(store.openDeliveries()).toEqual([{ announcementId: rows[0]!.id, chatId: CHAT, status: 'pending', attempts: 0, html: 'fact 0' }]);
+    expect(factCalls).toEqual([[0, CHAT]]);
+    expect(store.subscription(CHAT)).toMatchObject({ nextAt: T0 + DAY, nextFact: 1 });
+
+    // Running again at the same moment posts nothing more.
+    expect(runDue(options())).toBe(0);
+    expect(kick).toHaveBeenCalledTimes(1);
+    expect(announcements()).toHaveLength(1);
+  });
+
+  it('posts nothing before the time', () => {
+    now = T0 - 3 * HOUR;
+    subscribe();
+    for (const t of [T0 - 3 * HOUR, T0 - HOUR, T0 - MINUTE, T0 - 1]) {
+      now = t;
+      expect(runDue(options())).toBe(0);
+    }
+    expect(announcements()).toEqual([]);
+    expect(store.openDeliveries()).toEqual([]);
+    expect(store.subscription(CHAT)).toMatchObject({ nextAt: T0, nextFact: 0 });
+    expect(factCalls).toEqual([]);
+
+    now = T0;
+    expect(runDue(options())).toBe(1);
+  });
+
+  it('rotates through all facts before any repeats over 12 consecutive days', () => {
+    now = T0 - HOUR;
+    subscribe();
+    for (let day = 0; day < 12; day++) {
+      now = T0 + day * DAY - 30 * MINUTE; // before the time: nothing
+      expect(runDue(options())).toBe(0);
+      now = T0 + day * DAY + 30 * 1000; // at 09:00:30 (a polling tick just after the time)
+      expect(runDue(options())).toBe(1);
+      now += MINUTE; // next tick: nothing more that day
+      expect(runDue(options())).toBe(0);
+    }
+    expect(announcements().map((a) => a.html)).toEqual([0, 1, 2, 3, 4, 0, 1, 2, 3, 4, 0, 1].map((i) => `fact ${i}`));
+    expect(announcements().map((a) => a.createdAt)).toEqual(Array.from({ length: 12 }, (_, d) => T0 + d * DAY + 30 * 1000));
+    expect(store.subscription(CHAT)).toMatchObject({ nextAt: T0 + 12 * DAY, nextFact: 12 });
+    expect(store.openDeliveries()).toHaveLength(12);
+  });
+
+  it('keeps separate rotations per chat and posts only the due ones', () => {
+    now = T0 - HOUR;
+    subscribe(DAILY9, -1);
+    subscribe({ cadence: 'daily', weekday: null, time: '10:00' }, -2);
+    store.advance(-1, T0, 3);
+
+    now = T0;
+    expect(runDue(options())).toBe(1);
+    expect(factCalls).toEqual([[3, -1]]);
+    now = T0 + HOUR;
+    expect(runDue(options())).toBe(1);
+    expect(factCalls).toEqual([
+      [3, -1],
+      [0, -2],
+    ]);
+    expect(store.openDeliveries().map((d) => [d.chatId, d.html])).toEqual([
+      [-1, 'fact 3'],
+      [-2, 'fact 0'],
+    ]);
+  });
+
+  it('a post missed by less than an hour (bot down) is posted once at the next run', () => {
+    now = T0 - HOUR;
+    subscribe();
+    now = T0 + LATE_LIMIT_MS - 1; // 59:59.999 late
+    expect(runDue(options())).toBe(1);
+    expect(announcements()).toEqual([expect.objectContaining({ html: 'fact 0', createdAt: now })]);
+    expect(store.subscription(CHAT)).toMatchObject({ nextAt: T0 + DAY, nextFact: 1 });
+
+    now += 10 * MINUTE;
+    expect(runDue(options())).toBe(0);
+    expect(announcements()).toHaveLength(1);
+  });
+
+  it('a post missed by an hour or more is skipped, and the subscription moves to the next future time', () => {
+    now = T0 - HOUR;
+    subscribe();
+    now = T0 + LATE_LIMIT_MS; // exactly one hour late
+    const kick = vi.spyOn(queue, 'kick');
+    expect(runDue(options())).toBe(0);
+    expect(kick).not.toHaveBeenCalled();
+    expect(announcements()).toEqual([]);
+    expect(store.openDeliveries()).toEqual([]);
+    expect(factCalls).toEqual([]);
+    // Rotation position unchanged: the skipped fact is the one posted next.
+    expect(store.subscription(CHAT)).toMatchObject({ nextAt: T0 + DAY, nextFact: 0 });
+
+    now = T0 + DAY;
+    expect(runDue(options())).toBe(1);
+    expect(announcements().map((a) => a.html)).toEqual(['fact 0']);
+  });
+
+  it('several missed days give no flood: the restart skips, then one post at the next time', () => {
+    now = T0 - HOUR;
+    subscribe();
+    // The bot was down from before T0 until day 3 at 09:30.
+    now = T0 + 3 * DAY + 30 * MINUTE;
+    expect(runDue(options())).toBe(0);
+    expect(store.subscription(CHAT)).toMatchObject({ nextAt: T0 + 4 * DAY, nextFact: 0 });
+    // Poll every minute until just before the next time: nothing.
+    for (; now < T0 + 4 * DAY; now += MINUTE) expect(runDue(options())).toBe(0);
+    expect(announcements()).toEqual([]);
+    now = T0 + 4 * DAY;
+    expect(runDue(options())).toBe(1);
+    expect(announcements().map((a) => a.html)).toEqual(['fact 0']);
+    expect(store.subscription(CHAT)).toMatchObject({ nextAt: T0 + 5 * DAY, nextFact: 1 });
+  });
+
+  it('several missed days, restart shortly after the time: at most one post that day', () => {
+    now = T0 - HOUR;
+    subscribe();
+    now = T0 + 3 * DAY + 10 * MINUTE; // day 3, 09:10; the stored time is three days old
+    let posted = 0;
+    for (; now < T0 + 4 * DAY; now += 5 * MINUTE) posted += runDue(options());
+    expect(posted).toBeLessThanOrEqual(1);
+    expect(announcements().length).toBe(posted);
+    expect(store.subscription(CHAT)?.nextAt).toBe(T0 + 4 * DAY);
+  });
+
+  it('weekly: posts on the weekday only, then a week later', () => {
+    // T0 is Friday 2026-11-27; subscribe for Monday 09:00.
+    now = T0;
+    subscribe({ cadence: 'weekly', weekday: 1, time: '09:00' });
+    const monday = T0 + 3 * DAY;
+    expect(store.subscription(CHAT)?.nextAt).toBe(monday);
+    let posted = 0;
+    for (now = T0; now < monday + 7 * DAY; now += 15 * MINUTE) posted += runDue(options());
+    expect(posted).toBe(1);
+    expect(announcements().map((a) => a.createdAt)).toEqual([monday]);
+    expect(store.subscription(CHAT)).toMatchObject({ nextAt: monday + 7 * DAY, nextFact: 1 });
+  });
+});

@@ -1,0 +1,178 @@
+/**
+ * Announcements end to end: the real bot polling the Bot API stand-in, a real SQLite file, the real
+ * delivery queue; admins by getChatMember or ADMIN_IDS.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Telegram } from 'telegraf';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { factHtml, rotation } from '../../src/announce/content.js';
+import { DeliveryQueue } from '../../src/announce/delivery-queue.js';
+import { runDue } from '../../src/announce/scheduler.js';
+import { createBot } from '../../src/bot/create-bot.js';
+import { storeSettings } from '../../src/bot/deps.js';
+import { createLogger } from '../../src/log.js';
+import { openEngine } from '../../src/qa/open-engine.js';
+import { Store } from '../../src/store/store.js';
+import { startStandin, type BotApiStandin, type RecordedCall } from '../support/bot-api-standin.js';
+
+const OPERATOR = 777;
+const { engine, ctx: render } = openEngine();
+const dir = mkdtempSync(path.join(tmpdir(), 'announce-'));
+let standin: BotApiStandin;
+let store: Store;
+let queue: DeliveryQueue;
+let stop: () => Promise<void>;
+let nextId = 5000;
+const fresh = () => ++nextId;
+const freshGroup = () => -2_000_000_000 - ++nextId;
+const text = (c: RecordedCall) => String(c.params.text ?? '');
+const sentTo = (chatId: number, pred: (t: string) => boolean = () => true) =>
+  standin.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === chatId && c.response?.ok === true && pred(text(c)));
+
+function makeBot(s: Store) {
+  const log = createLogger({ level: (process.env.TEST_LOG as 'info') ?? 'silent', secrets: [], write: (l) => process.stderr.write(l) });
+  return createBot(
+    { token: standin.token, apiRoot: standin.url },
+    {
+      engine,
+      render,
+      log,
+      settings: storeSettings(s),
+      limits: { perUserMs: 0, perGroupPerMinute: 1000 },
+      now: Date.now,
+      sleep: async () => {},
+      announce: { store: s, queue, adminIds: new Set([OPERATOR]), zone: 'Asia/Shanghai' },
+    },
+  );
+}
+
+beforeAll(async () => {
+  standin = await startStandin({ maxPollMs: 300 });
+  store = new Store(path.join(dir, 'bot.sqlite'));
+  queue = new DeliveryQueue({ store, telegram: new Telegram(standin.token, { apiRoot: `${standin.url}/` }), log: createLogger({ level: 'silent', secrets: [] }), perSecond: 30 });
+  queue.start();
+  const { bot, inFlight } = makeBot(store);
+  const running = bot.launch({ dropPendingUpdates: false });
+  stop = async () => {
+    bot.stop('done');
+    await running;
+    await inFlight.idle();
+    await queue.stop();
+  };
+});
+
+afterAll(async () => {
+  await stop();
+  await standin.close();
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('in a group', () => {
+  it('refuses /announce and /subscribe from a non-admin', async () => {
+    const group = freshGroup();
+    const user = fresh();
+    standin.setChatMember(group, user, 'member');
+    standin.groupText('/announce', { chatId: group, userId: user, languageCode: 'en' });
+    expect(text(await sentTo(group))).toMatch(/Only group admins/);
+    standin.groupText('/subscribe daily 09:00', { chatId: group, userId: user, languageCode: 'en' });
+    await standin.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === group && standin.callsTo('sendMessage').filter((x) => x.params.chat_id === group).length === 2);
+    expect(store.subscription(group)).toBeUndefined();
+  });
+
+  it('posts the digest for an admin: key facts with quotes and attribution, valid HTML, in one message', async () => {
+    const group = freshGroup();
+    const admin = fresh();
+    standin.setChatMember(group, admin, 'administrator');
+    standin.groupText('/announce', { chatId: group, userId: admin, languageCode: 'zh-hans' });
+    const digest = text(await sentTo(group));
+    expect(digest).toContain('广州日报');
+    for (const fact of ['430', '128', '10个工作日', '琶洲']) expect(digest).toContain(fact);
+  });
+
+  it('/announce pin pins, or says clearly that it may not', async () => {
+    const group = freshGroup();
+    const admin = fresh();
+    standin.setChatMember(group, admin, 'creator');
+    standin.groupText('/announce pin', { chatId: group, userId: admin, languageCode: 'en' });
+    const pinned = await standin.waitFor((c) => c.method === 'pinChatMessage' && c.params.chat_id === group);
+    expect(pinned.response?.ok).toBe(true);
+
+    const other = freshGroup();
+    standin.setChatMember(other, admin, 'creator');
+    standin.setCanPin(false, other);
+    standin.groupText('/announce pin', { chatId: other, userId: admin, languageCode: 'en' });
+    expect(text(await sentTo(other, (t) => t.includes('pin')))).toMatch(/may not pin/);
+  });
+
+  it('/announce <keyword> posts that fact', async () => {
+    const group = freshGroup();
+    const admin = fresh();
+    standin.setChatMember(group, admin, 'administrator');
+    standin.groupText('/announce 南沙落户', { chatId: group, userId: admin, languageCode: 'zh-hans' });
+    expect(text(await sentTo(group))).toContain('只需10个工作日');
+  });
+
+  it('/subscribe, /subscription, /unsubscribe for an admin; the next post time is in ANNOUNCE_TZ', async () => {
+    const group = freshGroup();
+    const admin = fresh();
+    standin.setChatMember(group, admin, 'administrator');
+    standin.groupText('/subscribe weekly mon 09:30', { chatId: group, userId: admin, languageCode: 'en' });
+    expect(text(await sentTo(group))).toMatch(/Subscribed\. Next post: \d{4}-\d{2}-\d{2} 09:30 \(Asia\/Shanghai\)/);
+    expect(store.subscription(group)).toMatchObject({ cadence: 'weekly', weekday: 1, time: '09:30' });
+    standin.groupText('/subscription', { chatId: group, userId: fresh(), languageCode: 'en' });
+    expect(text(await sentTo(group, (t) => t.startsWith('Subscription')))).toContain('weekly Mon 09:30');
+    standin.groupText('/unsubscribe', { chatId: group, userId: admin, languageCode: 'en' });
+    await sentTo(group, (t) => t === 'Unsubscribed.');
+    expect(store.subscription(group)).toBeUndefined();
+  });
+});
+
+describe('in a private chat and for operators', () => {
+  it('anyone subscribes themselves', async () => {
+    const user = fresh();
+    standin.privateText('/subscribe daily 08:00', { userId: user, languageCode: 'zh-hans' });
+    expect(text(await sentTo(user))).toContain('已订阅');
+    expect(store.subscription(user)?.cadence).toBe('daily');
+  });
+
+  it('/broadcast: refused to others; an operator gets every subscribed chat served and a report', async () => {
+    const user = fresh();
+    standin.privateText('/broadcast 你好', { userId: user, languageCode: 'en' });
+    expect(text(await sentTo(user))).toMatch(/Only operators/);
+
+    const subscribed = store.subscriptions().map((s) => s.chatId);
+    standin.privateText('/broadcast 系统将于今晚维护 <注意>', { userId: OPERATOR, languageCode: 'en' });
+    const report = await standin.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === OPERATOR && text(c).startsWith('Broadcast done'), 15_000);
+    expect(text(report)).toBe(`Broadcast done: sent ${subscribed.length}, failed 0, removed 0`);
+    expect(subscribed.length).toBeGreaterThan(0);
+    // Sent as HTML with the operator's text escaped.
+    for (const chatId of subscribed) await sentTo(chatId, (t) => t.includes('系统将于今晚维护 &lt;注意&gt;'));
+  }, 30_000);
+
+  it('/lang is kept in the database: a new bot on the same file answers in the chosen language', async () => {
+    const user = fresh();
+    standin.privateText('/lang en', { userId: user });
+    await sentTo(user, (t) => t.startsWith('OK'));
+    const reopened = new Store(path.join(dir, 'bot.sqlite'));
+    expect(storeSettings(reopened).lang(user)).toBe('en');
+    reopened.close();
+  });
+});
+
+describe('scheduled posts', () => {
+  it('a due subscription gets its fact through the queue, and the rotation moves on', async () => {
+    const group = freshGroup();
+    const now = Date.now();
+    store.subscribe({ chatId: group, chatType: 'supergroup', cadence: 'daily', weekday: null, time: '09:00', nextAt: now - 60_000 });
+    const facts = rotation(engine);
+    const schedule = { store, queue, log: createLogger({ level: 'silent', secrets: [] }), zone: 'Asia/Shanghai', factCount: () => facts.length, factHtml: (i: number) => factHtml(engine, render, facts[i]!, 'zh-Hans'), now: () => now };
+    expect(runDue(schedule)).toBe(1);
+    expect(runDue(schedule)).toBe(0);
+    expect(text(await sentTo(group))).toContain('广州日报');
+    expect(store.subscription(group)?.nextFact).toBe(1);
+    expect(store.subscription(group)!.nextAt).toBeGreaterThan(now);
+  });
+});

@@ -1,0 +1,286 @@
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Store } from '../../src/store/store.js';
+
+/** How many migrations src/store/store.ts has today; update when one is added. */
+const MIGRATION_COUNT = 1;
+
+let dir: string;
+let file: string;
+const open: Store[] = [];
+
+/** Opens a store on the test's file and closes it after the test. */
+function openStore(f = file): Store {
+  const s = new Store(f);
+  open.push(s);
+  return s;
+}
+
+function closeStore(s: Store): void {
+  s.close();
+  open.splice(open.indexOf(s), 1);
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'store-'));
+  file = path.join(dir, 'bot.db');
+});
+afterEach(() => {
+  for (const s of open.splice(0)) if (s.db.open) s.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const version = (s: Store) => s.db.prepare('SELECT version FROM schema_version').all() as { version: number }[];
+const tables = (s: Store) =>
+  (s.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+
+describe('opening and migrating', () => {
+  it('creates the file and its missing folders, and migrates it', () => {
+    const nested = path.join(dir, 'a', 'b', 'c', 'bot.db');
+    expect(existsSync(path.join(dir, 'a'))).toBe(false);
+    const s = openStore(nested);
+    expect(existsSync(nested)).toBe(true);
+    expect(tables(s)).toEqual(['announcements', 'chats', 'deliveries', 'schema_version', 'subscriptions']);
+    expect(version(s)).toEqual([{ version: MIGRATION_COUNT }]);
+  });
+
+  it('keeps the data when the same file is opened again and does not re-run migrations', () => {
+    const first = openStore();
+    first.setLang(42, 'en', 1000);
+    first.subscribe({ chatId: -7, chatType: 'group', cadence: 'daily', weekday: null, time: '09:00', nextAt: 5000 }, 1000);
+    const id = first.announce('broadcast', '<b>hi</b>', [42, -7], 1, 1000);
+    closeStore(first);
+
+    const second = openStore();
+    expect(version(second)).toEqual([{ version: MIGRATION_COUNT }]);
+    expect(second.lang(42)).toBe('en');
+    expect(second.subscription(-7)).toEqual({ chatId: -7, chatType: 'group', cadence: 'daily', weekday: null, time: '09:00', nextFact: 0, nextAt: 5000 });
+    expect(second.report(id)).toEqual({ sent: 0, failed: 0, removed: 0, pending: 2 });
+    closeStore(second);
+
+    // A third open still finds exactly one version row with the same number.
+    const third = openStore();
+    expect(version(third)).toEqual([{ version: MIGRATION_COUNT }]);
+    expect(third.subscriptions()).toHaveLength(1);
+  });
+
+  it('uses WAL journaling, recorded in the file itself', () => {
+    const s = openStore();
+    expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    s.setLang(1, 'en');
+    closeStore(s);
+    const raw = new Database(file, { readonly: true });
+    try {
+      expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      raw.close();
+    }
+  });
+});
+
+describe('chat settings', () => {
+  it('setLang/lang persist across close and reopen; setLang(undefined) clears', () => {
+    const s = openStore();
+    expect(s.lang(1)).toBeUndefined();
+    s.setLang(1, 'zh-Hant');
+    s.setLang(2, 'en');
+    s.setLang(1, 'zh-Hans'); // overwrite
+    closeStore(s);
+
+    const again = openStore();
+    expect(again.lang(1)).toBe('zh-Hans');
+    expect(again.lang(2)).toBe('en');
+    again.setLang(1, undefined);
+    expect(again.lang(1)).toBeUndefined();
+    expect(again.lang(2)).toBe('en');
+    closeStore(again);
+
+    const third = openStore();
+    expect(third.lang(1)).toBeUndefined();
+    expect(third.lang(2)).toBe('en');
+  });
+});
+
+describe('subscriptions', () => {
+  it('subscribe, subscription, subscriptions, unsubscribe', () => {
+    const s = openStore();
+    s.subscribe({ chatId: -200, chatType: 'supergroup', cadence: 'weekly', weekday: 3, time: '18:30', nextAt: 9000, createdBy: 77 }, 100);
+    s.subscribe({ chatId: -100, chatType: 'group', cadence: 'daily', weekday: null, time: '09:00', nextAt: 8000 }, 100);
+
+    expect(s.subscription(-200)).toEqual({ chatId: -200, chatType: 'supergroup', cadence: 'weekly', weekday: 3, time: '18:30', nextFact: 0, nextAt: 9000 });
+    expect(s.subscription(-300)).toBeUndefined();
+    expect(s.subscriptions().map((x) => x.chatId)).toEqual([-200, -100]); // ordered by chat id
+    expect(s.db.prepare('SELECT created_by, created_at FROM subscriptions WHERE chat_id = -200').get()).toEqual({ created_by: 77, created_at: 100 });
+
+    expect(s.unsubscribe(-200)).toBe(true);
+    expect(s.unsubscribe(-200)).toBe(false);
+    expect(s.subscription(-200)).toBeUndefined();
+    expect(s.subscriptions().map((x) => x.chatId)).toEqual([-100]);
+  });
+
+  it('subscribing again updates the schedule and keeps the rotation position', () => {
+    const s = openStore();
+    s.subscribe({ chatId: -100, chatType: 'group', cadence: 'daily', weekday: null, time: '09:00', nextAt: 8000 });
+    s.advance(-100, 9000, 4);
+    s.subscribe({ chatId: -100, chatType: 'supergroup', cadence: 'weekly', weekday: 5, time: '20:15', nextAt: 12_000 });
+    expect(s.subscription(-100)).toEqual({ chatId: -100, chatType: 'supergroup', cadence: 'weekly', weekday: 5, time: '20:15', nextFact: 4, nextAt: 12_000 });
+    expect(s.subscriptions()).toHaveLength(1);
+  });
+
+  it('rejects a cadence or weekday outside the allowed values', () => {
+    const s = openStore();
+    expect(() => s.subscribe({ chatId: 1, chatType: 'private', cadence: 'hourly' as 'daily', weekday: null, time: '09:00', nextAt: 1 })).toThrow(/CHECK/);
+    expect(() => s.subscribe({ chatId: 1, chatType: 'private', cadence: 'weekly', weekday: 8, time: '09:00', nextAt: 1 })).toThrow(/CHECK/);
+    expect(s.subscriptions()).toEqual([]);
+  });
+
+  it('due(now) returns only subscriptions with next_at <= now, earliest first', () => {
+    const s = openStore();
+    s.subscribe({ chatId: 1, chatType: 'private', cadence: 'daily', weekday: null, time: '09:00', nextAt: 300 });
+    s.subscribe({ chatId: 2, chatType: 'private', cadence: 'daily', weekday: null, time: '09:00', nextAt: 100 });
+    s.subscribe({ chatId: 3, chatType: 'private', cadence: 'daily', weekday: null, time: '09:00', nextAt: 200 });
+    expect(s.due(99)).toEqual([]);
+    expect(s.due(100).map((x) => x.chatId)).toEqual([2]);
+    expect(s.due(299).map((x) => x.chatId)).toEqual([2, 3]);
+    expect(s.due(300).map((x) => x.chatId)).toEqual([2, 3, 1]);
+  });
+
+  it('advance moves next_at and next_fact of that subscription only', () => {
+    const s = openStore();
+    s.subscribe({ chatId: 1, chatType: 'private', cadence: 'daily', weekday: null, time: '09:00', nextAt: 100 });
+    s.subscribe({ chatId: 2, chatType: 'private', cadence: 'daily', weekday: null, time: '09:00', nextAt: 100 });
+    s.advance(1, 86_500, 3);
+    expect(s.subscription(1)).toMatchObject({ nextAt: 86_500, nextFact: 3 });
+    expect(s.subscription(2)).toMatchObject({ nextAt: 100, nextFact: 0 });
+    expect(s.due(100).map((x) => x.chatId)).toEqual([2]);
+  });
+
+  it('migrateChat moves the subscription and the chat settings to the new id', () => {
+    const s = openStore();
+    s.subscribe({ chatId: -100, chatType: 'group', cadence: 'weekly', weekday: 1, time: '09:00', nextAt: 5000 });
+    s.advance(-100, 6000, 2);
+    s.setLang(-100, 'zh-Hant');
+    s.setLang(-555, 'en'); // someone else, untouched
+
+    s.migrateChat(-100, -1001234567890);
+
+    expect(s.subscription(-100)).toBeUndefined();
+    expect(s.lang(-100)).toBeUndefined();
+    expect(s.subscription(-1001234567890)).toEqual({ chatId: -1001234567890, chatType: 'group', cadence: 'weekly', weekday: 1, time: '09:00', nextFact: 2, nextAt: 6000 });
+    expect(s.lang(-1001234567890)).toBe('zh-Hant');
+    expect(s.lang(-555)).toBe('en');
+    expect(s.subscriptions()).toHaveLength(1);
+  });
+});
+
+describe('announcements and deliveries', () => {
+  const deliveries = (s: Store, id: number) =>
+    s.db.prepare('SELECT chat_id, status, attempts FROM deliveries WHERE announcement_id = ? ORDER BY chat_id').all(id);
+
+  it('announce creates one pending delivery per chat, ignoring duplicate chat ids', () => {
+    const s = openStore();
+    const id = s.announce('broadcast', '<b>news</b>', [3, 1, 2, 1, 3], 99, 1234);
+    expect(s.db.prepare('SELECT id, kind, html, created_by, created_at, finished_at FROM announcements').all()).toEqual([
+      { id, kind: 'broadcast', html: '<b>news</b>', created_by: 99, created_at: 1234, finished_at: null },
+    ]);
+    expect(deliveries(s, id)).toEqual([
+      { chat_id: 1, status: 'pending', attempts: 0 },
+      { chat_id: 2, status: 'pending', attempts: 0 },
+      { chat_id: 3, status: 'pending', attempts: 0 },
+    ]);
+    const second = s.announce('scheduled', 'x', [1]);
+    expect(second).toBe(id + 1);
+  });
+
+  it('announce is one transaction: a failure part-way leaves nothing behind', () => {
+    const s = openStore();
+    // The third chat id cannot be bound, so the insert fails after the announcement and two deliveries.
+    expect(() => s.announce('broadcast', 'x', [1, 2, {} as unknown as number])).toThrow();
+    expect(s.db.prepare('SELECT COUNT(*) AS n FROM announcements').get()).toEqual({ n: 0 });
+    expect(s.db.prepare('SELECT COUNT(*) AS n FROM deliveries').get()).toEqual({ n: 0 });
+    expect(s.openDeliveries()).toEqual([]);
+  });
+
+  it("openDeliveries returns 'sending' ones before 'pending' ones, then by announcement and chat", () => {
+    const s = openStore();
+    const a = s.announce('broadcast', 'A', [1, 2, 3, 4]);
+    const b = s.announce('broadcast', 'B', [5, 6]);
+    s.mark(b, 6, 'sending');
+    s.mark(a, 3, 'sending');
+    s.mark(a, 1, 'sent');
+    s.mark(a, 4, 'failed');
+    expect(s.openDeliveries()).toEqual([
+      { announcementId: a, chatId: 3, status: 'sending', attempts: 0, html: 'A' },
+      { announcementId: b, chatId: 6, status: 'sending', attempts: 0, html: 'B' },
+      { announcementId: a, chatId: 2, status: 'pending', attempts: 0, html: 'A' },
+      { announcementId: b, chatId: 5, status: 'pending', attempts: 0, html: 'B' },
+    ]);
+    expect(s.openDeliveries(2).map((d) => [d.announcementId, d.chatId])).toEqual([
+      [a, 3],
+      [b, 6],
+    ]);
+  });
+
+  it('mark with attempt increments attempts; without it the count stays; message id is kept', () => {
+    const s = openStore();
+    const id = s.announce('broadcast', 'x', [10, 20]);
+    s.mark(id, 10, 'sending', { attempt: true });
+    s.mark(id, 10, 'pending', { error: '502 Bad Gateway' });
+    expect(s.delivery(id, 10)).toEqual({ status: 'pending', messageId: null, error: '502 Bad Gateway' });
+    s.mark(id, 10, 'sending', { attempt: true });
+    s.mark(id, 10, 'sent', { messageId: 555 });
+    s.mark(id, 10, 'sent'); // no message id given: the stored one stays
+    expect(s.delivery(id, 10)).toEqual({ status: 'sent', messageId: 555, error: null });
+    expect(deliveries(s, id)).toEqual([
+      { chat_id: 10, status: 'sent', attempts: 2 },
+      { chat_id: 20, status: 'pending', attempts: 0 },
+    ]);
+    expect(s.delivery(id, 30)).toBeUndefined();
+  });
+
+  it('report counts sent, failed, removed and pending (pending includes sending)', () => {
+    const s = openStore();
+    const id = s.announce('broadcast', 'x', [1, 2, 3, 4, 5, 6, 7]);
+    const other = s.announce('broadcast', 'y', [1, 2]);
+    s.mark(id, 1, 'sent', { messageId: 1 });
+    s.mark(id, 2, 'sent', { messageId: 2 });
+    s.mark(id, 3, 'failed', { error: 'bad' });
+    s.mark(id, 4, 'removed');
+    s.mark(id, 5, 'sending');
+    s.mark(other, 1, 'failed');
+    expect(s.report(id)).toEqual({ sent: 2, failed: 1, removed: 1, pending: 3 });
+    expect(s.report(other)).toEqual({ sent: 0, failed: 1, removed: 0, pending: 1 });
+    expect(s.report(12345)).toEqual({ sent: 0, failed: 0, removed: 0, pending: 0 });
+  });
+
+  it('unfinished lists announcements with pending or sending deliveries', () => {
+    const s = openStore();
+    const done = s.announce('broadcast', 'done', [1, 2]);
+    const pending = s.announce('broadcast', 'pending', [1, 2]);
+    const sending = s.announce('broadcast', 'sending', [1]);
+    s.mark(done, 1, 'sent');
+    s.mark(done, 2, 'removed');
+    s.mark(pending, 1, 'sent');
+    s.mark(sending, 1, 'sending');
+    expect(s.unfinished()).toEqual([pending, sending]);
+    s.mark(pending, 2, 'failed');
+    s.mark(sending, 1, 'sent');
+    expect(s.unfinished()).toEqual([]);
+  });
+
+  it('open deliveries survive a close and reopen', () => {
+    const s = openStore();
+    const id = s.announce('broadcast', 'x', [1, 2]);
+    s.mark(id, 1, 'sending', { attempt: true });
+    closeStore(s);
+    const again = openStore();
+    expect(again.unfinished()).toEqual([id]);
+    expect(again.openDeliveries()).toEqual([
+      { announcementId: id, chatId: 1, status: 'sending', attempts: 1, html: 'x' },
+      { announcementId: id, chatId: 2, status: 'pending', attempts: 0, html: 'x' },
+    ]);
+  });
+});
