@@ -32,7 +32,8 @@ export function parseSchedule(args: string): Schedule | undefined {
     return t ? { cadence: 'daily', weekday: null, time: t } : undefined;
   }
   if (parts[0] === 'weekly' && parts.length === 3) {
-    const day = WEEKDAYS[parts[1]!] ?? (/^[1-7]$/.test(parts[1]!) ? Number(parts[1]) : undefined);
+    const name = parts[1]!;
+    const day = Object.hasOwn(WEEKDAYS, name) ? WEEKDAYS[name] : /^[1-7]$/.test(name) ? Number(name) : undefined;
     const t = time(parts[2]);
     return day && t ? { cadence: 'weekly', weekday: day, time: t } : undefined;
   }

@@ -27,10 +27,13 @@ export function runDue(o: SchedulerOptions): number {
   const now = (o.now ?? Date.now)();
   let queued = 0;
   for (const s of o.store.due(now)) {
+    // The most recent time the schedule should have posted (after a long stop, not the first missed one).
+    let latest = s.nextAt;
+    for (let t = nextOccurrence(s, latest, o.zone); t <= now; t = nextOccurrence(s, t, o.zone)) latest = t;
     const next = nextOccurrence(s, now, o.zone);
-    if (now - s.nextAt >= LATE_LIMIT_MS) {
+    if (now - latest >= LATE_LIMIT_MS || o.factCount() === 0) {
       o.store.advance(s.chatId, next, s.nextFact);
-      o.log.info({ chat_id: s.chatId, late_ms: now - s.nextAt }, 'scheduled post more than an hour late: skipped');
+      o.log.info({ chat_id: s.chatId, late_ms: now - latest }, 'scheduled post more than an hour late (or nothing to post): skipped');
       continue;
     }
     post(o, s, next, now);
@@ -41,9 +44,7 @@ export function runDue(o: SchedulerOptions): number {
 }
 
 function post(o: SchedulerOptions, s: Subscription, next: number, now: number): void {
-  const count = o.factCount();
-  if (count === 0) return;
-  const index = s.nextFact % count;
+  const index = s.nextFact % o.factCount();
   // The announcement and the subscription's move are one transaction: a crash cannot post twice.
   o.store.db.transaction(() => {
     o.store.announce('scheduled', o.factHtml(index, s.chatId), [s.chatId], undefined, now);

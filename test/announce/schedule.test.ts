@@ -28,6 +28,8 @@ describe('parseSchedule', () => {
     'daily 09:60',
     'daily 9',
     'weekly xyz 09:00',
+    'weekly constructor 09:00',
+    'weekly __proto__ 09:00',
     'weekly 0 09:00',
     'weekly 8 09:00',
     'weekly mon',
