@@ -200,7 +200,10 @@ export class Store {
     })();
   }
 
-  /** Deliveries not finished: 'sending' ones first (they were in flight at a crash), then pending, oldest first. */
+  /**
+   * Deliveries not finished: 'sending' ones first (they were in flight at a crash), then pending
+   * ones, a group's own announcements and scheduled posts before broadcasts, oldest first.
+   */
   openDeliveries(limit = 500): Delivery[] {
     return (
       this.db
@@ -208,7 +211,7 @@ export class Store {
           `SELECT d.announcement_id AS announcementId, d.chat_id AS chatId, d.status, d.attempts, a.html
            FROM deliveries d JOIN announcements a ON a.id = d.announcement_id
            WHERE d.status IN ('pending', 'sending')
-           ORDER BY d.status = 'sending' DESC, d.announcement_id, d.chat_id LIMIT ?`,
+           ORDER BY d.status = 'sending' DESC, a.kind = 'broadcast', d.announcement_id, d.chat_id LIMIT ?`,
         )
         .all(limit) as Delivery[]
     );

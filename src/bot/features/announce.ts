@@ -74,11 +74,20 @@ async function isAdmin(ctx: BotContext, a: AnnounceDeps): Promise<boolean> {
   }
 }
 
-/** Records an announcement for one chat and waits for the queue to send it; returns its message id. */
-async function postHere(ctx: BotContext, a: AnnounceDeps, html: string): Promise<number | undefined> {
+/** How long /announce pin waits for its message to go out before giving up on pinning. */
+const PIN_WAIT_MS = 20_000;
+
+/**
+ * Records an announcement for this chat; the queue sends it. With `wait`, resolves with its message
+ * id once sent (to pin it), or undefined if it failed or took too long.
+ */
+async function postHere(ctx: BotContext, a: AnnounceDeps, html: string, wait: boolean): Promise<number | undefined> {
   const chatId = ctx.chat!.id;
   const id = a.store.announce(ctx.chat!.type === 'private' ? 'private' : 'group', html, [chatId], ctx.from?.id);
-  const outcome = await a.queue.delivered(id, chatId);
+  a.queue.kick();
+  if (!wait) return undefined;
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), PIN_WAIT_MS).unref());
+  const outcome = await Promise.race([a.queue.delivered(id, chatId), timeout]);
   return outcome === 'sent' ? (a.store.delivery(id, chatId)?.messageId ?? undefined) : undefined;
 }
 
@@ -102,7 +111,7 @@ export function announceFeature(deps: BotDeps): Composer<BotContext> {
       if (!result.found) return sendText(ctx, T[lang].noFact!());
       html = render(result, 'html', deps.render, lang);
     }
-    const messageId = await postHere(ctx, a, html);
+    const messageId = await postHere(ctx, a, html, pin);
     if (pin && messageId !== undefined) {
       try {
         await ctx.telegram.pinChatMessage(ctx.chat.id, messageId, { disable_notification: true });
