@@ -23,8 +23,11 @@ export interface CleanReport {
 const PINYIN = /(?<=\p{Script=Han})\((?:[a-z]|[\u00e0-\u024f])+\)/giu;
 /** A line that lists names separated by `|` (site navigation pasted after the article). */
 const NAME_LIST = /^(?:[^|]{1,12}\|\s*){3,}[^|]*$/u;
-/** A sentence ends at 。!? (either width), with any closing quotes that follow. */
-const SENTENCE = /[^。!?！？]+(?:[。!?！？]+[”’」』)]*|$)/gu;
+/**
+ * A sentence ends at 。!? (either width), with any closing quotes that follow. A half-width ? or !
+ * followed by Latin letters is mojibake (成績?nèi)…), not the end of a sentence.
+ */
+const SENTENCE = /(?:[^。!?！？]|[!?](?=[a-z\u00e0-\u024f)]))+(?:[。!?！？]+[”’」』)]*|$)/gu;
 
 export function applyCorrections(raw: string, corrections: Corrections, file = 'corrections.json'): string {
   let text = raw;
@@ -63,17 +66,20 @@ export function parseArticle(id: string, text: string, overrides: Partial<Articl
   const paragraphs: string[] = [];
   const meta: Partial<ArticleMeta> = {};
   let headerLines = 0;
+  let footerSeen = false;
 
   for (const rawLine of lines) {
     const line = rawLine.trim();
     if (line === '') continue;
-    if (NAME_LIST.test(line)) {
+    // The editors' footer ends the article: whatever follows is the site's (navigation, boilerplate).
+    if (footerSeen || NAME_LIST.test(line)) {
       droppedLines.push(line);
       continue;
     }
     const editors = /^[(（]責編[:：](.+)[)）]$/u.exec(line);
     if (editors) {
       meta.editors = editors[1]!.split(/[、,，]/u).map((e) => e.trim()).filter(Boolean);
+      footerSeen = true;
       continue;
     }
     const dated = /^(\d{4})年(\d{2})月(\d{2})日\s*(\d{2}:\d{2})?\s*(?:來源|来源)[:：]\s*(.+)$/u.exec(line);
@@ -128,6 +134,53 @@ export function parseArticle(id: string, text: string, overrides: Partial<Articl
 export function cleanArticle(id: string, raw: string, corrections: Corrections): { article: Article; report: CleanReport } {
   const corrected = applyCorrections(raw, corrections);
   const { text, removed } = removePinyin(corrected);
-  const { article, droppedLines } = parseArticle(id, text);
+  const { article, droppedLines } = parseArticle(id, text, corrections.meta ?? {});
   return { article, report: { corrections: corrections.replacements.length, pinyinRemoved: removed, droppedLines } };
+}
+
+export interface Suspect {
+  paragraph: string;
+  /** Offset in the paragraph's text (its sentences joined), in characters. */
+  offset: number;
+  /** The suspicious span with a little context. */
+  span: string;
+  reason: string;
+}
+
+const SUSPECTS: [RegExp, string][] = [
+  [/[\uE000-\uF8FF]/gu, 'private-use character'],
+  // A question mark that does not end its sentence: a character the decoder could not map.
+  [/\?+(?=.)/gu, '"?" inside Chinese text'],
+  [/(?<=\p{Script=Han})[a-z\u00e0-\u024f]+\)?|[a-z\u00e0-\u024f]+\)?(?=\p{Script=Han})/gu, 'Latin letters glued to Chinese'],
+  [/[\u3400-\u4dbf]|[\u{20000}-\u{2FFFF}]/gu, 'rare character (CJK extension)'],
+];
+
+/** Spans that look like mojibake, to be repaired in corrections.json (never kept or dropped silently). */
+export function findMojibake(article: Article): Suspect[] {
+  const out: Suspect[] = [];
+  for (const p of article.paragraphs) {
+    let start = 0;
+    for (const sentence of p.sentences) {
+      const text = sentence.text.replace(/[?？]+[”’」』)]*$/u, (end) => '\u0000'.repeat(end.length));
+      for (const [pattern, reason] of SUSPECTS) {
+        for (const m of text.matchAll(pattern)) {
+          const at = m.index;
+          out.push({ paragraph: p.id, offset: start + at, span: sentence.text.slice(Math.max(0, at - 4), at + m[0].length + 4), reason });
+        }
+      }
+      start += sentence.text.length;
+    }
+  }
+  return out.sort((a, b) => a.paragraph.localeCompare(b.paragraph, 'en', { numeric: true }) || a.offset - b.offset);
+}
+
+/** Sentences holding a number with a unit: good candidates for facts. */
+export function suggestFacts(article: Article): { sentence: string; text: string; numbers: string[] }[] {
+  const unit = /\d+(?:\.\d+)?\s*(?:個|个|項|项|萬|万|億|亿|%|成|天|日|年|月|小時|小时|分鐘|分钟|元|人|家|所|座|件|次|倍|公里|米|平方米|個工作日|个工作日)/gu;
+  return article.paragraphs.flatMap((p) =>
+    p.sentences.flatMap((s) => {
+      const numbers = s.text.match(unit);
+      return numbers ? [{ sentence: s.id, text: s.text, numbers }] : [];
+    }),
+  );
 }

@@ -26,6 +26,17 @@ const sentenceId = z
   .string()
   .regex(/^p\d+s\d+$/, 'a sentence id looks like "p2s5" (paragraph 2, sentence 5)');
 
+export const ArticleMetaSchema = z.object({
+  title: nonEmpty.describe('Headline, without the publication prefix'),
+  originalTitle: nonEmpty.describe('The 原標題 line'),
+  publication: nonEmpty.describe('Newspaper, e.g. 廣州日報'),
+  author: nonEmpty,
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date is YYYY-MM-DD'),
+  time: z.string().regex(/^\d{2}:\d{2}$/, 'time is HH:MM').optional(),
+  editors: z.array(nonEmpty).describe('From the 責編 footer'),
+});
+export type ArticleMeta = z.infer<typeof ArticleMetaSchema>;
+
 export const CorrectionsSchema = z
   .object({
     replacements: z
@@ -37,20 +48,13 @@ export const CorrectionsSchema = z
         }),
       )
       .describe('Applied in order to raw.txt before pinyin removal; each must match exactly once'),
+    meta: ArticleMetaSchema.partial()
+      .optional()
+      .describe('Metadata that overrides what is parsed from the raw text (given to `npm run ingest` as flags)'),
   })
   .describe('Hand-made repairs of one raw article');
 export type Corrections = z.infer<typeof CorrectionsSchema>;
 
-export const ArticleMetaSchema = z.object({
-  title: nonEmpty.describe('Headline, without the publication prefix'),
-  originalTitle: nonEmpty.describe('The 原標題 line'),
-  publication: nonEmpty.describe('Newspaper, e.g. 廣州日報'),
-  author: nonEmpty,
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date is YYYY-MM-DD'),
-  time: z.string().regex(/^\d{2}:\d{2}$/, 'time is HH:MM').optional(),
-  editors: z.array(nonEmpty).describe('From the 責編 footer'),
-});
-export type ArticleMeta = z.infer<typeof ArticleMetaSchema>;
 
 export const SentenceSchema = z.object({
   id: sentenceId.describe('Stable id: p<paragraph>s<sentence>, both 1-based'),

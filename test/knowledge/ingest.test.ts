@@ -1,0 +1,79 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ingest } from '../../src/knowledge/ingest.js';
+import { loadKnowledge } from '../../src/knowledge/load.js';
+import { createEngine } from '../../src/qa/engine.js';
+import { render } from '../../src/qa/render.js';
+import { readCases, score } from '../helpers/score.js';
+
+const FIRST = 'guangzhou-daily-2019-07-16';
+const work = mkdtempSync(path.join(tmpdir(), 'ingest-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('npm run ingest', () => {
+  it('re-running ingest on the first article’s raw file reproduces its committed cleaned article', () => {
+    const dir = path.join(work, 'first');
+    cpSync(`knowledge/${FIRST}/corrections.json`, path.join(dir, FIRST, 'corrections.json'), { recursive: true });
+    const r = ingest(`knowledge/${FIRST}/raw.txt`, dir, { id: FIRST });
+    expect(readFileSync(path.join(r.dir, 'article.json'), 'utf8')).toBe(readFileSync(`knowledge/${FIRST}/article.json`, 'utf8'));
+    expect(r.suspects).toEqual([]);
+  });
+
+  describe('an article the project has never seen, damaged the same way', () => {
+    const knowledge = path.join(work, 'knowledge');
+    cpSync('knowledge', knowledge, { recursive: true });
+    const r = ingest('test/fixtures/second-article.raw.txt', knowledge, { id: 'nanfang-daily-2020-05-20' });
+
+    it('is cleaned: metadata read, pinyin removed, Chinese in parentheses kept, junk dropped and reported', () => {
+      expect(r.article.meta).toMatchObject({ publication: '南方日報', author: '李文華', date: '2020-05-20', editors: ['陳曉', '周寧'] });
+      const text = r.article.paragraphs.flatMap((p) => p.sentences.map((s) => s.text)).join('');
+      expect(text).not.toMatch(/\((?:shān|bào|biāo|tí|zé)\)/u);
+      expect(r.report.droppedLines).toEqual(['分享到：微信 微博 QQ空間', '佛山市| 順德區| 南海區| 禪城區| 高明區| 三水區|']);
+    });
+
+    it('reports suspected mojibake with paragraph, offset and span, and leaves it for corrections.json', () => {
+      expect(r.suspects.length).toBeGreaterThan(0);
+      const s = r.suspects[0]!;
+      expect(s.paragraph).toBe('p2');
+      expect(s.span).toContain('nèi');
+      const p2 = r.article.paragraphs[1]!.sentences.map((x) => x.text).join('');
+      expect(p2.slice(s.offset)).toMatch(/^[a-zà-ɏ?]/u);
+      expect(p2).toContain('?nèi)杂');
+    });
+
+    it('answers questions about its own facts with its own attribution; the first article still cites 廣州日報', () => {
+      const engine = createEngine(loadKnowledge(knowledge), { cacheSize: 0 });
+      const foshan = engine.answer('佛山企业开办要多久');
+      expect(foshan.found && foshan.quote).toContain('1個工作日');
+      expect(foshan.found && foshan.source.publication).toBe('南方日報');
+      expect(render(foshan, 'text', { sources: engine.sources })).toContain('李文华');
+
+      const shunde = engine.answer('顺德的自助服务点有多少个');
+      expect(shunde.found && shunde.quote).toContain('56個24小時自助服務點');
+
+      const nansha = engine.answer('南沙落户要多久');
+      expect(nansha.found && nansha.source.publication).toBe('廣州日報');
+      expect(nansha.found && nansha.quote).toContain('只需10個工作日');
+    });
+
+    it('when both articles cover a question, the better match wins and the reply names the other', () => {
+      const engine = createEngine(loadKnowledge(knowledge), { cacheSize: 0 });
+      const r2 = engine.answer('佛山取消了证明事项吗');
+      expect(r2.found && r2.source.publication).toBe('南方日報');
+      expect(r2.found && r2.alsoIn.map((s) => s.publication)).toContain('廣州日報');
+      expect(render(r2, 'text', { sources: engine.sources })).toMatch(/另见：毛梓铭/);
+    });
+
+    it('adding the article does not make the first article’s answers worse: the dev set keeps its score', () => {
+      const cases = readCases('test/fixtures/dev.jsonl');
+      const before = score(createEngine(loadKnowledge('knowledge'), { cacheSize: 0 }), cases);
+      const after = score(createEngine(loadKnowledge(knowledge), { cacheSize: 0 }), cases);
+      expect(after.answered).toBeGreaterThanOrEqual(before.answered);
+      expect(after.refused).toBe(after.outOfScope);
+      expect(after.hardRefused).toBe(after.hard);
+      expect(after.attributed).toBe(after.found);
+    });
+  });
+});
