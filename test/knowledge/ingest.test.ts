@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,15 +22,28 @@ describe('npm run ingest', () => {
     expect(r.suspects).toEqual([]);
   });
 
-  describe('an article the project has never seen, damaged the same way', () => {
+  describe('an article the project has never seen, damaged the same way, ingested with one command', () => {
     const knowledge = path.join(work, 'knowledge');
     cpSync('knowledge', knowledge, { recursive: true });
-    const r = ingest('test/fixtures/second-article.raw.txt', knowledge, { id: 'nanfang-daily-2020-05-20' });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/ingest.ts', 'test/fixtures/second-article.raw.txt', '--id', 'nanfang-daily-2020-05-20', '--knowledge', knowledge], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    // What the command wrote, read back the way the engine will.
+    const r = { ...ingest(path.join(knowledge, 'nanfang-daily-2020-05-20', 'raw.txt'), knowledge, { id: 'nanfang-daily-2020-05-20' }), output: run.stdout };
+
+    it('prints what it did: metadata, junk dropped, suspected mojibake with file, paragraph, offset and span', () => {
+      expect(run.status).toBe(0);
+      expect(r.output).toContain('南方日報 · 李文華 · 2020-05-20');
+      expect(r.output).toMatch(/dropped junk line: 佛山市\| 順德區/);
+      expect(r.output).toMatch(/suspected mojibake: test\/fixtures\/second-article\.raw\.txt, paragraph p2, offset \d+: “[^”]*nèi/);
+    });
 
     it('is cleaned: metadata read, pinyin removed, Chinese in parentheses kept, junk dropped and reported', () => {
       expect(r.article.meta).toMatchObject({ publication: '南方日報', author: '李文華', date: '2020-05-20', editors: ['陳曉', '周寧'] });
       const text = r.article.paragraphs.flatMap((p) => p.sentences.map((s) => s.text)).join('');
       expect(text).not.toMatch(/\((?:shān|bào|biāo|tí|zé)\)/u);
+      expect(text).toContain('各村(社區)都設有代辦點');
       expect(r.report.droppedLines).toEqual(['分享到：微信 微博 QQ空間', '佛山市| 順德區| 南海區| 禪城區| 高明區| 三水區|']);
     });
 
@@ -56,6 +70,8 @@ describe('npm run ingest', () => {
       const nansha = engine.answer('南沙落户要多久');
       expect(nansha.found && nansha.source.publication).toBe('廣州日報');
       expect(nansha.found && nansha.quote).toContain('只需10個工作日');
+      const english = engine.answer('How long does settling in Nansha take?');
+      expect(english.found && english.source.publication).toBe('廣州日報');
     });
 
     it('when both articles cover a question, the better match wins and the reply names the other', () => {
