@@ -14,7 +14,22 @@ import type { AnnounceDeps, BotContext, BotDeps } from '../deps.js';
 import { replyLang } from '../lang.js';
 import { isGroup, sendText } from '../reply.js';
 
-const T: Record<Lang, Record<string, (x?: string) => string>> = {
+interface AnnounceTexts {
+  notAdmin: () => string;
+  notOperator: () => string;
+  noFact: () => string;
+  cannotPin: () => string;
+  usage: () => string;
+  subscribed: (next: string) => string;
+  unsubscribed: () => string;
+  notSubscribed: () => string;
+  subscription: (schedule: string) => string;
+  broadcastUsage: () => string;
+  broadcasting: (chats: string) => string;
+  report: (counts: string) => string;
+}
+
+const T: Record<Lang, AnnounceTexts> = {
   'zh-Hans': {
     notAdmin: () => '只有群管理员可以这样做。',
     notOperator: () => '只有运营者可以群发。',
@@ -101,14 +116,14 @@ export function announceFeature(deps: BotDeps): Composer<BotContext> {
 
   feature.command('announce', async (ctx) => {
     const lang = replyLang(ctx, deps);
-    if (!(await isAdmin(ctx, a))) return sendText(ctx, T[lang].notAdmin!());
+    if (!(await isAdmin(ctx, a))) return sendText(ctx, T[lang].notAdmin());
     const arg = ctx.payload.trim();
     const pin = /^pin$/i.test(arg);
     let html: string;
     if (!arg || pin) html = digestHtml(deps.engine, deps.render, lang);
     else {
       const result = deps.engine.answer(arg);
-      if (!result.found) return sendText(ctx, T[lang].noFact!());
+      if (!result.found) return sendText(ctx, T[lang].noFact());
       html = render(result, 'html', deps.render, lang);
     }
     const messageId = await postHere(ctx, a, html, pin);
@@ -116,7 +131,7 @@ export function announceFeature(deps: BotDeps): Composer<BotContext> {
       try {
         await ctx.telegram.pinChatMessage(ctx.chat.id, messageId, { disable_notification: true });
       } catch (err) {
-        if (err instanceof TelegramError && err.code === 400) await sendText(ctx, T[lang].cannotPin!());
+        if (err instanceof TelegramError && err.code === 400) await sendText(ctx, T[lang].cannotPin());
         else throw err;
       }
     }
@@ -124,40 +139,40 @@ export function announceFeature(deps: BotDeps): Composer<BotContext> {
 
   feature.command('subscribe', async (ctx) => {
     const lang = replyLang(ctx, deps);
-    if (!(await isAdmin(ctx, a))) return sendText(ctx, T[lang].notAdmin!());
+    if (!(await isAdmin(ctx, a))) return sendText(ctx, T[lang].notAdmin());
     const schedule = parseSchedule(ctx.payload);
-    if (!schedule) return sendText(ctx, T[lang].usage!());
+    if (!schedule) return sendText(ctx, T[lang].usage());
     const nextAt = nextOccurrence(schedule, deps.now(), a.zone);
     a.store.subscribe({ chatId: ctx.chat.id, chatType: ctx.chat.type, ...schedule, nextAt, createdBy: ctx.from?.id }, deps.now());
-    await sendText(ctx, T[lang].subscribed!(formatTime(nextAt, a.zone)));
+    await sendText(ctx, T[lang].subscribed(formatTime(nextAt, a.zone)));
   });
 
   feature.command('unsubscribe', async (ctx) => {
     const lang = replyLang(ctx, deps);
-    if (!(await isAdmin(ctx, a))) return sendText(ctx, T[lang].notAdmin!());
-    await sendText(ctx, a.store.unsubscribe(ctx.chat.id) ? T[lang].unsubscribed!() : T[lang].notSubscribed!());
+    if (!(await isAdmin(ctx, a))) return sendText(ctx, T[lang].notAdmin());
+    await sendText(ctx, a.store.unsubscribe(ctx.chat.id) ? T[lang].unsubscribed() : T[lang].notSubscribed());
   });
 
   feature.command('subscription', async (ctx) => {
     const lang = replyLang(ctx, deps);
     const s = a.store.subscription(ctx.chat.id);
-    await sendText(ctx, s ? T[lang].subscription!(describeSchedule(s, a.zone)) : T[lang].notSubscribed!());
+    await sendText(ctx, s ? T[lang].subscription(describeSchedule(s, a.zone)) : T[lang].notSubscribed());
   });
 
   feature.command('broadcast', async (ctx) => {
     const lang = replyLang(ctx, deps);
-    if (ctx.chat.type !== 'private' || !a.adminIds.has(ctx.from.id)) return sendText(ctx, T[lang].notOperator!());
+    if (ctx.chat.type !== 'private' || !a.adminIds.has(ctx.from.id)) return sendText(ctx, T[lang].notOperator());
     const arg = ctx.payload.trim();
-    if (!arg) return sendText(ctx, T[lang].broadcastUsage!());
+    if (!arg) return sendText(ctx, T[lang].broadcastUsage());
     const chats = a.store.subscriptions().map((s) => s.chatId);
     const id = a.store.announce('broadcast', broadcastHtml(deps, arg, lang), chats, ctx.from.id);
     a.queue.kick();
-    await sendText(ctx, T[lang].broadcasting!(String(chats.length)));
+    await sendText(ctx, T[lang].broadcasting(String(chats.length)));
     // The report comes when the queue is done, which may take minutes: not awaited by the handler.
     const operator = ctx.chat.id;
     void a.queue.done(id).then((r) =>
       ctx.telegram
-        .sendMessage(operator, T[lang].report!(`sent ${r.sent}, failed ${r.failed}, removed ${r.removed}`))
+        .sendMessage(operator, T[lang].report(`sent ${r.sent}, failed ${r.failed}, removed ${r.removed}`))
         .catch((err: unknown) => ctx.log.warn({ err }, 'broadcast report not delivered')),
     );
   });
