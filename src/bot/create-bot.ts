@@ -17,6 +17,7 @@ import { langFeature } from './features/lang.js';
 import { membershipFeature } from './features/membership.js';
 import { sourceFeature } from './features/source.js';
 import { contextMiddleware, inFlightCounter, type InFlight } from './middlewares/context.js';
+import { fillEntities } from './middlewares/entities.js';
 import { createRateLimiter } from './rate-limit.js';
 import { withRetries } from './telegram-retry.js';
 import { TEXTS } from './texts.js';
@@ -51,6 +52,7 @@ export function createBot(telegram: TelegramOptions, deps: BotDeps): CreatedBot 
     return next();
   });
   bot.use(contextMiddleware(deps, createRateLimiter(deps.limits, deps.now), inFlight));
+  bot.use(fillEntities);
   bot.use(helpFeature(deps));
   bot.use(sourceFeature(deps));
   bot.use(factsFeature(deps));

@@ -282,3 +282,15 @@ describe('odd updates and faults', () => {
     expect(logLines.join('\n')).not.toContain(standin.token);
   });
 });
+
+describe('a Bot API server that sends no entities', () => {
+  it('still finds /ask and @botname', async () => {
+    const group = freshGroup();
+    const ask = standin.groupText('/ask@reform_qa_bot 南沙落户要多久', { chatId: group, userId: freshUser(), entities: [], enqueue: false });
+    standin.pushUpdate({ message: { ...ask.message!, entities: undefined } });
+    await standin.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === group && textOf(c).includes('10个工作日'));
+    const mention = standin.groupText('@reform_qa_bot 琶洲驿站几点关门', { chatId: group, userId: freshUser(), entities: [], enqueue: false });
+    standin.pushUpdate({ message: { ...mention.message!, entities: undefined } });
+    await standin.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === group && textOf(c).includes('不打烊'));
+  });
+});
