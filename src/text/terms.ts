@@ -197,7 +197,8 @@ export class Analyzer {
     if (!this.byPinyinCache) {
       const index = new Map<string, string>();
       for (const w of this.vocab) {
-        if (w.length < 2 || w.length > 4 || this.stop.has(w) || this.question.has(w) || this.places.has(w)) continue;
+        // Question words too: 哪写 is a misspelt 哪些. Function words and places are never a typo's target.
+        if (w.length < 2 || w.length > 4 || this.stop.has(w) || this.places.has(w)) continue;
         const key = sounds(w).join(' ');
         if (!index.has(key)) index.set(key, w);
       }
@@ -325,19 +326,20 @@ export class Analyzer {
   private correctTypos(run: string): string {
     let text = run;
     let known = this.knownPositions(text);
-    if (known.every(Boolean)) return text;
+    if (known.every((k) => k > 0)) return text;
     let spoken = sounds(text);
     let bounds = boundaries(text);
     let budget = MAX_TYPO_LOOKUPS;
     for (let i = 0; i < text.length && budget > 0; i++) {
-      if (known[i]) continue;
+      if (known[i]! > 0) continue;
       let replaced = false;
       for (let len = 4; len >= 2 && !replaced; len--) {
         for (let start = Math.max(0, i - len + 1); start <= i && start + len <= text.length && budget > 0; start++) {
-          // A typo replaces whole words (终要 in 最终|要 is not a misspelt 重要) made only of characters
-          // nothing else explains (守驿 in 无人值守|驿站 is not a misspelt 受益, 区的 is not 取得).
+          // A typo replaces whole words (终要 in 最终|要 is not a misspelt 重要) that no known word
+          // explains (守驿 in 无人值守|驿站 is not a misspelt 受益, 区的 in 海珠区|的 is not 取得).
           if (!bounds.has(start) || !bounds.has(start + len)) continue;
-          if (known.slice(start, start + len).some(Boolean)) continue;
+          // A one-character function word may be half of a typo (哪写 is 哪些), a word the knowledge knows may not.
+          if (known.slice(start, start + len).some((k) => k === 2)) continue;
           const span = text.slice(start, start + len);
           budget--;
           const word = this.byPinyin.get(spoken.slice(start, start + len).join(' '));
@@ -355,12 +357,15 @@ export class Analyzer {
     return text;
   }
 
-  /** For each character: covered by a vocabulary word of two or more characters, or a function word itself. */
-  private knownPositions(text: string): boolean[] {
-    const known = Array.from({ length: text.length }, (_, i) => this.stop.has(text[i]!) || this.question.has(text[i]!));
+  /**
+   * For each character: 2 when a vocabulary word of two or more characters covers it, 1 when it is a
+   * one-character function or question word (哪, 的), 0 when nothing explains it.
+   */
+  private knownPositions(text: string): number[] {
+    const known: number[] = Array.from({ length: text.length }, (_, i) => (this.stop.has(text[i]!) || this.question.has(text[i]!) ? 1 : 0));
     for (let start = 0; start < text.length; start++) {
       for (let end = start + 2; end <= Math.min(text.length, start + MAX_WORD); end++) {
-        if (this.vocab.has(text.slice(start, end))) known.fill(true, start, end);
+        if (this.vocab.has(text.slice(start, end))) known.fill(2, start, end);
       }
     }
     return known;
@@ -373,6 +378,10 @@ export class Analyzer {
       let taken = 0;
       for (let n = Math.min(MAX_PHRASE_WORDS, stems.length - i); n >= 2 && !taken; n--) {
         const phrase = stems.slice(i, i + n).join(' ');
+        if (this.stop.has(phrase)) {
+          taken = n;
+          break;
+        }
         const term = this.englishPhrase(phrase);
         if (term) {
           out.push(term);
