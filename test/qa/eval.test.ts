@@ -14,7 +14,7 @@ describe('evaluation sets', () => {
     expect(s.attributed).toBe(s.found);
   });
 
-  it.each(['extra.jsonl', 'extra2.jsonl', 'extra3.jsonl'])('independent set %s (other phrasings, typos, more English and out-of-scope): ≥ 90% answered, 100% refused', (file) => {
+  it.each(['extra.jsonl', 'extra2.jsonl', 'extra3.jsonl', 'extra4.jsonl'])('independent set %s (other phrasings, typos, more English and out-of-scope): ≥ 90% answered, 100% refused', (file) => {
     const s = score(engine, readCases(`test/fixtures/${file}`));
     expect(s.answered / s.answerable, s.misses.join('\n')).toBeGreaterThanOrEqual(0.9);
     expect(s.refused, s.misses.join('\n')).toBe(s.outOfScope);
