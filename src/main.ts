@@ -53,7 +53,6 @@ async function main(): Promise<void> {
     opened = openEngine(config.KNOWLEDGE_DIR);
   } catch (e) {
     if (e instanceof KnowledgeError) {
-      log.fatal(e.message);
       console.error(e.message);
       process.exit(1);
     }

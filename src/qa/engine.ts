@@ -210,8 +210,6 @@ export class Engine {
   readonly sources: SourceRef[];
   private readonly zhPostings = new Map<string, number[]>();
   private readonly enPostings = new Map<string, number[]>();
-  /** Fact units resting on each sentence unit. */
-  private readonly factsOf = new Map<number, number[]>();
   /** Flat copies of what the ranking loop reads for every matched unit. */
   private readonly isFact: Uint8Array;
   private readonly isQuestion: Uint8Array;
@@ -257,7 +255,9 @@ export class Engine {
     this.sources = knowledge.articles.map(sourceOf);
     this.keyFactList = knowledge.articles.flatMap((k) => k.facts.filter((f) => f.key));
 
-    knowledge.articles.forEach((k, a) => this.addArticle(k, a));
+    /** Fact units resting on each sentence unit (build time only: the heirs arrays keep it). */
+    const factsOf = new Map<number, number[]>();
+    knowledge.articles.forEach((k, a) => this.addArticle(k, a, factsOf));
     const englishStems = new Set(this.enPostings.keys());
     const chineseTexts = this.units.map((u) => u.zh.replace(/\|/g, ' '));
     const english = knowledge.articles.flatMap((k) => [
@@ -278,17 +278,17 @@ export class Engine {
     const list: number[] = [];
     this.units.forEach((unit, u) => {
       this.heirStart[u] = list.length;
-      list.push(...(this.factsOf.get(u) ?? []));
+      list.push(...(factsOf.get(u) ?? []));
       const next = this.units[u + 1];
       if (unit.isQuestion && next && next.fact === null && next.article === unit.article && next.paragraph === unit.paragraph) {
-        list.push(u + 1, ...(this.factsOf.get(u + 1) ?? []));
+        list.push(u + 1, ...(factsOf.get(u + 1) ?? []));
       }
     });
     this.heirStart[this.units.length] = list.length;
     this.heirs = Int32Array.from(list);
   }
 
-  private addArticle(k: ArticleKnowledge, a: number): void {
+  private addArticle(k: ArticleKnowledge, a: number, factsOf: Map<number, number[]>): void {
     const sentenceUnit = new Map<string, number>();
     const folded = compactMany(k.article.paragraphs.flatMap((p) => p.sentences.map((s) => s.text)));
     let next = 0;
@@ -326,7 +326,7 @@ export class Engine {
         en: englishIndex([...f.questions.en, f.answer?.en ?? '']),
         isQuestion: false,
       });
-      if (su >= 0) push(this.factsOf, su, index);
+      if (su >= 0) push(factsOf, su, index);
       this.factUnit.set(f.id, index);
     }
   }
@@ -675,10 +675,14 @@ export class Engine {
     const out = new Map<string, Suggestion>();
     for (const f of [...partial, ...this.keyFactList.slice(0, this.maxSuggestions)]) {
       if (out.size >= this.maxSuggestions) break;
-      const q = f.questions;
-      if (!out.has(f.id)) out.set(f.id, { factId: f.id, question: { 'zh-Hans': q['zh-Hans'][0]!, 'zh-Hant': q['zh-Hant'][0]!, en: q.en[0]! } });
+      if (!out.has(f.id)) out.set(f.id, suggestionOf(f));
     }
     return [...out.values()];
+  }
+
+  /** The first `count` key facts as example questions (/start, /help). */
+  examples(count: number): Suggestion[] {
+    return this.keyFactList.slice(0, count).map(suggestionOf);
   }
 
   /** Facts marked key, across articles, in knowledge order: /facts, digests, empty inline queries. */
@@ -739,6 +743,12 @@ export class Engine {
   get unitCount(): number {
     return this.units.length;
   }
+}
+
+/** A fact as a suggested question: its first phrasing in each language. */
+function suggestionOf(f: Fact): Suggestion {
+  const q = f.questions;
+  return { factId: f.id, question: { 'zh-Hans': q['zh-Hans'][0]!, 'zh-Hant': q['zh-Hant'][0]!, en: q.en[0]! } };
 }
 
 function push<K>(map: Map<K, number[]>, key: K, id: number): void {

@@ -57,7 +57,7 @@ export function stem(word: string): string {
   return s;
 }
 /** Adjacent word pairs of a stemmed phrase: how phrases are indexed and matched ("how long"). */
-export function wordPairs(stemmed: string): string[] {
+function wordPairs(stemmed: string): string[] {
   const words = stemmed.split(' ');
   if (words.length < 2) return words;
   return words.slice(1).map((w, i) => `${words[i]} ${w}`);
@@ -98,7 +98,7 @@ function sounds(text: string): string[] {
 }
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
-export function segmentWords(text: string): string[] {
+function segmentWords(text: string): string[] {
   const out: string[] = [];
   for (const s of segmenter.segment(text)) if (s.isWordLike) out.push(s.segment);
   return out;

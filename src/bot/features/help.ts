@@ -1,11 +1,10 @@
 /** /start and /help: what the bot knows, with example questions as buttons. */
 import { Composer } from 'telegraf';
-import { covers } from '../../qa/render.js';
+import { covers, escapeHtml } from '../../qa/render.js';
 import type { BotContext, BotDeps } from '../deps.js';
 import { replyLang } from '../lang.js';
 import { sendHtml, suggestionKeyboard } from '../reply.js';
 import { TEXTS } from '../texts.js';
-import { escapeHtml } from '../../qa/render.js';
 
 const EXAMPLES = 4;
 
@@ -14,10 +13,7 @@ export function helpFeature(deps: BotDeps): Composer<BotContext> {
   feature.command(['start', 'help'], async (ctx) => {
     const lang = replyLang(ctx, deps);
     const t = TEXTS[lang];
-    const examples = deps.engine
-      .keyFacts()
-      .slice(0, EXAMPLES)
-      .map((f) => ({ factId: f.id, question: { 'zh-Hans': f.questions['zh-Hans'][0]!, 'zh-Hant': f.questions['zh-Hant'][0]!, en: f.questions.en[0]! } }));
+    const examples = deps.engine.examples(EXAMPLES);
     const html = `${escapeHtml(t.help(covers(deps.render.sources, lang)))}\n\n${escapeHtml(t.examples)}`;
     await sendHtml(ctx, html, suggestionKeyboard(examples, lang));
   });
