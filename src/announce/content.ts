@@ -1,6 +1,6 @@
 /** What announcements say: the digest of key facts, one fact, the rotation of scheduled posts. */
 import type { Lang } from '../knowledge/schema.js';
-import type { Engine, Found } from '../qa/engine.js';
+import type { Engine, SentenceAnswer } from '../qa/engine.js';
 import { citation, escapeHtml, render, TELEGRAM_MAX_CHARS, type RenderContext } from '../qa/render.js';
 import { simplify } from '../text/normalize.js';
 
@@ -16,11 +16,10 @@ export function digestHtml(engine: Engine, ctx: RenderContext, lang: Lang): stri
   const answers = engine
     .keyFacts()
     .map((f) => engine.answerFact(f.id, lang))
-    .filter((r): r is Found => r !== undefined && r.quote !== null);
+    .filter((r): r is SentenceAnswer => r?.kind === 'sentence');
   const blocks = answers.map((r) => {
-    const quote = lang === 'zh-Hans' ? simplify(r.quote!) : r.quote!;
-    const where = r.paragraph !== null ? h.paragraph(r.paragraph) : '';
-    return `<b>${escapeHtml(r.shortAnswer?.[lang] ?? '')}</b>\n<blockquote>${escapeHtml(quote)}</blockquote><i>${escapeHtml(where)}</i>`;
+    const quote = lang === 'zh-Hans' ? simplify(r.quote) : r.quote;
+    return `<b>${escapeHtml(r.shortAnswer?.[lang] ?? '')}</b>\n<blockquote>${escapeHtml(quote)}</blockquote><i>${escapeHtml(h.paragraph(r.paragraph))}</i>`;
   });
   const sources = [...new Set(answers.map((r) => r.source))].map((s) => citation(s, lang));
   const footer = `\n\n<i>— ${escapeHtml(sources.join('; '))}</i>`;

@@ -11,10 +11,11 @@ import { render, type RenderContext } from '../qa/render.js';
 
 export function toJsonLine(question: string, result: Result, ctx: RenderContext): string {
   const found = result.found ? result : null;
+  const quoted = result.found && result.kind === 'sentence' ? result : null;
   return JSON.stringify({
     question,
     found: result.found,
-    quote: found?.quote ?? null,
+    quote: quoted?.quote ?? null,
     reply: render(result, 'text', ctx),
     short_answer: found?.shortAnswer?.[result.lang] ?? null,
     source: found
@@ -26,8 +27,8 @@ export function toJsonLine(question: string, result: Result, ctx: RenderContext)
           editors: found.source.editors,
         }
       : null,
-    paragraph: found?.paragraph ?? null,
-    sentence: found?.sentenceId ?? null,
+    paragraph: quoted?.paragraph ?? null,
+    sentence: quoted?.sentenceId ?? null,
     score: result.score,
     lang: result.lang,
   });

@@ -5,7 +5,7 @@
  */
 import type { Lang } from '../knowledge/schema.js';
 import { simplify } from '../text/normalize.js';
-import type { Found, Result, SourceRef, Suggestion } from './engine.js';
+import type { DeclineReason, Found, PartialAnswer, Quoted, Result, SourceRef, Suggestion } from './engine.js';
 
 /** Telegram's limit for one message's text. */
 export const TELEGRAM_MAX_CHARS = 4096;
@@ -18,8 +18,12 @@ interface Labels {
   paragraph: (n: number) => string;
   alsoIn: string;
   tryAsking: string;
+  /** The article names the subject but not what was asked: “文章提到了…，但没有…”. */
+  partial: (subject: string, missing: string) => string;
+  /** One text for each reason a question is declined. */
   greeting: (covers: string) => string;
-  outOfScope: (covers: string) => string;
+  help: (covers: string) => string;
+  'out-of-scope': (covers: string) => string;
   empty: (covers: string) => string;
 }
 
@@ -31,7 +35,9 @@ const LABELS: Record<Lang, Labels> = {
     alsoIn: '另见：',
     tryAsking: '可以这样问：',
     greeting: (c) => `你好！我回答关于广州“减证便民”改革的问题，每个回答都引用原文并注明出处。资料来源：${c}。`,
-    outOfScope: (c) => `抱歉，文章没有谈到这个问题，我不想乱答。我能回答的是${c}里的内容。`,
+    'out-of-scope': (c) => `抱歉，文章没有谈到这个问题，我不想乱答。我能回答的是${c}里的内容。`,
+    help: (c) => `我只回答关于${c}的问题，每个回答都引用原文并注明出处。请直接用一句话提问。`,
+    partial: (subject, missing) => `文章提到了“${subject}”，但没有${missing}。最相关的是这一句：`,
     empty: (c) => `请用文字提问。我能回答的是${c}里的内容。`,
   },
   'zh-Hant': {
@@ -41,7 +47,9 @@ const LABELS: Record<Lang, Labels> = {
     alsoIn: '另見：',
     tryAsking: '可以這樣問：',
     greeting: (c) => `你好！我回答關於廣州「減證便民」改革的問題，每個回答都引用原文並註明出處。資料來源：${c}。`,
-    outOfScope: (c) => `抱歉，文章沒有談到這個問題，我不想亂答。我能回答的是${c}裡的內容。`,
+    'out-of-scope': (c) => `抱歉，文章沒有談到這個問題，我不想亂答。我能回答的是${c}裡的內容。`,
+    help: (c) => `我只回答關於${c}的問題，每個回答都引用原文並註明出處。請直接用一句話提問。`,
+    partial: (subject, missing) => `文章提到了「${subject}」，但沒有${missing}。最相關的是這一句：`,
     empty: (c) => `請用文字提問。我能回答的是${c}裡的內容。`,
   },
   en: {
@@ -52,7 +60,9 @@ const LABELS: Record<Lang, Labels> = {
     tryAsking: 'You could ask:',
     greeting: (c) =>
       `Hello! I answer questions about Guangzhou's "fewer certificates, more convenience" (減證便民) reform, quoting the article each answer rests on. Source: ${c}.`,
-    outOfScope: (c) => `Sorry, the article does not cover that, and I would rather not guess. I can answer questions about ${c}.`,
+    'out-of-scope': (c) => `Sorry, the article does not cover that, and I would rather not guess. I can answer questions about ${c}.`,
+    help: (c) => `I only answer questions about ${c}, quoting the sentence each answer rests on. Just ask in a sentence.`,
+    partial: (subject, missing) => `The article mentions “${subject}” but does not ${missing}. The closest it comes:`,
     empty: (c) => `Please ask in words. I can answer questions about ${c}.`,
   },
 };
@@ -93,35 +103,43 @@ export function citation(source: SourceRef, lang: Lang): string {
   return inScript(`${source.author}《${source.title}》${comma}${source.publication}${comma}${source.date}`, lang);
 }
 
+/** The quoted sentence (English: the translation, then the original) and its citation. */
+function quoteParts(q: Quoted, lang: Lang): Part[] {
+  const l = LABELS[lang];
+  const parts: Part[] =
+    lang === 'en' && q.translation
+      ? [{ text: `“${q.translation}”`, style: 'blockquote', optional: 1 }, { text: l.original }, { text: q.quote, style: 'i' }, { text: '\n' }]
+      : [{ text: inScript(q.quote, lang), style: 'blockquote' }];
+  parts.push({ text: `— ${citation(q.source, lang)}${lang === 'en' ? ', ' : '，'}${l.paragraph(q.paragraph)}`, style: 'i' });
+  return parts;
+}
+
 function foundParts(r: Found, lang: Lang): Part[] {
   const l = LABELS[lang];
   const parts: Part[] = [];
   if (r.shortAnswer) parts.push({ text: l.answer }, { text: r.shortAnswer[lang], style: 'b' }, { text: '\n' });
-  if (r.quote) {
-    if (lang === 'en' && r.translation) {
-      parts.push({ text: `“${r.translation}”`, style: 'blockquote', optional: 1 });
-      parts.push({ text: l.original }, { text: r.quote, style: 'i' }, { text: '\n' });
-    } else {
-      parts.push({ text: inScript(r.quote, lang), style: 'blockquote' });
-    }
-  }
-  const where = r.paragraph !== null ? `${lang === 'en' ? ', ' : '，'}${l.paragraph(r.paragraph)}` : '';
-  parts.push({ text: `— ${citation(r.source, lang)}${where}`, style: 'i' });
+  if (r.kind === 'sentence') parts.push(...quoteParts(r, lang));
+  else parts.push({ text: `— ${citation(r.source, lang)}`, style: 'i' });
   if (r.alsoIn.length) {
     parts.push({ text: `\n${l.alsoIn}${r.alsoIn.map((s) => citation(s, lang)).join('; ')}`, optional: 2 });
   }
   return parts;
 }
 
-function notFoundParts(reason: 'empty' | 'greeting' | 'out-of-scope', suggestions: Suggestion[], lang: Lang, covers: string): Part[] {
+function suggestionParts(suggestions: Suggestion[], lang: Lang): Part[] {
+  if (!suggestions.length) return [];
+  return [{ text: `\n${LABELS[lang].tryAsking}`, optional: 1 }, ...suggestions.map((s): Part => ({ text: `\n• ${s.question[lang]}`, optional: 1 }))];
+}
+
+/** What the article does not say, then the closest sentence it does say. */
+function partialParts(r: PartialAnswer, suggestions: Suggestion[], lang: Lang): Part[] {
   const l = LABELS[lang];
-  const intro = reason === 'greeting' ? l.greeting(covers) : reason === 'empty' ? l.empty(covers) : l.outOfScope(covers);
-  const parts: Part[] = [{ text: intro }];
-  if (suggestions.length) {
-    parts.push({ text: `\n${l.tryAsking}`, optional: 1 });
-    for (const s of suggestions) parts.push({ text: `\n• ${s.question[lang]}`, optional: 1 });
-  }
-  return parts;
+  return [{ text: l.partial(r.subject[lang], r.missingText[lang]) }, { text: '\n' }, ...quoteParts(r.related, lang), ...suggestionParts(suggestions, lang)];
+}
+
+function declinedParts(reason: DeclineReason, suggestions: Suggestion[], lang: Lang, covers: string): Part[] {
+  const l = LABELS[lang];
+  return [{ text: l[reason](covers) }, ...suggestionParts(suggestions, lang)];
 }
 
 function compose(parts: Part[], format: Format): string {
@@ -174,6 +192,8 @@ export function render(result: Result, format: Format, ctx: RenderContext, lang:
   const suggestions = result.found || options.suggestionsAsText === false ? [] : result.suggestions;
   const parts = result.found
     ? foundParts(result, lang)
-    : notFoundParts(result.reason, suggestions, lang, covers(ctx.sources, lang));
+    : result.kind === 'partial'
+      ? partialParts(result, suggestions, lang)
+      : declinedParts(result.reason, suggestions, lang, covers(ctx.sources, lang));
   return fit(parts, format);
 }

@@ -52,7 +52,7 @@ describe('answer()', () => {
   });
 
   it('answers questions about the article itself from its metadata', () => {
-    expect(found('这篇文章是谁写的?')).toMatchObject({ kind: 'meta', quote: null, shortAnswer: { 'zh-Hans': '毛梓铭', 'zh-Hant': '毛梓銘' } });
+    expect(found('这篇文章是谁写的?')).toMatchObject({ kind: 'meta', field: 'author', shortAnswer: { 'zh-Hans': '毛梓铭', 'zh-Hant': '毛梓銘' } });
     expect(found('Who is the author of the article?').shortAnswer?.en).toContain('Mao Ziming');
     expect(found('文章发表在哪家报纸?').shortAnswer?.['zh-Hans']).toBe('广州日报');
     expect(found('责编是谁').shortAnswer?.['zh-Hans']).toBe('段星宇、王倩');

@@ -19,15 +19,16 @@ const DESCRIPTION_CHARS = 160;
 const clip = (text: string, max: number): string => ([...text].length <= max ? text : `${[...text].slice(0, max - 1).join('')}…`);
 
 function article(result: Found, lang: Lang, deps: BotDeps, index: number): InlineQueryResultArticle {
-  const quote = result.quote ?? result.shortAnswer?.[lang] ?? '';
+  const quote = result.kind === 'sentence' ? result.quote : result.shortAnswer[lang];
   const shown = lang === 'zh-Hans' ? simplify(quote) : quote;
   const title = result.shortAnswer?.[lang] ?? shown;
-  const key = `${result.source.articleId}:${result.factId ?? result.sentenceId}:${lang}`;
+  const key = `${result.source.articleId}:${result.kind === 'sentence' ? (result.factId ?? result.sentenceId) : result.field}:${lang}`;
+  const translation = result.kind === 'sentence' ? result.translation : null;
   return {
     type: 'article',
     id: `${index}-${createHash('sha1').update(key).digest('hex').slice(0, 20)}`,
     title: clip(title, TITLE_CHARS),
-    description: clip(lang === 'en' && result.translation ? result.translation : shown, DESCRIPTION_CHARS),
+    description: clip(lang === 'en' && translation ? translation : shown, DESCRIPTION_CHARS),
     input_message_content: {
       message_text: render(result, 'html', deps.render, lang),
       parse_mode: 'HTML',

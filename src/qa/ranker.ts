@@ -1,0 +1,188 @@
+/**
+ * Scores the units a question's terms touch and picks the best. It owns scratch arrays sized to the
+ * index and reused by every query (Node runs one at a time): no allocation per unit per query, so
+ * the cost follows the number of matching units, not the size of the knowledge.
+ */
+import { stem, type Term } from '../text/terms.js';
+import type { Matches, UnitIndex } from './unit-index.js';
+
+/** A fact's own phrasings matching count this much more than its inherited sentence words. */
+const OWN_BONUS = 0.1;
+/** A question the article asks itself (过去为什么…?) rarely answers anything: its score is scaled. */
+const QUESTION_SENTENCE_FACTOR = 0.9;
+/** Scores closer than this are a tie. */
+const EPSILON = 1e-9;
+/** Other articles named in a reply at most. */
+const MAX_ALSO_IN = 3;
+
+export interface Ranking {
+  /** The best unit, or -1 when no term matched anything. */
+  best: number;
+  bestScore: number;
+  /** Sum of the question's term weights. */
+  total: number;
+  /** Weight of content terms the best unit matched. */
+  evidence: number;
+  /** Units touched, with their scores in the same order. */
+  touched: number[];
+  scores: Float64Array;
+  /** Fact units that matched partly, best first: the suggestions when nothing answers. */
+  partialFacts: number[];
+  /** Other articles with a unit over the threshold, best first. */
+  otherArticles: number[];
+}
+
+export class Ranker {
+  /** Weight each unit matched, through its own text or inherited; of content terms; through its own text. */
+  private readonly all: Float64Array;
+  private readonly evidenceOf: Float64Array;
+  private readonly own: Float64Array;
+  /** Which query (and term) last credited each unit: stale values are reset on first touch. */
+  private readonly stamp: Int32Array;
+  private queryStamp = 0;
+
+  constructor(
+    private readonly index: UnitIndex,
+    private readonly threshold: number,
+    private readonly maxSuggestions: number,
+  ) {
+    const n = index.units.length;
+    this.all = new Float64Array(n);
+    this.evidenceOf = new Float64Array(n);
+    this.own = new Float64Array(n);
+    this.stamp = new Int32Array(n);
+  }
+
+  /** Weight a unit matched, as of the last rank() call (only for units it touched). */
+  matchedWeight(u: number): number {
+    return this.all[u]!;
+  }
+
+  /** Weight of content terms a unit matched, as of the last rank() call. */
+  evidence(u: number): number {
+    return this.evidenceOf[u]!;
+  }
+
+  /**
+   * One pass over the postings to credit weights, one pass over the touched units to find the best,
+   * the best of each other article, and partly matching facts: no sort.
+   */
+  rank(terms: Term[], matched: Matches[], weights: number[]): Ranking {
+    if (this.queryStamp >= 30_000_000) {
+      this.queryStamp = 0;
+      this.stamp.fill(0);
+    }
+    // Every term of a query gets its own mark (stampBase + term index), hence the 64-term limit.
+    const stampBase = ++this.queryStamp * 64;
+    const total = weights.reduce((a, b) => a + b, 0);
+
+    // Pruning: the lightest terms whose weights add up to less than the threshold cannot lift a unit
+    // to an answer by themselves, so they only add to units the heavier terms already touched. Common
+    // words (广州, 服务) match thousands of units at scale; this keeps them from creating candidates.
+    const order = weights.map((_, i) => i).sort((x, y) => weights[y]! - weights[x]!);
+    let light = 0;
+    let firstLight = order.length;
+    for (let k = order.length - 1; k >= 0; k--) {
+      if (light + weights[order[k]!]! >= this.threshold * total) break;
+      light += weights[order[k]!]!;
+      firstLight = k;
+    }
+
+    const touched: number[] = [];
+    const { all, own, evidenceOf, stamp } = this;
+    const { isFact, heirStart, heirs } = this.index;
+    order.forEach((ti, k) => {
+      const w = weights[ti]!;
+      const isContent = terms[ti]!.kind === 'content';
+      const mark = stampBase + ti;
+      // Question words (多少, how) never open a candidate: they cannot make an answer on their own.
+      const opens = k < firstLight && terms[ti]!.kind !== 'question';
+      const credit = (u: number, isOwn: boolean) => {
+        const st = stamp[u]!;
+        if (st < stampBase) {
+          if (!opens) return;
+          all[u] = 0;
+          own[u] = 0;
+          evidenceOf[u] = 0;
+          touched.push(u);
+        }
+        if (st !== mark) {
+          all[u] = all[u]! + w;
+          if (isContent) evidenceOf[u] = evidenceOf[u]! + w;
+          stamp[u] = mark;
+        }
+        if (isOwn) own[u] = own[u]! + w;
+      };
+      for (const u of matched[ti]!.units) {
+        if (isFact[u]) credit(u, true);
+        else {
+          credit(u, false);
+          for (let h = heirStart[u]!; h < heirStart[u + 1]!; h++) credit(heirs[h]!, false);
+        }
+      }
+    });
+
+    const { isQuestion, articleOf } = this.index;
+    const scores = new Float64Array(touched.length);
+    let bestScore = -1;
+    let tied: number[] = [];
+    const perArticle = new Map<number, number>();
+    const partial: { u: number; score: number }[] = [];
+    const needed = this.threshold * total;
+    for (let i = 0; i < touched.length; i++) {
+      const u = touched[i]!;
+      let score = total > 0 ? (all[u]! + (isFact[u] ? OWN_BONUS * own[u]! : 0)) / total : 0;
+      if (isQuestion[u]) score *= QUESTION_SENTENCE_FACTOR;
+      scores[i] = score;
+      if (score > bestScore + EPSILON) {
+        bestScore = score;
+        tied = [u];
+      } else if (score >= bestScore - EPSILON) tied.push(u);
+      if (all[u]! >= needed) {
+        const a = articleOf[u]!;
+        if (score > (perArticle.get(a) ?? -1)) perArticle.set(a, score);
+      }
+      if (isFact[u]) topK(partial, { u, score }, this.maxSuggestions + 1);
+    }
+    const best = this.breakTie(tied, terms);
+    const bestArticle = best >= 0 ? articleOf[best]! : -1;
+    perArticle.delete(bestArticle);
+    const otherArticles = [...perArticle].sort((x, y) => y[1] - x[1]).slice(0, MAX_ALSO_IN).map(([a]) => a);
+    const partialFacts = partial.filter((p) => p.u !== best).slice(0, this.maxSuggestions).map((p) => p.u);
+    return { best, bestScore, total, evidence: best >= 0 ? evidenceOf[best]! : 0, touched, scores, partialFacts, otherArticles };
+  }
+
+  /**
+   * Among equally scored units, the one that uses the asker's own words rather than their synonyms,
+   * then the shorter one (a tighter match). At a thousand articles ties are common and this runs on
+   * all of them, so it stays cheap: a few substring checks per unit.
+   */
+  private breakTie(tied: number[], terms: Term[]): number {
+    if (tied.length <= 1) return tied[0] ?? -1;
+    const units = this.index.units;
+    const surface = terms.filter((t) => t.kind !== 'question').map((t) => t.text);
+    let best = -1;
+    let bestHits = -1;
+    for (const u of tied) {
+      const unit = units[u]!;
+      let hits = 0;
+      for (const w of surface) if (unit.zh.includes(w) || unit.en.has(stem(w))) hits++;
+      if (hits > bestHits || (hits === bestHits && unit.zh.length < units[best]!.zh.length)) {
+        best = u;
+        bestHits = hits;
+      }
+    }
+    return best;
+  }
+}
+
+/** Keeps the k best items of a stream in `list`, best first (k is tiny: a few suggestions). */
+function topK(list: { u: number; score: number }[], item: { u: number; score: number }, k: number): void {
+  if (k <= 0 || (list.length === k && list[k - 1]!.score >= item.score)) return;
+  let i = list.length < k ? list.length : k - 1;
+  while (i > 0 && list[i - 1]!.score < item.score) {
+    list[i] = list[i - 1]!;
+    i--;
+  }
+  list[i] = item;
+}

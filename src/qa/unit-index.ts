@@ -1,0 +1,255 @@
+/**
+ * The retrieval units and how a term finds them. Units are the articles' sentences and their facts;
+ * a fact unit is its question phrasings and short answer, and it also inherits its sentence's words
+ * (see `heirs`). Chinese is indexed by character bigrams (and single characters), English by stems
+ * and adjacent stem pairs.
+ */
+import type { Knowledge } from '../knowledge/load.js';
+import type { Fact, Sentence } from '../knowledge/schema.js';
+import { foldMany } from '../text/normalize.js';
+import { stem, type Term } from '../text/terms.js';
+import { Lru } from './lru.js';
+
+export interface Unit {
+  article: number;
+  fact: Fact | null;
+  sentence: Sentence | null;
+  paragraph: number;
+  sentenceNo: number;
+  /** Index of the sentence unit a fact rests on, or -1. */
+  sentenceUnit: number;
+  /** Folded Simplified text without spaces; fact units join their phrasings with '|' so no match spans two. */
+  zh: string;
+  /** English stems. */
+  en: Set<string>;
+  /** Rhetorical questions in the article rarely answer anything. */
+  isQuestion: boolean;
+}
+
+/** The units a term matches. */
+export interface Matches {
+  units: Int32Array;
+  /** How many of the units are sentences (the rest are facts). */
+  sentences: number;
+}
+
+/** Unit ids kept in the match cache, over all entries (4 bytes each). */
+const MATCH_CACHE_BUDGET = 4_000_000;
+
+const englishWords = (text: string): string[] => foldMany([text])[0]!.split(' ').filter((w) => /^[a-z0-9]/.test(w));
+/** Folded Chinese without spaces, for substring matching; one OpenCC pass for all texts. */
+const compactMany = (texts: string[]): string[] => foldMany(texts).map((t) => t.replace(/ /g, ''));
+
+/** English stems of a text, and its adjacent stem pairs, so that phrases ("how long") match. */
+function englishIndex(texts: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const text of texts) {
+    const stems = englishWords(text).map(stem);
+    stems.forEach((s, i) => {
+      out.add(s);
+      if (i > 0) out.add(`${stems[i - 1]} ${s}`);
+    });
+  }
+  return out;
+}
+
+export class UnitIndex {
+  readonly units: Unit[] = [];
+  /** Fact id → its unit. */
+  readonly factUnit = new Map<string, number>();
+  readonly sentenceCount: number;
+  readonly articleCount: number;
+  /** Flat copies of what the ranking loop reads for every matched unit. */
+  readonly isFact: Uint8Array;
+  readonly isQuestion: Uint8Array;
+  readonly articleOf: Int32Array;
+  /**
+   * Units that inherit sentence u's words: heirs[heirStart[u] .. heirStart[u + 1]). They are the facts
+   * resting on u and, when u is a question the article asks itself (过去为什么会出现…?), the next
+   * sentence of the paragraph, which answers it, with its facts.
+   */
+  readonly heirStart: Int32Array;
+  readonly heirs: Int32Array;
+  /** Every English word the units hold (lowercase, unstemmed), for the analyzer's vocabulary. */
+  readonly englishWords: string[];
+  private readonly zhPostings = new Map<string, number[]>();
+  private readonly enPostings = new Map<string, number[]>();
+  private readonly cache = new Lru<string, Matches>(MATCH_CACHE_BUDGET, (m) => m.units.length + 1);
+  private readonly seen: Int32Array;
+  private matchStamp = 0;
+
+  constructor(knowledge: Knowledge) {
+    this.articleCount = knowledge.articles.length;
+    /** Fact units resting on each sentence unit (build time only: the heirs arrays keep it). */
+    const factsOf = new Map<number, number[]>();
+    knowledge.articles.forEach((k, a) => {
+      const sentenceUnit = new Map<string, number>();
+      const folded = compactMany(k.article.paragraphs.flatMap((p) => p.sentences.map((s) => s.text)));
+      let next = 0;
+      k.article.paragraphs.forEach((p, pi) =>
+        p.sentences.forEach((s, si) => {
+          sentenceUnit.set(s.id, this.units.length);
+          this.add({
+            article: a,
+            fact: null,
+            sentence: s,
+            paragraph: pi + 1,
+            sentenceNo: si + 1,
+            sentenceUnit: -1,
+            zh: folded[next++]!,
+            en: englishIndex([k.translations?.sentences[s.id] ?? '']),
+            isQuestion: /[?？]\s*$/u.test(s.text),
+          });
+        }),
+      );
+      const zhOf = (f: Fact) => [...f.questions['zh-Hans'], ...f.questions['zh-Hant'], f.answer?.['zh-Hans'] ?? '', f.answer?.['zh-Hant'] ?? ''];
+      const factTexts = compactMany(k.facts.flatMap(zhOf));
+      let at = 0;
+      for (const f of k.facts) {
+        const mine = factTexts.slice(at, (at += zhOf(f).length));
+        const su = f.sentence !== undefined ? sentenceUnit.get(f.sentence)! : -1;
+        const base = su >= 0 ? this.units[su]! : undefined;
+        const index = this.add({
+          article: a,
+          fact: f,
+          sentence: base?.sentence ?? null,
+          paragraph: base?.paragraph ?? 0,
+          sentenceNo: base?.sentenceNo ?? 0,
+          sentenceUnit: su,
+          zh: mine.filter(Boolean).join('|'),
+          en: englishIndex([...f.questions.en, f.answer?.en ?? '']),
+          isQuestion: false,
+        });
+        if (su >= 0) push(factsOf, su, index);
+        this.factUnit.set(f.id, index);
+      }
+    });
+    this.englishWords = knowledge.articles.flatMap((k) => [
+      ...Object.values(k.translations?.sentences ?? {}).flatMap(englishWords),
+      ...k.facts.flatMap((f) => [...f.questions.en, f.answer?.en ?? ''].flatMap(englishWords)),
+    ]);
+    const n = this.units.length;
+    this.sentenceCount = this.units.filter((u) => u.fact === null).length;
+    this.seen = new Int32Array(n);
+    this.isFact = Uint8Array.from(this.units, (u) => (u.fact ? 1 : 0));
+    this.isQuestion = Uint8Array.from(this.units, (u) => (u.isQuestion ? 1 : 0));
+    this.articleOf = Int32Array.from(this.units, (u) => u.article);
+    this.heirStart = new Int32Array(n + 1);
+    const list: number[] = [];
+    this.units.forEach((unit, u) => {
+      this.heirStart[u] = list.length;
+      list.push(...(factsOf.get(u) ?? []));
+      const next = this.units[u + 1];
+      if (unit.isQuestion && next && next.fact === null && next.article === unit.article && next.paragraph === unit.paragraph) {
+        list.push(u + 1, ...(factsOf.get(u + 1) ?? []));
+      }
+    });
+    this.heirStart[n] = list.length;
+    this.heirs = Int32Array.from(list);
+  }
+
+  private add(unit: Unit): number {
+    const id = this.units.length;
+    this.units.push(unit);
+    const grams = new Set<string>();
+    const chars = [...unit.zh];
+    chars.forEach((c, i) => {
+      if (c === '|') return;
+      grams.add(c);
+      const next = chars[i + 1];
+      if (next !== undefined && next !== '|') grams.add(c + next);
+    });
+    for (const g of grams) push(this.zhPostings, g, id);
+    for (const s of unit.en) push(this.enPostings, s, id);
+    return id;
+  }
+
+  /** English stems present in the index: the analyzer tells known words from unknown ones with it. */
+  englishStems(): Set<string> {
+    return new Set(this.enPostings.keys());
+  }
+
+  /** The Chinese text of every unit (phrasings split apart), for the analyzer's vocabulary. */
+  chineseTexts(): string[] {
+    return this.units.map((u) => u.zh.replace(/\|/g, ' '));
+  }
+
+  /** The sentence unit that carries a unit's quote: itself, the sentence a fact rests on, or undefined. */
+  sentenceOf(u: number): Unit | undefined {
+    const unit = this.units[u]!;
+    return unit.fact === null ? unit : unit.sentenceUnit >= 0 ? this.units[unit.sentenceUnit] : undefined;
+  }
+
+  /**
+   * Units whose own text holds one of the term's spellings (not counting inherited sentence text),
+   * and how many of them are sentences. Cached: the same words come back in question after question,
+   * and at a thousand articles a common word's list is long to build.
+   */
+  matches(term: Term): Matches {
+    const key = `${term.zh.join('\u0001')}\u0002${term.en.join('\u0001')}`;
+    const hit = this.cache.get(key);
+    if (hit) return hit;
+    const units = Int32Array.from(this.computeMatches(term));
+    let sentences = 0;
+    for (const u of units) if (!this.isFact[u]) sentences++;
+    const entry = { units, sentences };
+    this.cache.set(key, entry);
+    return entry;
+  }
+
+  private computeMatches(term: Term): number[] {
+    if (this.matchStamp >= 2_000_000_000) {
+      this.matchStamp = 0;
+      this.seen.fill(0);
+    }
+    const out: number[] = [];
+    const mark = ++this.matchStamp;
+    const add = (u: number) => {
+      if (this.seen[u] !== mark) {
+        this.seen[u] = mark;
+        out.push(u);
+      }
+    };
+    for (const alt of term.zh) {
+      const chars = [...alt];
+      const number = /^\d/.test(alt);
+      let candidates: number[] | undefined = chars.length === 1 ? this.zhPostings.get(alt) : undefined;
+      for (let i = 0; i + 1 < chars.length; i++) {
+        const p = this.zhPostings.get(chars[i]! + chars[i + 1]!);
+        if (!p) {
+          candidates = undefined;
+          break;
+        }
+        if (!candidates || p.length < candidates.length) candidates = p;
+      }
+      if (!candidates) continue;
+      if (!number && chars.length <= 2) {
+        for (const u of candidates) add(u);
+        continue;
+      }
+      for (const u of candidates) {
+        if (holds(this.units[u]!.zh, alt)) add(u);
+      }
+    }
+    for (const alt of term.en) for (const u of this.enPostings.get(alt) ?? []) add(u);
+    return out;
+  }
+}
+
+function push<K>(map: Map<K, number[]>, key: K, id: number): void {
+  const list = map.get(key);
+  if (list) list.push(id);
+  else map.set(key, [id]);
+}
+
+/** Whether text contains alt; a number only as a whole number (1 is not in 128). */
+function holds(text: string, alt: string): boolean {
+  let at = text.indexOf(alt);
+  if (at < 0 || !/^\d/.test(alt)) return at >= 0;
+  const digit = (c: number) => c >= 48 && c <= 57;
+  while (at >= 0) {
+    if (!digit(text.charCodeAt(at - 1)) && !digit(text.charCodeAt(at + alt.length))) return true;
+    at = text.indexOf(alt, at + 1);
+  }
+  return false;
+}
