@@ -32,9 +32,9 @@ export function digestHtml(engine: Engine, ctx: RenderContext, lang: Lang): stri
   return html;
 }
 
-/** The facts scheduled posts rotate through: every fact resting on a sentence, in knowledge order. */
+/** The facts scheduled posts rotate through: every fact, in knowledge order. */
 export function rotation(engine: Engine): string[] {
-  return engine.knowledge.articles.flatMap((k) => k.facts.filter((f) => f.sentence !== undefined).map((f) => f.id));
+  return engine.knowledge.articles.flatMap((k) => k.facts.map((f) => f.id));
 }
 
 /** One fact as an announcement. */

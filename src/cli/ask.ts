@@ -44,7 +44,10 @@ const { engine, ctx } = openEngineOrExit();
 if (args.includes('--jsonl')) {
   await jsonl(engine, ctx);
 } else if (args[0] === '--explain') {
-  console.log(JSON.stringify(engine.explain(args.slice(1).join(' ')), null, 1));
+  const e = engine.explain(args.slice(1).join(' '));
+  console.log(`read as: ${e.text}\noutcome: ${e.outcome}\nasks for: ${e.asks.join(', ') || '-'}`);
+  for (const t of e.terms) console.log(`  ${t.text.padEnd(14)} ${t.kind.padEnd(9)} ${t.weight.toFixed(2).padStart(5)}  ${t.alts.join(' ')}`);
+  for (const u of e.top) console.log(`  ${u.score.toFixed(3)}  ${u.unit}`);
 } else if (args.length === 0) {
   console.error('usage: npm run ask -- "南沙落户要多久"   or   npm run --silent ask -- --jsonl < questions.txt');
   process.exit(2);

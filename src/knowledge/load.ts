@@ -90,7 +90,7 @@ export function checkArticle(dir: string, k: ArticleKnowledge): void {
   k.facts.forEach((f, i) => {
     if (seen.has(f.id)) throw new KnowledgeError(`${factsFile}: entry ${i} (id "${f.id}"), field "id": duplicate id`);
     seen.add(f.id);
-    if (f.sentence !== undefined && !ids.has(f.sentence)) {
+    if (!ids.has(f.sentence)) {
       throw new KnowledgeError(
         `${factsFile}: entry ${i} (id "${f.id}"), field "sentence": no sentence "${f.sentence}" in ${path.join(dir, 'article.json')}`,
       );

@@ -96,20 +96,12 @@ export type MetaField = (typeof META_FIELDS)[number];
 export const FactSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'fact id: lowercase letters, digits and dashes'),
-    sentence: sentenceId.optional().describe('The sentence the fact rests on (quoted in the reply)'),
-    meta: z.enum(META_FIELDS).optional().describe('Instead of a sentence: the article metadata field that answers it'),
+    sentence: sentenceId.describe('The sentence the fact rests on (quoted in the reply)'),
     key: z.boolean().default(false).describe('A key fact: shown by /facts, digests and empty inline queries'),
-    answer: perLang(nonEmpty).optional().describe('Short answer shown first; omitted for meta facts (the field is the answer)'),
+    answer: perLang(nonEmpty).describe('Short answer shown before the quote'),
     questions: perLang(z.array(nonEmpty).min(1)).describe('Ways people ask for this fact, in each language'),
   })
-  .refine((f) => (f.sentence === undefined) !== (f.meta === undefined), {
-    message: 'a fact has exactly one of "sentence" or "meta"',
-    path: ['sentence'],
-  })
-  .refine((f) => f.meta !== undefined || f.answer !== undefined, {
-    message: 'a sentence fact needs an "answer"',
-    path: ['answer'],
-  });
+  .strict();
 export const FactsSchema = z.array(FactSchema).describe('The facts of one article');
 export type Fact = z.infer<typeof FactSchema>;
 
@@ -126,6 +118,58 @@ export const GlossarySchema = z
   .describe('English word or phrase (lowercase) → Chinese terms (Simplified) it stands for');
 export type Glossary = z.infer<typeof GlossarySchema>;
 
+const regexSource = nonEmpty.refine((source) => {
+  try {
+    new RegExp(source, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a valid regular expression');
+
+export const AnswerTypeSchema = z
+  .object({
+    name: nonEmpty.describe('What is asked for: fee, list, count, date…'),
+    asks: z
+      .array(nonEmpty)
+      .default([])
+      .describe('Words that ask for it (多少钱, fee); Chinese ones match anywhere, English ones as whole words'),
+    asksPlural: z
+      .array(nonEmpty)
+      .default([])
+      .describe('English words that ask for it when a plural noun follows (which cities, what services)'),
+    asksPattern: regexSource
+      .optional()
+      .describe('Or: a regular expression over the folded question (Simplified, lowercase, words separated by spaces)'),
+    needs: regexSource
+      .optional()
+      .describe('Regular expression an answering sentence (Simplified, punctuation kept) must match, e.g. \\d+元|免费'),
+    check: z
+      .enum(['count', 'list'])
+      .optional()
+      .describe(
+        'A check about the thing asked for (the focus: 城市 in 哪些城市, cities in how many cities): ' +
+          '"count": the sentence counts it (9个城市); "list": the sentence lists it (云计算、大数据等新技术), not only counts it (三个零距离服务)',
+      ),
+    missing: perLang(nonEmpty).describe('What a partial reply says the article does not do: 列出具体是哪些 / list them'),
+  })
+  .refine((t) => t.asks.length > 0 || t.asksPattern !== undefined || t.asksPlural.length > 0, {
+    message: 'an answer type needs "asks", "asksPlural" or "asksPattern"',
+    path: ['asks'],
+  })
+  .refine((t) => t.needs !== undefined || t.check !== undefined, { message: 'an answer type needs "needs" or "check"', path: ['needs'] });
+export type AnswerType = z.infer<typeof AnswerTypeSchema>;
+
+export const MetaQuestionSchema = z.object({
+  field: z.enum(META_FIELDS),
+  phrases: z.array(nonEmpty).describe('Phrases that ask for this field on their own (谁写的, who wrote, 哪家报纸)'),
+  weak: z
+    .array(nonEmpty)
+    .default([])
+    .describe('Phrases that ask for it unless a sentence answers the question (什么时候出的: the article, or the report it mentions?)'),
+  cues: z.array(nonEmpty).default([]).describe('Words naming the field (作者, author): they ask for it with a question word and nothing else to ask about'),
+});
+
 export const LexiconSchema = z
   .object({
     stopwords: z.array(nonEmpty).describe('Words that carry no meaning for retrieval (Chinese and English)'),
@@ -133,28 +177,41 @@ export const LexiconSchema = z
       .array(nonEmpty)
       .describe('Words that shape a question (多久, how many): they count a little, a missing one barely hurts'),
     greetings: z.array(nonEmpty).describe('A message made only of these is a greeting: answered with help'),
+    chatter: z
+      .array(nonEmpty)
+      .default([])
+      .describe(
+        'Words of messages that are not questions about the articles: help, commands, small talk, the time, the weather, the bot itself. ' +
+          'A message of only these (and function words) gets help; one holding any that is not answered is declined with help',
+      ),
+    dialect: z
+      .record(nonEmpty, z.string())
+      .default({})
+      .describe('Cantonese (and other colloquial) words → their Mandarin form (唔使 → 不用, 几多 → 多少), keys in folded Simplified'),
+    verification: z
+      .array(nonEmpty)
+      .default([])
+      .describe('Words that ask to check a claim (真的假的, is it true): a number in the claim the knowledge does not have is the claim to check, not a reason to decline'),
     places: z
       .array(nonEmpty)
       .describe('Places the knowledge does not cover (北京, shanghai): a question naming one is about somewhere else'),
-    answerTypes: z
-      .array(
-        z.object({
-          name: nonEmpty.describe('What is asked for: fee, phone number, address, date…'),
-          asks: z.array(nonEmpty).min(1).describe('Words that ask for it (多少钱, fee); English ones match whole words'),
-          needs: nonEmpty
-            .refine((source) => {
-              try {
-                new RegExp(source, 'u');
-                return true;
-              } catch {
-                return false;
-              }
-            }, 'not a valid regular expression')
-            .describe('Regular expression an answering sentence (Simplified) must match, e.g. \\d+元|免费'),
-        }),
-      )
-      .default([])
-      .describe('A question asking for a kind of detail is only answered by a sentence that gives one'),
+    metaQuestions: z
+      .object({
+        fields: z.array(MetaQuestionSchema),
+        articleWords: z.array(nonEmpty).default([]).describe('Words naming the article itself (文章, 这篇, op-ed): ignored beside a metadata question'),
+      })
+      .default({ fields: [], articleWords: [] })
+      .describe('Questions about an article itself (author, newspaper, headline, date, editors), answered from its metadata'),
+    grammar: z
+      .object({
+        numeral: regexSource.describe('A number in a sentence: digits or Chinese numerals'),
+        classifier: regexSource.describe('A measure word after a number (个, 项, 种)'),
+        enumeration: regexSource.describe('A sentence lists several things (A、B、C, “A”“B”)'),
+        kindWords: z.array(nonEmpty).default([]).describe('Words for a kind of thing (类型, kinds): in 哪些类型的业务 the focus is 业务'),
+        numberWords: z.array(nonEmpty).default([]).describe('English number words: never the thing asked about'),
+      })
+      .describe('Patterns the count and list checks use'),
+    answerTypes: z.array(AnswerTypeSchema).default([]).describe('A question asking for a kind of detail is only answered by a sentence that gives one'),
   })
   .describe('Language knowledge that is not about any article');
 export type Lexicon = z.infer<typeof LexiconSchema>;

@@ -11,14 +11,16 @@
  * declines honest.
  */
 import type { Knowledge } from '../knowledge/load.js';
-import type { Fact, Lang } from '../knowledge/schema.js';
-import { detectLang, fold } from '../text/normalize.js';
-import { Analyzer, type Term } from '../text/terms.js';
+import { LANGS, type Fact, type Lang } from '../knowledge/schema.js';
+import { detectLang, fold, foldPunctuated } from '../text/normalize.js';
+import { Analyzer, englishStems, type Term } from '../text/terms.js';
 import { Lru } from './lru.js';
 import { resolveOptions, type EngineOptions } from './options.js';
 import { Ranker, type Ranking } from './ranker.js';
-import { metaAnswer, quotedOf, sourceOf, suggestionOf, suggestionsFrom } from './results.js';
-import type { Declined, DeclineReason, Found, NotFound, Result, SourceRef, Suggestion } from './types.js';
+import { metaAnswer, quotedOf, sourceOf, subjectOf, suggestionOf, suggestionsFrom } from './results.js';
+import { AnswerTypes, type Asked, type Evidence } from './answer-types.js';
+import { Intents, type MetaQuestion } from './intents.js';
+import type { Declined, DeclineReason, Found, MetaAnswer, NotFound, PartialAnswer, Result, SentenceAnswer, SourceRef, Suggestion } from './types.js';
 import { UnitIndex, type Matches } from './unit-index.js';
 import { isForeign, termWeight, type WeightContext } from './weights.js';
 
@@ -52,6 +54,11 @@ export class Engine {
   private readonly weightContext: WeightContext;
   private readonly keyFactList: Fact[];
   private readonly answers: Lru<string, Result>;
+  private readonly intents: Intents;
+  private readonly answerTypes: AnswerTypes;
+  /** A number with its measure word (四百多项, 10天): in a claim to check, it is not looked up. */
+  private readonly quantity: RegExp;
+  private readonly evidenceCache = new Lru<number, Evidence>(10_000);
 
   constructor(knowledge: Knowledge, options: EngineOptions = {}) {
     this.knowledge = knowledge;
@@ -73,6 +80,10 @@ export class Engine {
       elsewhereWeight: this.options.elsewhereWeight,
     };
     this.answers = new Lru(this.options.cacheSize);
+    this.intents = new Intents(knowledge.lexicon, this.analyzer);
+    this.answerTypes = new AnswerTypes(knowledge.lexicon);
+    const g = knowledge.lexicon.grammar;
+    this.quantity = new RegExp(`^(?:${g.numeral})[多余来几]?(?:${g.classifier})?$`, 'u');
   }
 
   /**
@@ -107,7 +118,7 @@ export class Engine {
     // One result per fact, and a bare sentence only when none of its facts is shown.
     const keys = (u: number): string[] => {
       const unit = units[u]!;
-      const sentence = unit.sentence ? `s:${unit.article}:${unit.sentence.id}` : '';
+      const sentence = `s:${unit.article}:${unit.sentence.id}`;
       return unit.fact ? [`f:${unit.article}:${unit.fact.id}`, sentence] : [sentence];
     };
     const seen = new Set<string>();
@@ -115,7 +126,7 @@ export class Engine {
     const take = (u: number, result: Found) => {
       const [own] = keys(u);
       if (seen.has(own!)) return;
-      for (const k of keys(u)) if (k) seen.add(k);
+      for (const k of keys(u)) seen.add(k);
       out.push(result);
     };
     take(ranking.best, first);
@@ -131,20 +142,32 @@ export class Engine {
     return out;
   }
 
-  /** For maintainers (`ask --explain`): the question's terms with their weights, and the best units. */
-  explain(question: string): { terms: { text: string; kind: string; weight: number; alts: string[] }[]; top: { unit: string; score: number }[] } {
-    const { terms, weights, ranking } = this.query(question);
+  /**
+   * For maintainers (`ask --explain`): what the question was read as (folded, in Mandarin), its
+   * terms with their weights, the kinds of detail it asks for, the best units, and the outcome.
+   */
+  explain(question: string): {
+    text: string;
+    terms: { text: string; kind: string; weight: number; alts: string[] }[];
+    asks: string[];
+    top: { unit: string; score: number }[];
+    outcome: string;
+  } {
+    const { result } = this.query(question);
+    const text = this.analyzer.mandarin(fold(question));
+    const { terms, weights, ranking } = this.lookUp(text, result.lang);
     const described = terms.map((t, i) => ({ text: t.text, kind: t.kind, weight: round(weights[i]!), alts: [...t.zh, ...t.en].slice(0, 8) }));
-    if (!ranking) return { terms: described, top: [] };
-    const top = ranking.touched
-      .map((u, i) => ({ u, score: ranking.scores[i]! }))
+    const asks = this.answerTypes.asked(text, terms).map((a) => (a.focus ? `${a.name} (${a.focus.text})` : a.name));
+    const top = (ranking?.touched ?? [])
+      .map((u, i) => ({ u, score: ranking!.scores[i]! }))
       .sort((x, y) => y.score - x.score)
       .slice(0, 5)
       .map(({ u, score }) => {
         const unit = this.index.units[u]!;
-        return { unit: unit.fact ? `fact ${unit.fact.id}` : `sentence ${unit.sentence?.id}`, score: round(score) };
+        return { unit: unit.fact ? `fact ${unit.fact.id}` : `sentence ${unit.sentence.id}`, score: round(score) };
       });
-    return { terms: described, top };
+    const outcome = result.kind === 'declined' ? `declined: ${result.reason}` : result.kind === 'partial' ? `partial: ${result.missing}` : result.kind;
+    return { text, terms: described, asks, top, outcome };
   }
 
   /** The one query path: fold, recognise, analyze, weigh, rank, decide. */
@@ -154,17 +177,41 @@ export class Engine {
     const lang: Lang = detected === 'other' ? 'zh-Hans' : detected;
     const none = { terms: [], matched: [], weights: [], ranking: undefined };
     if (!folded) return { ...none, result: this.declined('empty', [], 0, lang) };
-    if (this.analyzer.isGreeting(folded)) return { ...none, result: this.declined('greeting', [], 0, lang) };
+    const text = this.analyzer.mandarin(folded);
+    const intent = this.intents.classify(question, text);
+    if (intent) return { ...none, result: this.declined(intent, [], 0, lang) };
+    const meta = this.intents.metaQuestion(text);
+    if (meta && !meta.weak) return this.metaQuery(meta, lang);
+    const answered = this.lookUp(text, lang);
+    return meta && !answered.result.found ? this.metaQuery(meta, lang) : answered;
+  }
 
-    const terms = this.analyzer.analyze(folded).slice(0, MAX_TERMS);
-    const matched = terms.map((t) => this.index.matches(t));
+  /** A question about what the articles say (folded, in Mandarin): analyze, weigh, rank, decide. */
+  private lookUp(question: string, lang: Lang): Query {
+    let text = question;
+    // A claim to check (真的假的, is it true): its numbers are what to check, not what to look up.
+    const claim = this.intents.claim(text);
+    if (claim !== undefined) text = claim;
+
+    let terms = this.analyzer.analyze(text).slice(0, MAX_TERMS);
+    let matched = terms.map((t) => this.index.matches(t));
+    if (claim !== undefined) {
+      const keep = terms.map((t, i) => !(this.quantity.test(t.text) && (t.kind !== 'content' || matched[i]!.units.length === 0)));
+      terms = terms.filter((_, i) => keep[i]);
+      matched = matched.filter((_, i) => keep[i]);
+    }
     const weights = terms.map((t, i) => termWeight(t, matched[i]!, this.weightContext));
     const ranking = this.ranker.rank(terms, matched, weights);
     const base = { terms, matched, weights, ranking };
     const { best, total, bestScore } = ranking;
     const decline = (score: number): Query => ({
       ...base,
-      result: this.declined('out-of-scope', ranking.partialFacts.map((u) => this.index.units[u]!.fact!), score, lang),
+      result: this.declined(
+        this.intents.hasChatter(text) ? 'help' : 'out-of-scope',
+        ranking.partialFacts.map((u) => this.index.units[u]!.fact!),
+        score,
+        lang,
+      ),
     });
     if (best < 0 || total === 0) return decline(0);
     // A place or a number the knowledge never mentions (北京, 2020年) means the question is about
@@ -172,27 +219,77 @@ export class Engine {
     if (terms.some((t, i) => isForeign(t, matched[i]!))) return decline(bestScore);
     const coverage = this.ranker.matchedWeight(best) / total;
     if (coverage < this.options.threshold || ranking.evidence < this.options.minEvidence) return decline(bestScore);
-    // A question asking for a kind of detail (a fee, a phone number, a date) is answered only by a
-    // sentence that gives one: the station's sentence does not tell its phone number.
-    const sentence = this.index.sentenceOf(best);
-    if (sentence && this.analyzer.askedFor(folded).some((needs) => !needs.test(sentence.zh))) return decline(bestScore);
+    // A question asking for a kind of detail (a fee, a date, a list) is answered only by a sentence
+    // that gives one; otherwise the reply says what the article does not give, and quotes the closest.
+    const asked = this.answerTypes.asked(text, terms);
+    const missing = asked.length ? this.answerTypes.missing(asked, this.evidence(best)) : undefined;
+    if (missing) return { ...base, result: this.partial(best, missing, terms, round(bestScore), lang, ranking) };
     const alsoIn = ranking.otherArticles.map((a) => this.sources[a]!);
     return { ...base, result: this.found(best, round(bestScore), lang, alsoIn) };
+  }
+
+  /** A question about an article itself: the field of the article the rest of the question is about. */
+  private metaQuery(meta: MetaQuestion, lang: Lang): Query {
+    const terms = this.analyzer.analyze(meta.rest).slice(0, MAX_TERMS);
+    let article = 0;
+    let others = this.sources.map((_, a) => a).filter((a) => a !== 0);
+    if (terms.some((t) => t.kind !== 'question')) {
+      const matched = terms.map((t) => this.index.matches(t));
+      const weights = terms.map((t, i) => termWeight(t, matched[i]!, this.weightContext));
+      const ranking = this.ranker.rank(terms, matched, weights);
+      if (ranking.best >= 0) {
+        article = this.index.articleOf[ranking.best]!;
+        others = ranking.otherArticles;
+      }
+    }
+    const source = this.sources[article]!;
+    const shortAnswer = metaAnswer(this.knowledge.articles[article]!.article.meta, meta.field, source);
+    const result: MetaAnswer = { found: true, kind: 'meta', field: meta.field, shortAnswer, source, alsoIn: others.map((a) => this.sources[a]!), score: 1, lang };
+    return { terms, matched: [], weights: [], ranking: undefined, result };
+  }
+
+  /** What a unit's answer says, for the answer-type checks: its sentence and, for a fact, its short answer. */
+  private evidence(u: number): Evidence {
+    let e = this.evidenceCache.get(u);
+    if (!e) {
+      const unit = this.index.units[u]!;
+      const k = this.knowledge.articles[unit.article]!;
+      const zh = [unit.sentence.text, unit.fact?.answer['zh-Hans'] ?? ''];
+      const en = [k.translations?.sentences[unit.sentence.id] ?? '', unit.fact?.answer.en ?? ''];
+      e = { zh: zh.map(foldPunctuated).join(' '), en: englishStems(en) };
+      this.evidenceCache.set(u, e);
+    }
+    return e;
+  }
+
+  private partial(u: number, missing: Asked, terms: Term[], score: number, lang: Lang, ranking: Ranking): PartialAnswer {
+    const unit = this.index.units[u]!;
+    const k = this.knowledge.articles[unit.article]!;
+    const related = quotedOf(unit, k, this.sources[unit.article]!);
+    const subject = subjectOf(related.quote, missing.focus, terms, lang);
+    const partialFacts = ranking.partialFacts.map((f) => this.index.units[f]!.fact!);
+    return {
+      found: false,
+      kind: 'partial',
+      missing: missing.name,
+      missingText: missing.missing,
+      subject,
+      related,
+      suggestions: this.suggestions(partialFacts),
+      score,
+      lang,
+    };
   }
 
   private declined(reason: DeclineReason, partial: Fact[], score: number, lang: Lang): Declined {
     return { found: false, kind: 'declined', reason, suggestions: this.suggestions(partial), score: round(score), lang };
   }
 
-  private found(u: number, score: number, lang: Lang, alsoIn: SourceRef[]): Found {
+  private found(u: number, score: number, lang: Lang, alsoIn: SourceRef[]): SentenceAnswer {
     const unit = this.index.units[u]!;
     const k = this.knowledge.articles[unit.article]!;
     const source = this.sources[unit.article]!;
-    const fact = unit.fact;
-    if (fact?.meta) {
-      return { found: true, kind: 'meta', field: fact.meta, shortAnswer: metaAnswer(k.article.meta, fact.meta, source), source, alsoIn, score, lang };
-    }
-    return { found: true, kind: 'sentence', ...quotedOf(unit, k, source), factId: fact?.id ?? null, shortAnswer: fact?.answer ?? null, alsoIn, score, lang };
+    return { found: true, kind: 'sentence', ...quotedOf(unit, k, source), factId: unit.fact?.id ?? null, shortAnswer: unit.fact?.answer ?? null, alsoIn, score, lang };
   }
 
   private suggestions(partial: Fact[]): Suggestion[] {
@@ -216,7 +313,7 @@ export class Engine {
    * engine.answerFact('nansha-settle-days', 'en')?.shortAnswer?.en; // 'Only 10 working days …'
    * ```
    */
-  answerFact(factId: string, lang: Lang): Found | undefined {
+  answerFact(factId: string, lang: Lang): SentenceAnswer | undefined {
     const u = this.index.factUnit.get(factId);
     return u === undefined ? undefined : this.found(u, 1, lang, []);
   }
@@ -224,6 +321,9 @@ export class Engine {
   /** Builds lazily built indexes now (long-running processes: the bot, the bench). */
   warmUp(): this {
     this.analyzer.warmUp();
+    // One question in each language, from the knowledge itself, compiles the query path before the first user.
+    const fact = this.knowledge.articles.flatMap((k) => k.facts)[0];
+    if (fact) for (const lang of LANGS) this.query(fact.questions[lang][0]!);
     return this;
   }
 

@@ -1,7 +1,9 @@
 /** Building what the engine returns from units: citations, quotes, metadata answers, suggestions. */
 import type { ArticleKnowledge } from '../knowledge/load.js';
 import type { ArticleMeta, Fact, MetaField } from '../knowledge/schema.js';
-import { simplify } from '../text/normalize.js';
+import { foldPunctuated, simplify } from '../text/normalize.js';
+import type { Term } from '../text/terms.js';
+import type { Lang } from '../knowledge/schema.js';
 import type { PerLang, Quoted, SourceRef, Suggestion } from './types.js';
 import type { Unit } from './unit-index.js';
 
@@ -39,7 +41,7 @@ export function metaAnswer(meta: ArticleMeta, field: MetaField, source: SourceRe
 
 /** The sentence a unit quotes (a sentence unit, or the sentence its fact rests on). */
 export function quotedOf(unit: Unit, k: ArticleKnowledge, source: SourceRef): Quoted {
-  const sentence = unit.sentence!;
+  const sentence = unit.sentence;
   return {
     quote: sentence.text,
     sentenceId: sentence.id,
@@ -64,4 +66,51 @@ export function suggestionsFrom(partial: Fact[], keyFacts: Fact[], max: number):
     if (!out.has(f.id)) out.set(f.id, suggestionOf(f));
   }
   return [...out.values()];
+}
+
+/** A number and measure word right before the subject (三个零距离服务): part of how the article names it. */
+const COUNT_BEFORE = /(?:\d+|[一二两三四五六七八九十百千]+)[个项种家条]$/u;
+
+/**
+ * What a partial reply says the article mentions: the words of the sentence that name what was
+ * asked about (the focus, with its count: 三个零距离服务), else the longest run of the question's
+ * words in the sentence (南沙落户), in the sentence's own script; in English, the asker's words.
+ */
+export function subjectOf(quote: string, focus: Term | undefined, terms: Term[], lang: Lang): PerLang {
+  // The sentence folded character by character, remembering where each folded character came from.
+  const plain: string[] = [];
+  const from: number[] = [];
+  for (let i = 0; i < quote.length; i++) {
+    for (const c of foldPunctuated(quote[i]!)) {
+      plain.push(c);
+      from.push(i);
+    }
+  }
+  const text = plain.join('');
+  const spans: [number, number][] = [];
+  const wanted = focus && focus.zh.some((z) => text.includes(z)) ? [focus] : terms.filter((t) => t.kind === 'content');
+  for (const t of wanted) {
+    for (const z of t.zh) {
+      const at = z ? text.indexOf(z) : -1;
+      if (at >= 0) {
+        spans.push([at, at + z.length]);
+        break;
+      }
+    }
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  const runs: [number, number][] = [];
+  for (const s of spans) {
+    const last = runs[runs.length - 1];
+    if (last && s[0] <= last[1]) last[1] = Math.max(last[1], s[1]);
+    else runs.push([...s]);
+  }
+  let best = runs.reduce<[number, number] | undefined>((a, r) => (!a || r[1] - r[0] > a[1] - a[0] ? r : a), undefined);
+  const english = (focus ? [focus] : terms.filter((t) => t.kind === 'content')).map((t) => t.text).join(' ');
+  if (!best) return { 'zh-Hans': english, 'zh-Hant': english, en: english };
+  const count = COUNT_BEFORE.exec(text.slice(Math.max(0, best[0] - 4), best[0]));
+  if (focus && count) best = [best[0] - count[0].length, best[1]];
+  const hans = text.slice(best[0], best[1]);
+  const hant = quote.slice(from[best[0]]!, from[best[1] - 1]! + 1);
+  return { 'zh-Hans': hans, 'zh-Hant': hant, en: lang === 'en' ? english : hans };
 }

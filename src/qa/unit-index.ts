@@ -7,16 +7,18 @@
 import type { Knowledge } from '../knowledge/load.js';
 import type { Fact, Sentence } from '../knowledge/schema.js';
 import { foldMany } from '../text/normalize.js';
-import { stem, type Term } from '../text/terms.js';
+import { englishStems, englishWords, type Term } from '../text/terms.js';
 import { Lru } from './lru.js';
 
 export interface Unit {
   article: number;
+  /** The fact, for a fact unit; null for a sentence unit. */
   fact: Fact | null;
-  sentence: Sentence | null;
+  /** The sentence, or the sentence the fact rests on. */
+  sentence: Sentence;
   paragraph: number;
   sentenceNo: number;
-  /** Index of the sentence unit a fact rests on, or -1. */
+  /** Index of the sentence unit: itself, or the one the fact rests on. */
   sentenceUnit: number;
   /** Folded Simplified text without spaces; fact units join their phrasings with '|' so no match spans two. */
   zh: string;
@@ -36,22 +38,8 @@ export interface Matches {
 /** Unit ids kept in the match cache, over all entries (4 bytes each). */
 const MATCH_CACHE_BUDGET = 4_000_000;
 
-const englishWords = (text: string): string[] => foldMany([text])[0]!.split(' ').filter((w) => /^[a-z0-9]/.test(w));
 /** Folded Chinese without spaces, for substring matching; one OpenCC pass for all texts. */
 const compactMany = (texts: string[]): string[] => foldMany(texts).map((t) => t.replace(/ /g, ''));
-
-/** English stems of a text, and its adjacent stem pairs, so that phrases ("how long") match. */
-function englishIndex(texts: string[]): Set<string> {
-  const out = new Set<string>();
-  for (const text of texts) {
-    const stems = englishWords(text).map(stem);
-    stems.forEach((s, i) => {
-      out.add(s);
-      if (i > 0) out.add(`${stems[i - 1]} ${s}`);
-    });
-  }
-  return out;
-}
 
 export class UnitIndex {
   readonly units: Unit[] = [];
@@ -95,38 +83,39 @@ export class UnitIndex {
             sentence: s,
             paragraph: pi + 1,
             sentenceNo: si + 1,
-            sentenceUnit: -1,
+            sentenceUnit: this.units.length,
             zh: folded[next++]!,
-            en: englishIndex([k.translations?.sentences[s.id] ?? '']),
+            en: englishStems([k.translations?.sentences[s.id] ?? '']),
             isQuestion: /[?？]\s*$/u.test(s.text),
           });
         }),
       );
-      const zhOf = (f: Fact) => [...f.questions['zh-Hans'], ...f.questions['zh-Hant'], f.answer?.['zh-Hans'] ?? '', f.answer?.['zh-Hant'] ?? ''];
+      const zhOf = (f: Fact) => [...f.questions['zh-Hans'], ...f.questions['zh-Hant'], f.answer['zh-Hans'], f.answer['zh-Hant']];
       const factTexts = compactMany(k.facts.flatMap(zhOf));
       let at = 0;
       for (const f of k.facts) {
         const mine = factTexts.slice(at, (at += zhOf(f).length));
-        const su = f.sentence !== undefined ? sentenceUnit.get(f.sentence)! : -1;
-        const base = su >= 0 ? this.units[su]! : undefined;
+        // load.ts has checked that the sentence exists.
+        const su = sentenceUnit.get(f.sentence)!;
+        const base = this.units[su]!;
         const index = this.add({
           article: a,
           fact: f,
-          sentence: base?.sentence ?? null,
-          paragraph: base?.paragraph ?? 0,
-          sentenceNo: base?.sentenceNo ?? 0,
+          sentence: base.sentence,
+          paragraph: base.paragraph,
+          sentenceNo: base.sentenceNo,
           sentenceUnit: su,
           zh: mine.filter(Boolean).join('|'),
-          en: englishIndex([...f.questions.en, f.answer?.en ?? '']),
+          en: englishStems([...f.questions.en, f.answer.en]),
           isQuestion: false,
         });
-        if (su >= 0) push(factsOf, su, index);
+        push(factsOf, su, index);
         this.factUnit.set(f.id, index);
       }
     });
     this.englishWords = knowledge.articles.flatMap((k) => [
       ...Object.values(k.translations?.sentences ?? {}).flatMap(englishWords),
-      ...k.facts.flatMap((f) => [...f.questions.en, f.answer?.en ?? ''].flatMap(englishWords)),
+      ...k.facts.flatMap((f) => [...f.questions.en, f.answer.en].flatMap(englishWords)),
     ]);
     const n = this.units.length;
     this.sentenceCount = this.units.filter((u) => u.fact === null).length;
@@ -174,11 +163,6 @@ export class UnitIndex {
     return this.units.map((u) => u.zh.replace(/\|/g, ' '));
   }
 
-  /** The sentence unit that carries a unit's quote: itself, the sentence a fact rests on, or undefined. */
-  sentenceOf(u: number): Unit | undefined {
-    const unit = this.units[u]!;
-    return unit.fact === null ? unit : unit.sentenceUnit >= 0 ? this.units[unit.sentenceUnit] : undefined;
-  }
 
   /**
    * Units whose own text holds one of the term's spellings (not counting inherited sentence text),

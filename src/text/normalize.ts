@@ -32,6 +32,14 @@ export function fold(text: string): string {
   return finish(scriptFold(cut.toWellFormed().normalize('NFKC').toLowerCase()));
 }
 
+/**
+ * NFKC + lowercase + Simplified with punctuation kept (full-width marks become ASCII by NFKC: ，→ ,):
+ * for checks that read a sentence's shape (A、B、C, “A”“B”).
+ */
+export function foldPunctuated(text: string): string {
+  return scriptFold(text.toWellFormed().normalize('NFKC').toLowerCase());
+}
+
 /** fold() for many texts at once (knowledge at start-up): one OpenCC pass instead of one per text. */
 export function foldMany(texts: string[]): string[] {
   const joined = texts.map((t) => t.toWellFormed().normalize('NFKC').toLowerCase().replace(/\n/g, ' ')).join('\n');

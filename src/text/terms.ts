@@ -8,10 +8,13 @@
  * does not talk about it.
  */
 import { distance } from 'fastest-levenshtein';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { stemmer } from 'stemmer';
+import wordListPath from 'word-list';
 import type { Glossary, Lexicon, Synonyms } from '../knowledge/schema.js';
-import { fold } from './normalize.js';
+import { fold, foldMany } from './normalize.js';
+import { Phrases } from './phrases.js';
 
 export type TermKind =
   /** A word the knowledge uses (or a synonym of one). */
@@ -31,6 +34,17 @@ export interface Term {
   zh: string[];
   /** English stems: a unit matches when its English words include one. */
   en: string[];
+  /** Where the term stands in the analyzed text: [at, end) in UTF-16 units. */
+  at: number;
+  end: number;
+}
+
+/** A term before it is placed in the text. */
+type Unplaced = Omit<Term, 'at' | 'end'>;
+/** A Latin word of the question and where it starts. */
+interface Word {
+  text: string;
+  at: number;
 }
 
 const HAN_RUN = /\p{Script=Han}+|[^\s\p{Script=Han}]+/gu;
@@ -56,6 +70,22 @@ export function stem(word: string): string {
   }
   return s;
 }
+/** The English words of a text, folded (lowercase, no punctuation). */
+export const englishWords = (text: string): string[] => foldMany([text])[0]!.split(' ').filter((w) => /^[a-z0-9]/.test(w));
+
+/** English stems of texts, and their adjacent stem pairs, so that phrases ("how long") match. */
+export function englishStems(texts: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const text of texts) {
+    const stems = englishWords(text).map(stem);
+    stems.forEach((s, i) => {
+      out.add(s);
+      if (i > 0) out.add(`${stems[i - 1]} ${s}`);
+    });
+  }
+  return out;
+}
+
 /** Adjacent word pairs of a stemmed phrase: how phrases are indexed and matched ("how long"). */
 function wordPairs(stemmed: string): string[] {
   const words = stemmed.split(' ');
@@ -95,6 +125,16 @@ function sounds(text: string): string[] {
     out.push(sound);
   }
   return out;
+}
+
+let wordList: Set<string> | undefined;
+/**
+ * Whether a word is English (the word-list package: ~275,000 words, MIT). Loaded on the first
+ * unknown Latin word (~150 ms); long-running doors load it at start with Analyzer.warmUp().
+ */
+export function isEnglishWord(word: string): boolean {
+  if (!wordList) wordList = new Set(readFileSync(wordListPath, 'utf8').split('\n'));
+  return wordList.has(word);
 }
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
@@ -141,9 +181,10 @@ export class Analyzer {
   private readonly englishStems: ReadonlySet<string>;
   /** English vocabulary by word length, for typo correction. */
   private readonly englishByLength = new Map<number, string[]>();
-  /** Every greeting, longest first; English ones only as whole words. */
-  private readonly greetingPattern: RegExp;
-  private readonly answerTypes: { asks: string[]; needs: RegExp }[];
+  private readonly greetingPhrases: Phrases;
+  /** Colloquial word → Mandarin (folded), and the longest key's length. */
+  private readonly dialect = new Map<string, string>();
+  private readonly dialectMax: number;
 
   constructor(input: VocabularyInput) {
     const { lexicon, synonyms, glossary } = input;
@@ -178,12 +219,9 @@ export class Analyzer {
     // Each distinct text once: many units share text (a sentence and its facts, repeated phrasings).
     for (const text of new Set(input.chineseTexts)) for (const w of segmentWords(text)) if (IS_HAN.test(w)) this.vocab.add(w);
 
-    const escape = (w: string) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const alternatives = [...this.greetings]
-      .sort((a, b) => b.length - a.length)
-      .map((g) => (IS_HAN.test(g) ? escape(g) : `(?<= )${escape(g)}(?= )`));
-    this.greetingPattern = new RegExp(alternatives.join('|') || '(?!)', 'gu');
-    this.answerTypes = lexicon.answerTypes.map((t) => ({ asks: t.asks.map(fold), needs: new RegExp(t.needs, 'u') }));
+    for (const [from, to] of Object.entries(lexicon.dialect)) this.dialect.set(fold(from), fold(to));
+    this.dialectMax = Math.max(0, ...[...this.dialect.keys()].map((k) => k.length));
+    this.greetingPhrases = new Phrases(this.greetings, (f) => this.mandarin(f));
     this.englishStems = input.englishStems;
     const words = new Set<string>();
     for (const w of input.englishWords) if (w.length >= 4) words.add(w);
@@ -210,30 +248,50 @@ export class Analyzer {
   /** Builds what is otherwise built on first use, so that no question pays for it. */
   warmUp(): void {
     void this.byPinyin;
-  }
-
-  /**
-   * What kinds of detail the question asks for (a fee, a phone number, a date…), as the patterns an
-   * answering sentence must match.
-   */
-  askedFor(folded: string): RegExp[] {
-    const padded = ` ${folded} `;
-    return this.answerTypes
-      .filter((t) => t.asks.some((a) => (IS_HAN.test(a) ? folded.includes(a) : padded.includes(` ${a} `))))
-      .map((t) => t.needs);
+    isEnglishWord('warm');
   }
 
   /** True when the message is only greetings or thanks (你好, hello, 谢谢!). */
   isGreeting(folded: string): boolean {
-    if (!folded || folded.length > MAX_GREETING_CHARS) return false;
-    const rest = ` ${folded} `.replace(this.greetingPattern, ' ');
-    return rest.split(' ').every((w) => w === '' || this.stop.has(w));
+    if (!folded || folded.length > MAX_GREETING_CHARS || !this.greetingPhrases.test(folded)) return false;
+    return this.greetingPhrases
+      .remove(folded)
+      .split(' ')
+      .every((w) => w === '' || this.stop.has(w));
+  }
+
+  /**
+   * Colloquial words in Mandarin (唔使 → 不用, 几多 → 多少, 系咪 → 是不是): the longest match at each
+   * place, where a word the knowledge knows (关系, not 关 + 系) is kept as it is.
+   */
+  mandarin(folded: string): string {
+    if (this.dialect.size === 0) return folded;
+    let out = '';
+    for (let i = 0; i < folded.length; ) {
+      // The longest colloquial word here, and the longest known word: the colloquial one wins a tie.
+      let colloquial = 0;
+      let known = 0;
+      for (let len = Math.min(Math.max(this.dialectMax, MAX_WORD), folded.length - i); len >= 1; len--) {
+        const w = folded.slice(i, i + len);
+        if (!colloquial && this.dialect.has(w)) colloquial = len;
+        if (!known && len >= 2 && this.vocab.has(w)) known = len;
+      }
+      if (colloquial && colloquial >= known) {
+        out += this.dialect.get(folded.slice(i, i + colloquial))!;
+        i += colloquial;
+      } else {
+        const step = Math.max(known, 1);
+        out += folded.slice(i, i + step);
+        i += step;
+      }
+    }
+    return out;
   }
 
   /** Terms of a question (already folded with fold()), in order; stopwords dropped. */
   analyze(folded: string): Term[] {
     const terms: Term[] = [];
-    let latin: string[] = [];
+    let latin: Word[] = [];
     const flushLatin = () => {
       if (latin.length) terms.push(...this.englishTerms(latin));
       latin = [];
@@ -242,17 +300,17 @@ export class Analyzer {
       const run = m[0];
       if (IS_HAN.test(run)) {
         flushLatin();
-        terms.push(...this.chineseTerms(run));
+        terms.push(...this.chineseTerms(run, m.index));
       } else {
-        latin.push(run);
+        latin.push({ text: run, at: m.index });
       }
     }
     flushLatin();
     return terms;
   }
 
-  private zhTerm(text: string, kind: TermKind): Term {
-    return { text, kind, zh: this.zhGroup.get(text) ?? [text], en: [] };
+  private zhTerm(text: string, kind: TermKind, at: number): Term {
+    return { text, kind, zh: this.zhGroup.get(text) ?? [text], en: [], at, end: at + text.length };
   }
 
   /**
@@ -260,9 +318,11 @@ export class Analyzer {
    * (不|见面 → 不见面 when the knowledge says 不见面); a piece the vocabulary does not know is split
    * into vocabulary words if it is made of them, and otherwise stays whole as an unknown word.
    */
-  private chineseTerms(run: string): Term[] {
+  private chineseTerms(run: string, offset: number): Term[] {
+    // Typo correction keeps the length (one character for one syllable), so offsets hold.
     const pieces = segmentWords(this.correctTypos(run));
     const out: Term[] = [];
+    let at = offset;
     for (let i = 0; i < pieces.length; ) {
       let joined = '';
       let take = 0;
@@ -275,26 +335,32 @@ export class Analyzer {
         }
       }
       if (take) {
-        this.pushWord(joined, out);
+        this.pushWord(joined, at, out);
+        at += joined.length;
         i += take;
         continue;
       }
       const piece = pieces[i]!;
       const words = this.splitKnown(piece);
-      if (words) for (const w of words) this.pushWord(w, out);
-      else {
+      if (words) {
+        for (const w of words) {
+          this.pushWord(w, at, out);
+          at += w.length;
+        }
+      } else {
         const kind: TermKind = this.places.has(piece) || PLACE_SUFFIX.test(piece) ? 'elsewhere' : 'unknown';
-        out.push({ text: piece, kind, zh: [piece], en: [] });
+        out.push({ text: piece, kind, zh: [piece], en: [], at, end: at + piece.length });
+        at += piece.length;
       }
       i++;
     }
     return out;
   }
 
-  private pushWord(w: string, out: Term[]): void {
+  private pushWord(w: string, at: number, out: Term[]): void {
     if (this.stop.has(w)) return;
-    if (this.places.has(w)) out.push({ text: w, kind: 'elsewhere', zh: [w], en: [] });
-    else out.push(this.zhTerm(w, this.question.has(w) ? 'question' : 'content'));
+    if (this.places.has(w)) out.push({ text: w, kind: 'elsewhere', zh: [w], en: [], at, end: at + w.length });
+    else out.push(this.zhTerm(w, this.question.has(w) ? 'question' : 'content', at));
   }
 
   private longestWord(text: string, at: number): string | undefined {
@@ -371,9 +437,10 @@ export class Analyzer {
     return known;
   }
 
-  private englishTerms(words: string[]): Term[] {
+  private englishTerms(words: Word[]): Term[] {
     const out: Term[] = [];
-    const stems = words.map((w) => (/^\d+$/.test(w) ? w : stem(w)));
+    const stems = words.map((w) => (/^\d+$/.test(w.text) ? w.text : stem(w.text)));
+    const span = (i: number, n: number) => ({ at: words[i]!.at, end: words[i + n - 1]!.at + words[i + n - 1]!.text.length });
     for (let i = 0; i < stems.length; ) {
       let taken = 0;
       for (let n = Math.min(MAX_PHRASE_WORDS, stems.length - i); n >= 2 && !taken; n--) {
@@ -384,7 +451,9 @@ export class Analyzer {
         }
         const term = this.englishPhrase(phrase);
         if (term) {
-          out.push(term);
+          // The asker's words, not their stems: replies may quote them.
+          const surface = words.slice(i, i + n).map((w) => w.text).join(' ');
+          out.push({ ...term, text: surface, ...span(i, n) });
           taken = n;
         }
       }
@@ -392,14 +461,14 @@ export class Analyzer {
         i += taken;
         continue;
       }
-      const term = this.englishWord(words[i]!, stems[i]!);
-      if (term) out.push(term);
+      const term = this.englishWord(words[i]!.text, stems[i]!);
+      if (term) out.push({ ...term, ...span(i, 1) });
       i++;
     }
     return out;
   }
 
-  private englishPhrase(phrase: string): Term | undefined {
+  private englishPhrase(phrase: string): Unplaced | undefined {
     if (this.stop.has(phrase)) return undefined;
     const en = wordPairs(phrase);
     if (this.question.has(phrase)) return { text: phrase, kind: 'question', zh: this.expandZh(this.gloss.get(phrase) ?? []), en };
@@ -409,13 +478,14 @@ export class Analyzer {
     return undefined;
   }
 
-  private englishWord(word: string, stemmed: string): Term | undefined {
+  private englishWord(word: string, stemmed: string): Unplaced | undefined {
     if (/^\d+$/.test(word)) return { text: word, kind: 'content', zh: this.zhGroup.get(word) ?? [word], en: [word] };
     if (this.stop.has(stemmed) || this.stop.has(word)) return undefined;
     if (this.question.has(stemmed)) return { text: word, kind: 'question', zh: [], en: [stemmed] };
     if (this.places.has(stemmed) || this.places.has(word)) return { text: word, kind: 'elsewhere', zh: [], en: [stemmed] };
     let s = stemmed;
-    if (!this.knownEnglish(s) && word.length >= 4 && word.length <= MAX_FUZZY_WORD) {
+    // Only a word that is not English is a misspelling: "weather" is not a misspelt "whether".
+    if (!this.knownEnglish(s) && word.length >= 4 && word.length <= MAX_FUZZY_WORD && !isEnglishWord(word)) {
       const best = this.nearestEnglish(word);
       if (best) s = stem(best);
       if (best && this.places.has(s)) return { text: best, kind: 'elsewhere', zh: [], en: [s] };

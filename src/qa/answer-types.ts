@@ -1,0 +1,161 @@
+/**
+ * What kind of thing a question asks for (a fee, a date, a list, a count…; lexicon.json
+ * `answerTypes`) and whether a sentence gives it. A sentence that speaks of the subject but does not
+ * give what was asked makes a partial reply, never an answer: the station's sentence does not tell
+ * its phone number, “三个零距离服务” counts the services but does not list them.
+ *
+ * Two checks look at the thing asked about, the focus (城市 in 哪些城市, cities in how many cities),
+ * where the sentence holds it:
+ * - count: a number stands next to it (9个城市, 约100项便民服务; 证明事项已达430项);
+ * - list: the sentence lists things (A、B、C or “A”“B”) and, where it counts the focus, the list is
+ *   attached to it (民生、交通、住房等约100项便民服务), not only the count (三个零距离服务, 128项事项).
+ */
+import type { AnswerType, Lexicon } from '../knowledge/schema.js';
+import type { PerLang } from './types.js';
+import { Phrases, type Span } from '../text/phrases.js';
+import { stem, type Term } from '../text/terms.js';
+
+/** A kind of detail a question asks for, and what it asks about when the check needs it. */
+export interface Asked {
+  name: string;
+  missing: PerLang;
+  focus: Term | undefined;
+  /** The focus follows the asking words (多少|城市: count them) rather than precedes them (减了|多少: an amount). */
+  focusAfter: boolean;
+}
+
+/** What a candidate answer says: its sentence (and fact answer) in Simplified with punctuation, and in English. */
+export interface Evidence {
+  zh: string;
+  /** English stems of the translation and the fact's English answer. */
+  en: ReadonlySet<string>;
+}
+
+/** How far (in characters) the focus may stand from the words that ask about it (的, 个, 具体是 between). */
+const FOCUS_GAP = 6;
+
+interface Rule {
+  type: AnswerType;
+  asks: Phrases;
+  asksPlural: Phrases;
+  asksPattern: RegExp | undefined;
+  needs: RegExp | undefined;
+}
+
+/** An English noun in the plural (cities, services), not a word that only ends in s (process, has). */
+const isPlural = (word: string): boolean => /[^su]s$/.test(word) && !/(?:ss|us|is)$/.test(word) && stem(word) !== word;
+/** After "which/what + plural", a verb of the question follows (which cities are…): "what drives…" is not a noun. */
+const AUXILIARY = /^ (?:are|were|do|does|did|can|could|will|would|should|have|has|had|is|was|must|might|may)\b/;
+
+const escape = (w: string): string => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export class AnswerTypes {
+  private readonly rules: Rule[];
+  private readonly number: string;
+  private readonly enumeration: RegExp;
+  /** A number with its measure word at the start of a spelling (三个 in 三个零距离服务). */
+  private readonly leadingNumber: RegExp;
+  /** A term that is only a number (三, 128项): never the thing asked about. */
+  private readonly quantity: RegExp;
+  private readonly kindWords: Set<string>;
+  private readonly numberWords: Set<string>;
+
+  constructor(lexicon: Lexicon) {
+    this.rules = lexicon.answerTypes.map((type) => ({
+      type,
+      asks: new Phrases(type.asks),
+      asksPlural: new Phrases(type.asksPlural),
+      asksPattern: type.asksPattern ? new RegExp(type.asksPattern, 'u') : undefined,
+      needs: type.needs ? new RegExp(type.needs, 'u') : undefined,
+    }));
+    const g = lexicon.grammar;
+    this.number = `(?:${g.numeral})(?:${g.classifier})?`;
+    this.enumeration = new RegExp(g.enumeration, 'u');
+    this.leadingNumber = new RegExp(`^(?:${g.numeral})(?:${g.classifier})`, 'u');
+    this.quantity = new RegExp(`^(?:${g.numeral})(?:${g.classifier})?$`, 'u');
+    this.kindWords = new Set(g.kindWords.map((w) => w.toLowerCase()));
+    this.numberWords = new Set(g.numberWords.map((w) => w.toLowerCase()));
+  }
+
+  /** The kinds of detail the question (folded, in Mandarin) asks for, with their focus. */
+  asked(text: string, terms: Term[]): Asked[] {
+    const out: Asked[] = [];
+    for (const rule of this.rules) {
+      const spans: Span[] = rule.asks.find(text);
+      const m = rule.asksPattern?.exec(text);
+      if (m) spans.push({ at: m.index, end: m.index + m[0].length, phrase: m[0] });
+      for (const span of rule.asksPlural.find(text)) {
+        const next = this.focusOf(span, terms);
+        if (next?.after && isPlural(next.term.text.split(' ').pop()!) && AUXILIARY.test(text.slice(next.term.end))) spans.push(span);
+      }
+      if (spans.length === 0) continue;
+      spans.sort((a, b) => a.at - b.at);
+      const focus = rule.type.check ? this.focusOf(spans[0]!, terms) : undefined;
+      out.push({ name: rule.type.name, missing: rule.type.missing, focus: focus?.term, focusAfter: focus?.after ?? false });
+    }
+    return out;
+  }
+
+  /** The first asked kind the evidence does not give, or undefined when it gives them all. */
+  missing(asked: Asked[], evidence: Evidence): Asked | undefined {
+    return asked.find((a) => !this.gives(a, evidence));
+  }
+
+  private gives(asked: Asked, evidence: Evidence): boolean {
+    const rule = this.rules.find((r) => r.type.name === asked.name)!;
+    if (rule.needs && !rule.needs.test(evidence.zh)) return false;
+    if (rule.type.check === 'count') return this.counts(asked.focusAfter ? asked.focus : undefined, evidence);
+    if (rule.type.check === 'list') return this.lists(asked.focus, evidence);
+    return true;
+  }
+
+  /**
+   * The thing asked about: the term right after the asking words (哪些|城市, how many|cities), else
+   * the term right before them (服务|有哪些), with only function words between. Question words and
+   * numbers are not a focus; a word for a kind of thing passes it on (哪些|类型|的|业务 → 业务).
+   */
+  private focusOf(span: Span, terms: Term[]): { term: Term; after: boolean } | undefined {
+    const isThing = (t: Term) => t.kind !== 'question' && !this.quantity.test(t.text) && !this.numberWords.has(t.text);
+    const inside = terms.find((t) => isThing(t) && t.at >= span.at && t.end <= span.end);
+    if (inside) return { term: inside, after: true };
+    let i = terms.findIndex((t) => t.at >= span.end);
+    let end = span.end;
+    while (i >= 0 && i < terms.length && isThing(terms[i]!) && terms[i]!.at <= end + FOCUS_GAP) {
+      if (!this.kindWords.has(terms[i]!.text)) return { term: terms[i]!, after: true };
+      end = terms[i]!.end;
+      i++;
+    }
+    const before = terms.filter((t) => t.end <= span.at);
+    const last = before[before.length - 1];
+    return last && isThing(last) && !this.kindWords.has(last.text) && last.end >= span.at - FOCUS_GAP ? { term: last, after: false } : undefined;
+  }
+
+  /** The focus's Chinese spellings as patterns, without a leading count (三个零距离服务 → 零距离服务). */
+  private spellings(focus: Term): string[] {
+    return focus.zh.map((z) => z.replace(this.leadingNumber, '')).filter((z) => z.length > 0).map(escape);
+  }
+
+  /** A number counts the focus (多少|城市 → 9个城市); with no focus after the asking words (减了|多少), any number does. */
+  private counts(focus: Term | undefined, evidence: Evidence): boolean {
+    const zh = focus ? this.spellings(focus) : [];
+    if (zh.length === 0) return new RegExp(this.number, 'u').test(evidence.zh);
+    const f = `(?:${zh.join('|')})`;
+    return new RegExp(`${this.number}[^。！？；,]{0,4}${f}|${f}[^。！？；,]{0,6}${this.number}`, 'u').test(evidence.zh);
+  }
+
+  private lists(focus: Term | undefined, evidence: Evidence): boolean {
+    if (!this.enumeration.test(evidence.zh)) return false;
+    if (!focus) return true;
+    const zh = this.spellings(focus);
+    // Where the sentence does not name the focus, the asker's word may be a synonym it does not know.
+    if (zh.length === 0) return true;
+    const f = `(?:${zh.join('|')})`;
+    if (!new RegExp(f, 'u').test(evidence.zh)) return true;
+    const counted = new RegExp(`${this.number}[^。！？；,]{0,2}${f}|${f}[^。！？；,]{0,6}${this.number}`, 'u');
+    if (!counted.test(evidence.zh)) return true;
+    // Counted: the list must be attached to it (… 、住房、通关等约100项便民服务 / …服务包括A、B).
+    const before = `[、”」][^。！？；]{0,16}?(?:等|的|这些|类似的?)[^。！？；、]{0,8}?${f}`;
+    const after = `${f}[^。！？；]{0,4}(?:包括|有|为|是|即|:)[^。！？；]{0,20}[、”]`;
+    return new RegExp(`${before}|${after}`, 'u').test(evidence.zh);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * What a message is, before it is looked up: a command or small talk (help, not a quote), a
+ * question about an article itself (its metadata), or a claim to check (真的假的). All from
+ * lexicon.json: `greetings`, `chatter`, `metaQuestions`, `verification`.
+ */
+import type { Lexicon, MetaField } from '../knowledge/schema.js';
+import { Phrases } from '../text/phrases.js';
+import type { Analyzer } from '../text/terms.js';
+
+/** `/start`, `/help@bot`, `--help`, `-h`: typed at a bot or a command line. */
+const COMMAND = /^\s*(?:[/／][\p{L}\p{N}_]|--?[a-z])/iu;
+
+export interface MetaQuestion {
+  field: MetaField;
+  /** The rest of the question (which article it is about, if it says). */
+  rest: string;
+  /** Asked in words that may be about something else (什么时候出的): a sentence that answers wins. */
+  weak: boolean;
+}
+
+export class Intents {
+  private readonly chatter: Phrases;
+  private readonly verification: Phrases;
+  private readonly articleWords: Phrases;
+  private readonly meta: { field: MetaField; phrases: Phrases; weak: Phrases; cues: Phrases }[];
+
+  constructor(
+    lexicon: Lexicon,
+    private readonly analyzer: Analyzer,
+  ) {
+    // Phrases are matched in the text as the analyzer leaves it: folded, colloquial words in Mandarin.
+    const phrases = (list: string[]) => new Phrases(list, (f) => analyzer.mandarin(f));
+    this.chatter = phrases(lexicon.chatter);
+    this.verification = phrases(lexicon.verification);
+    this.articleWords = phrases(lexicon.metaQuestions.articleWords);
+    this.meta = lexicon.metaQuestions.fields.map((f) => ({ field: f.field, phrases: phrases(f.phrases), weak: phrases(f.weak), cues: phrases(f.cues) }));
+  }
+
+  /** Whether nothing in the text asks about anything: only function and question words remain. */
+  private isEmpty(text: string): boolean {
+    return this.analyzer.analyze(text).every((t) => t.kind === 'question');
+  }
+
+  /**
+   * 'greeting' for hello and thanks, 'help' for commands, requests for help and small talk with
+   * nothing else in them; undefined for anything that may be a question.
+   *
+   * @param raw the message as typed (commands are recognised by their slash or dashes)
+   * @param text the message folded and in Mandarin (Analyzer.mandarin)
+   */
+  classify(raw: string, text: string): 'greeting' | 'help' | undefined {
+    if (COMMAND.test(raw)) return 'help';
+    if (this.analyzer.isGreeting(text)) return 'greeting';
+    if (this.chatter.test(text) && this.isEmpty(this.chatter.remove(text))) return 'help';
+    return undefined;
+  }
+
+  /** Whether the text holds small talk at all (天气, who are you): a decline then offers help. */
+  hasChatter(text: string): boolean {
+    return this.chatter.test(text);
+  }
+
+  /**
+   * A question about an article itself: a phrase that asks for a field (谁写的, which newspaper), or
+   * a word naming it (作者, headline) with nothing else to ask about.
+   */
+  metaQuestion(text: string): MetaQuestion | undefined {
+    for (const m of this.meta) {
+      if (m.phrases.test(text)) return { field: m.field, rest: this.articleWords.remove(m.phrases.remove(text)), weak: false };
+      if (m.cues.test(text)) {
+        const rest = this.articleWords.remove(m.cues.remove(text));
+        if (this.isEmpty(rest)) return { field: m.field, rest: '', weak: false };
+      }
+    }
+    for (const m of this.meta) {
+      if (m.weak.test(text)) return { field: m.field, rest: this.articleWords.remove(m.weak.remove(text)), weak: true };
+    }
+    return undefined;
+  }
+
+  /**
+   * The claim inside a request to check it (群里有人说广州砍了四百多项证明，真的假的 → 广州砍了四百多项证明),
+   * or undefined when the text does not ask to check anything.
+   */
+  claim(text: string): string | undefined {
+    return this.verification.test(text) ? this.verification.remove(text) : undefined;
+  }
+}
