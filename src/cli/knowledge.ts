@@ -1,11 +1,13 @@
 /**
  * `npm run knowledge [-- --check]`: regenerates knowledge/<id>/article.json for every article that has a
- * raw.txt and corrections.json. With --check, writes nothing and exits 1 if a committed file is stale.
+ * raw.txt and corrections.json, and knowledge/<id>/cedict.json (its dictionary words) for every article.
+ * With --check, writes nothing and exits 1 if a committed file is stale.
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { buildDictionary, dictionaryJson } from '../knowledge/dictionary.js';
 import { generateArticle } from '../knowledge/generate.js';
-import { DEFAULT_KNOWLEDGE_DIR } from '../knowledge/load.js';
+import { DEFAULT_KNOWLEDGE_DIR, loadArticle } from '../knowledge/load.js';
 
 const check = process.argv.includes('--check');
 let stale = 0;
@@ -27,7 +29,19 @@ for (const entry of readdirSync(DEFAULT_KNOWLEDGE_DIR, { withFileTypes: true }))
     else writeFileSync(file, json);
   }
 }
+for (const entry of readdirSync(DEFAULT_KNOWLEDGE_DIR, { withFileTypes: true })) {
+  const dir = path.join(DEFAULT_KNOWLEDGE_DIR, entry.name);
+  if (!entry.isDirectory() || !existsSync(path.join(dir, 'article.json'))) continue;
+  const json = dictionaryJson(await buildDictionary(loadArticle(dir).article));
+  const file = path.join(dir, 'cedict.json');
+  const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  console.log(`${entry.name}: cedict.json ${current === json ? '(unchanged)' : check ? '(STALE)' : '(written)'}`);
+  if (current !== json) {
+    if (check) stale++;
+    else writeFileSync(file, json);
+  }
+}
 if (stale) {
-  console.error(`${stale} article.json file(s) differ from what raw.txt + corrections.json generate: run npm run knowledge`);
+  console.error(`${stale} generated file(s) (article.json from raw.txt + corrections.json, cedict.json from article.json) are stale: run npm run knowledge`);
   process.exit(1);
 }

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import {
   ArticleSchema,
+  DictionarySchema,
   FactsSchema,
   GlossarySchema,
   LexiconSchema,
@@ -34,6 +35,8 @@ export interface ArticleKnowledge {
   facts: Fact[];
   /** Two lines about the article in each language, when written. */
   summary: Summary | undefined;
+  /** Its CC-CEDICT words (generated cedict.json), when generated: Chinese word → English senses. */
+  dictionary: Record<string, string[]> | undefined;
 }
 
 export interface Knowledge {
@@ -112,11 +115,13 @@ export function loadArticle(dir: string): ArticleKnowledge {
   const tFile = path.join(dir, 'translations.json');
   const fFile = path.join(dir, 'facts.json');
   const sFile = path.join(dir, 'summary.json');
+  const dFile = path.join(dir, 'cedict.json');
   const k: ArticleKnowledge = {
     article,
     translations: existsSync(tFile) ? readJson(tFile, TranslationsSchema) : undefined,
     facts: existsSync(fFile) ? readJson(fFile, FactsSchema) : [],
     summary: existsSync(sFile) ? readJson(sFile, SummarySchema) : undefined,
+    dictionary: existsSync(dFile) ? readJson(dFile, DictionarySchema).entries : undefined,
   };
   checkArticle(dir, k);
   return k;

@@ -9,6 +9,7 @@
  *   translations.json  English for the metadata and every sentence           → TranslationsSchema
  *   facts.json         short answers with the sentence they rest on          → FactsSchema
  *   summary.json       a two-line summary in each language (optional)        → SummarySchema
+ *   cedict.json        GENERATED: the CC-CEDICT words of the article          → DictionarySchema
  * Shared (`knowledge/`):
  *   synonyms.json      groups of interchangeable words                        → SynonymsSchema
  *   glossary.json      English term → Chinese terms                           → GlossarySchema
@@ -105,6 +106,16 @@ export const FactSchema = z
 export const FactsSchema = z.array(FactSchema).describe('The facts of one article');
 export type Fact = z.infer<typeof FactSchema>;
 
+export const DictionarySchema = z
+  .object({
+    generated: z.string(),
+    source: nonEmpty.describe('Where the senses come from (CC-CEDICT and the date of its data)'),
+    license: nonEmpty,
+    entries: z.record(nonEmpty, z.array(nonEmpty)).describe('Chinese word (Simplified) → its English senses'),
+  })
+  .describe('GENERATED: the CC-CEDICT words of one article, for English questions');
+export type Dictionary = z.infer<typeof DictionarySchema>;
+
 export const SummarySchema = perLang(nonEmpty.max(600)).describe('A two-line summary of the article, shown by /source');
 export type Summary = z.infer<typeof SummarySchema>;
 
@@ -188,6 +199,10 @@ export const LexiconSchema = z
       .record(nonEmpty, z.string())
       .default({})
       .describe('Cantonese (and other colloquial) words → their Mandarin form (唔使 → 不用, 几多 → 多少), keys in folded Simplified'),
+    firstPerson: z
+      .array(nonEmpty)
+      .default([])
+      .describe('Words of the asker about themselves (我, my): a clause with these and nothing the knowledge knows is context (我开了家小店)'),
     verification: z
       .array(nonEmpty)
       .default([])

@@ -31,8 +31,11 @@ export interface Evidence {
   en: ReadonlySet<string>;
 }
 
-/** How far (in characters) the focus may stand from the words that ask about it (的, 个, 具体是 between). */
-const FOCUS_GAP = 6;
+/**
+ * How far (in characters) the focus may stand from the words that ask about it: function words
+ * between (的, 个, 具体是; of these) are dropped from the terms, so the next term is the candidate.
+ */
+const FOCUS_GAP = 12;
 
 interface Rule {
   type: AnswerType;
@@ -83,14 +86,22 @@ export class AnswerTypes {
     for (const rule of this.rules) {
       const spans: Span[] = rule.asks.find(text);
       const m = rule.asksPattern?.exec(text);
-      if (m) spans.push({ at: m.index, end: m.index + m[0].length, phrase: m[0] });
+      if (m) spans.push({ at: m.index, end: m.index + m[0].length, phrase: m[0], pattern: true });
+      // "which/what + plural noun + verb" (which overseas cities does…): the plural noun is the focus.
+      let plural: Term | undefined;
       for (const span of rule.asksPlural.find(text)) {
-        const next = this.focusOf(span, terms);
-        if (next?.after && isPlural(next.term.text.split(' ').pop()!) && AUXILIARY.test(text.slice(next.term.end))) spans.push(span);
+        for (let i = terms.findIndex((t) => t.at >= span.end); i >= 0 && i < terms.length && this.isThing(terms[i]!); i++) {
+          const t = terms[i]!;
+          if (isPlural(t.text.split(' ').pop()!) && AUXILIARY.test(text.slice(t.end))) {
+            plural = t;
+            spans.push(span);
+            break;
+          }
+        }
       }
       if (spans.length === 0) continue;
       spans.sort((a, b) => a.at - b.at);
-      const focus = rule.type.check ? this.focusOf(spans[0]!, terms) : undefined;
+      const focus = plural ? { term: plural, after: true } : rule.type.check ? this.focusOf(spans[0]!, terms) : undefined;
       out.push({ name: rule.type.name, missing: rule.type.missing, focus: focus?.term, focusAfter: focus?.after ?? false });
     }
     return out;
@@ -115,19 +126,26 @@ export class AnswerTypes {
    * numbers are not a focus; a word for a kind of thing passes it on (哪些|类型|的|业务 → 业务).
    */
   private focusOf(span: Span, terms: Term[]): { term: Term; after: boolean } | undefined {
-    const isThing = (t: Term) => t.kind !== 'question' && !this.quantity.test(t.text) && !this.numberWords.has(t.text);
-    const inside = terms.find((t) => isThing(t) && t.at >= span.at && t.end <= span.end);
-    if (inside) return { term: inside, after: true };
-    let i = terms.findIndex((t) => t.at >= span.end);
+    if (span.pattern) {
+      const inside = terms.find((t) => this.isThing(t) && t.at >= span.at && t.end <= span.end);
+      if (inside) return { term: inside, after: true };
+    }
+    // After the asking words: the next term, past numbers and words for a kind of thing (9 | cities, 类型 | 的 | 业务).
     let end = span.end;
-    while (i >= 0 && i < terms.length && isThing(terms[i]!) && terms[i]!.at <= end + FOCUS_GAP) {
-      if (!this.kindWords.has(terms[i]!.text)) return { term: terms[i]!, after: true };
-      end = terms[i]!.end;
-      i++;
+    for (let i = terms.findIndex((t) => t.at >= span.end); i >= 0 && i < terms.length && terms[i]!.at <= end + FOCUS_GAP; i++) {
+      const t = terms[i]!;
+      if (t.kind === 'question') break;
+      if (this.isThing(t) && !this.kindWords.has(t.text)) return { term: t, after: true };
+      end = t.end;
     }
     const before = terms.filter((t) => t.end <= span.at);
     const last = before[before.length - 1];
-    return last && isThing(last) && !this.kindWords.has(last.text) && last.end >= span.at - FOCUS_GAP ? { term: last, after: false } : undefined;
+    return last && this.isThing(last) && !this.kindWords.has(last.text) && last.end >= span.at - FOCUS_GAP ? { term: last, after: false } : undefined;
+  }
+
+  /** Question words and numbers are never the thing asked about. */
+  private isThing(t: Term): boolean {
+    return t.kind !== 'question' && !this.quantity.test(t.text) && !this.numberWords.has(t.text);
   }
 
   /** The focus's Chinese spellings as patterns, without a leading count (三个零距离服务 → 零距离服务). */
@@ -153,9 +171,11 @@ export class AnswerTypes {
     if (!new RegExp(f, 'u').test(evidence.zh)) return true;
     const counted = new RegExp(`${this.number}[^。！？；,]{0,2}${f}|${f}[^。！？；,]{0,6}${this.number}`, 'u');
     if (!counted.test(evidence.zh)) return true;
-    // Counted: the list must be attached to it (… 、住房、通关等约100项便民服务 / …服务包括A、B).
-    const before = `[、”」][^。！？；]{0,16}?(?:等|的|这些|类似的?)[^。！？；、]{0,8}?${f}`;
+    // Counted: the list must be attached to it: short items and 等/的 right before it (民生、交通、住房、
+    // 通关等约100项便民服务; “收审分离”“当天初审”等优化措施), or 包括/: right after it.
+    const items = `(?:[^、。！？；,“”]{1,12}、)+[^、。！？；,“”]{1,12}(?:等|的|这些|类似的?)[^。！？；、,]{0,8}?${f}`;
+    const quoted = `(?:“[^”]{1,20}”){2,}[^。！？；]{0,14}?${f}`;
     const after = `${f}[^。！？；]{0,4}(?:包括|有|为|是|即|:)[^。！？；]{0,20}[、”]`;
-    return new RegExp(`${before}|${after}`, 'u').test(evidence.zh);
+    return new RegExp(`${items}|${quoted}|${after}`, 'u').test(evidence.zh);
   }
 }

@@ -12,7 +12,7 @@
  */
 import type { Knowledge } from '../knowledge/load.js';
 import { LANGS, type Fact, type Lang } from '../knowledge/schema.js';
-import { detectLang, fold, foldPunctuated } from '../text/normalize.js';
+import { detectLang, fold, foldPunctuated, MAX_QUESTION_CHARS } from '../text/normalize.js';
 import { Analyzer, englishStems, type Term } from '../text/terms.js';
 import { Lru } from './lru.js';
 import { resolveOptions, type EngineOptions } from './options.js';
@@ -27,8 +27,12 @@ import { isForeign, termWeight, type WeightContext } from './weights.js';
 export type * from './types.js';
 export type { EngineOptions } from './options.js';
 
+/** Where a clause ends: a question's clauses are read one by one (context clauses are dropped). */
+const CLAUSE_END = /[,，。!！?？;；\n]+|\.(?:\s|$)/u;
 /** Terms beyond this many are ignored (a question is a sentence, not an essay); must stay below 64. */
 const MAX_TERMS = 48;
+/** How much lower than the best a unit may score and still answer when the best does not give what is asked. */
+const RUNNER_UP_MARGIN = 0.2;
 /** Longer questions are not cached (they are rarely asked twice, and would hold memory). */
 const MAX_CACHED_QUESTION = 200;
 
@@ -40,6 +44,8 @@ interface Query {
   weights: number[];
   /** Undefined when the question never reached the ranking (empty, a greeting). */
   ranking: Ranking | undefined;
+  /** What was looked up: the question folded, in Mandarin, without context clauses and claimed numbers. */
+  text?: string;
 }
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
@@ -56,8 +62,8 @@ export class Engine {
   private readonly answers: Lru<string, Result>;
   private readonly intents: Intents;
   private readonly answerTypes: AnswerTypes;
-  /** A number with its measure word (四百多项, 10天): in a claim to check, it is not looked up. */
-  private readonly quantity: RegExp;
+  /** A number with its measure word (四百多项, 一个多月, 好几趟): in a claim to check, it is not looked up. */
+  private readonly claimedQuantity: RegExp;
   private readonly evidenceCache = new Lru<number, Evidence>(10_000);
 
   constructor(knowledge: Knowledge, options: EngineOptions = {}) {
@@ -68,6 +74,7 @@ export class Engine {
     this.index = new UnitIndex(knowledge);
     this.analyzer = new Analyzer({
       ...knowledge,
+      dictionaries: knowledge.articles.flatMap((k) => (k.dictionary ? [k.dictionary] : [])),
       chineseTexts: this.index.chineseTexts(),
       englishWords: this.index.englishWords,
       englishStems: this.index.englishStems(),
@@ -83,7 +90,7 @@ export class Engine {
     this.intents = new Intents(knowledge.lexicon, this.analyzer);
     this.answerTypes = new AnswerTypes(knowledge.lexicon);
     const g = knowledge.lexicon.grammar;
-    this.quantity = new RegExp(`^(?:${g.numeral})[多余来几]?(?:${g.classifier})?$`, 'u');
+    this.claimedQuantity = new RegExp(`(?:\\d+(?:\\.\\d+)?|(?:${g.numeral}|[好几])+[多余来几]?(?:${g.classifier})[多余]?)`, 'gu');
   }
 
   /**
@@ -154,10 +161,9 @@ export class Engine {
     outcome: string;
   } {
     const { result } = this.query(question);
-    const text = this.analyzer.mandarin(fold(question));
-    const { terms, weights, ranking } = this.lookUp(text, result.lang);
+    const { terms, weights, ranking, text } = this.lookUp(this.read(question), result.lang);
     const described = terms.map((t, i) => ({ text: t.text, kind: t.kind, weight: round(weights[i]!), alts: [...t.zh, ...t.en].slice(0, 8) }));
-    const asks = this.answerTypes.asked(text, terms).map((a) => (a.focus ? `${a.name} (${a.focus.text})` : a.name));
+    const asks = this.answerTypes.asked(text ?? '', terms).map((a) => (a.focus ? `${a.name} (${a.focus.text})` : a.name));
     const top = (ranking?.touched ?? [])
       .map((u, i) => ({ u, score: ranking!.scores[i]! }))
       .sort((x, y) => y.score - x.score)
@@ -167,7 +173,16 @@ export class Engine {
         return { unit: unit.fact ? `fact ${unit.fact.id}` : `sentence ${unit.sentence.id}`, score: round(score) };
       });
     const outcome = result.kind === 'declined' ? `declined: ${result.reason}` : result.kind === 'partial' ? `partial: ${result.missing}` : result.kind;
-    return { text, terms: described, asks, top, outcome };
+    return { text: text ?? '', terms: described, asks, top, outcome };
+  }
+
+  /** The question's clauses (split at , 。 ? ! ;), each folded and with colloquial words in Mandarin. */
+  private read(question: string): string[] {
+    return question
+      .slice(0, MAX_QUESTION_CHARS)
+      .split(CLAUSE_END)
+      .map((c) => this.analyzer.mandarin(fold(c)))
+      .filter(Boolean);
   }
 
   /** The one query path: fold, recognise, analyze, weigh, rank, decide. */
@@ -177,32 +192,44 @@ export class Engine {
     const lang: Lang = detected === 'other' ? 'zh-Hans' : detected;
     const none = { terms: [], matched: [], weights: [], ranking: undefined };
     if (!folded) return { ...none, result: this.declined('empty', [], 0, lang) };
-    const text = this.analyzer.mandarin(folded);
+    const clauses = this.read(question);
+    const text = clauses.join(' ');
     const intent = this.intents.classify(question, text);
     if (intent) return { ...none, result: this.declined(intent, [], 0, lang) };
     const meta = this.intents.metaQuestion(text);
     if (meta && !meta.weak) return this.metaQuery(meta, lang);
-    const answered = this.lookUp(text, lang);
+    const answered = this.lookUp(clauses, lang);
     return meta && !answered.result.found ? this.metaQuery(meta, lang) : answered;
   }
 
-  /** A question about what the articles say (folded, in Mandarin): analyze, weigh, rank, decide. */
-  private lookUp(question: string, lang: Lang): Query {
-    let text = question;
-    // A claim to check (真的假的, is it true): its numbers are what to check, not what to look up.
-    const claim = this.intents.claim(text);
-    if (claim !== undefined) text = claim;
+  /**
+   * Clauses that only tell about the asker (我开个小五金店的, I run a small shop): first person, and
+   * nothing the knowledge knows. They are context, not part of the question.
+   */
+  private isContext(clause: string): boolean {
+    if (!this.intents.isFirstPerson(clause)) return false;
+    return this.analyzer.analyze(clause).every((t) => t.kind === 'question' || t.kind === 'unknown' || (t.kind === 'content' && this.index.matches(t).units.length === 0));
+  }
 
-    let terms = this.analyzer.analyze(text).slice(0, MAX_TERMS);
-    let matched = terms.map((t) => this.index.matches(t));
+  /** A question about what the articles say (its clauses, read): analyze, weigh, rank, decide. */
+  private lookUp(clauses: string[], lang: Lang): Query {
+    const kept = clauses.length > 1 ? clauses.filter((c) => !this.isContext(c)) : clauses;
+    let text = (kept.length ? kept : clauses).join(' ');
+    // A claim to check (真的假的, is it true): the numbers it claims are what to check, not what to
+    // look up; a number the knowledge has (430) stays.
+    const claim = this.intents.claim(text);
     if (claim !== undefined) {
-      const keep = terms.map((t, i) => !(this.quantity.test(t.text) && (t.kind !== 'content' || matched[i]!.units.length === 0)));
-      terms = terms.filter((_, i) => keep[i]);
-      matched = matched.filter((_, i) => keep[i]);
+      text = claim.replace(this.claimedQuantity, (q) => {
+        const digits = /\d+/.exec(q)?.[0];
+        return digits && this.index.matches({ text: digits, kind: 'content', zh: [digits], en: [digits], at: 0, end: 0 }).units.length ? q : ' ';
+      });
     }
+
+    const terms = this.analyzer.analyze(text).slice(0, MAX_TERMS);
+    const matched = terms.map((t) => this.index.matches(t));
     const weights = terms.map((t, i) => termWeight(t, matched[i]!, this.weightContext));
     const ranking = this.ranker.rank(terms, matched, weights);
-    const base = { terms, matched, weights, ranking };
+    const base = { terms, matched, weights, ranking, text };
     const { best, total, bestScore } = ranking;
     const decline = (score: number): Query => ({
       ...base,
@@ -221,11 +248,42 @@ export class Engine {
     if (coverage < this.options.threshold || ranking.evidence < this.options.minEvidence) return decline(bestScore);
     // A question asking for a kind of detail (a fee, a date, a list) is answered only by a sentence
     // that gives one; otherwise the reply says what the article does not give, and quotes the closest.
+    // A close runner-up that gives it answers instead (云计算、大数据等新技术 for "which technologies").
     const asked = this.answerTypes.asked(text, terms);
     const missing = asked.length ? this.answerTypes.missing(asked, this.evidence(best)) : undefined;
-    if (missing) return { ...base, result: this.partial(best, missing, terms, round(bestScore), lang, ranking) };
+    if (missing) {
+      const other = this.runnerUpGiving(asked, ranking);
+      if (other) return { ...base, result: this.found(other.u, round(other.score), lang, []) };
+      return { ...base, result: this.partial(best, missing, terms, round(bestScore), lang, ranking) };
+    }
     const alsoIn = ranking.otherArticles.map((a) => this.sources[a]!);
     return { ...base, result: this.found(best, round(bestScore), lang, alsoIn) };
+  }
+
+  /**
+   * When the best unit does not give what is asked: the best other unit within RUNNER_UP_MARGIN of
+   * it that passes the threshold and gives it, else the next sentence of the best one's paragraph
+   * when it names the thing asked about and gives it (其次,也得益于技术的进步。→ 这几年,云计算、大数据、
+   * 人工智能等新技术发展…).
+   */
+  private runnerUpGiving(asked: Asked[], ranking: Ranking): { u: number; score: number } | undefined {
+    const needed = this.options.threshold * ranking.total;
+    let found: { u: number; score: number } | undefined;
+    ranking.touched.forEach((u, i) => {
+      const score = ranking.scores[i]!;
+      if (u === ranking.best || score < ranking.bestScore - RUNNER_UP_MARGIN || (found && score <= found.score)) return;
+      if (this.ranker.matchedWeight(u) < needed || this.ranker.evidence(u) < this.options.minEvidence) return;
+      if (!this.answerTypes.missing(asked, this.evidence(u))) found = { u, score };
+    });
+    if (found) return found;
+    const focus = asked.find((a) => a.focus)?.focus;
+    const at = this.index.units[ranking.best]!.sentenceUnit;
+    const next = this.index.units[at + 1];
+    const here = this.index.units[at]!;
+    if (!focus || !next || next.fact || next.article !== here.article || next.paragraph !== here.paragraph) return undefined;
+    const e = this.evidence(at + 1);
+    if (!focus.zh.some((z) => z && e.zh.includes(z))) return undefined;
+    return this.answerTypes.missing(asked, e) ? undefined : { u: at + 1, score: ranking.bestScore };
   }
 
   /** A question about an article itself: the field of the article the rest of the question is about. */

@@ -22,6 +22,7 @@ export class Intents {
   private readonly chatter: Phrases;
   private readonly verification: Phrases;
   private readonly articleWords: Phrases;
+  private readonly firstPerson: Phrases;
   private readonly meta: { field: MetaField; phrases: Phrases; weak: Phrases; cues: Phrases }[];
 
   constructor(
@@ -33,6 +34,7 @@ export class Intents {
     this.chatter = phrases(lexicon.chatter);
     this.verification = phrases(lexicon.verification);
     this.articleWords = phrases(lexicon.metaQuestions.articleWords);
+    this.firstPerson = phrases(lexicon.firstPerson);
     this.meta = lexicon.metaQuestions.fields.map((f) => ({ field: f.field, phrases: phrases(f.phrases), weak: phrases(f.weak), cues: phrases(f.cues) }));
   }
 
@@ -53,6 +55,11 @@ export class Intents {
     if (this.analyzer.isGreeting(text)) return 'greeting';
     if (this.chatter.test(text) && this.isEmpty(this.chatter.remove(text))) return 'help';
     return undefined;
+  }
+
+  /** Whether a clause speaks of the asker (我, my): it may be context rather than question. */
+  isFirstPerson(text: string): boolean {
+    return this.firstPerson.test(text);
   }
 
   /** Whether the text holds small talk at all (天气, who are you): a decline then offers help. */

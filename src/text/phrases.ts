@@ -17,6 +17,8 @@ export interface Span {
   at: number;
   end: number;
   phrase: string;
+  /** Matched by a pattern that may hold the thing asked about (三个零距离服务是什么), not by fixed words. */
+  pattern?: boolean;
 }
 
 export class Phrases {

@@ -86,6 +86,31 @@ export function englishStems(texts: string[]): Set<string> {
   return out;
 }
 
+/** Senses that say nothing about meaning: classifiers, cross-references, names. */
+const NOT_A_MEANING = /^(?:cl:|variant of|old variant|see |abbr|surname|used in|lit\.|fig\.|also written|pr\.|erhua|\(|\[)/;
+/** Words of a sense that stand for "somebody", "something". */
+const PLACEHOLDERS = /\b(?:sb|sth|sb's|sth's|one's|oneself)\b/g;
+/** Senses of more words than this are descriptions, not translations. */
+const MAX_SENSE_WORDS = 3;
+
+/**
+ * A dictionary sense as a glossary key: "to settle" → "settl", "(raw) material" → "materi",
+ * "to run errands" → "run errand"; undefined for senses that are not a short translation.
+ */
+export function senseKey(sense: string): string | undefined {
+  const s = sense.toLowerCase().trim();
+  if (NOT_A_MEANING.test(s)) return undefined;
+  const words = s
+    .replace(/\([^)]*\)|\[[^\]]*\]/g, ' ')
+    .replace(PLACEHOLDERS, ' ')
+    .replace(/^\s*(?:to|a|an|the)\s+/, '')
+    .replace(/[^a-z' -]/g, ' ')
+    .split(/[\s-]+/)
+    .filter(Boolean);
+  if (words.length === 0 || words.length > MAX_SENSE_WORDS) return undefined;
+  return stemPhrase(words.join(' '));
+}
+
 /** Adjacent word pairs of a stemmed phrase: how phrases are indexed and matched ("how long"). */
 function wordPairs(stemmed: string): string[] {
   const words = stemmed.split(' ');
@@ -155,6 +180,8 @@ export interface VocabularyInput {
   lexicon: Lexicon;
   synonyms: Synonyms;
   glossary: Glossary;
+  /** Each article's CC-CEDICT words: Chinese word → English senses (knowledge/<id>/cedict.json). */
+  dictionaries: Iterable<Record<string, string[]>>;
   /** Every Chinese text the engine indexes (Simplified, folded). */
   chineseTexts: Iterable<string>;
   /** Every English word the engine indexes (lowercase, unstemmed). */
@@ -188,6 +215,8 @@ export class Analyzer {
 
   constructor(input: VocabularyInput) {
     const { lexicon, synonyms, glossary } = input;
+    /** English words of dictionary senses, for typo correction. */
+    const dictionaryWords = new Set<string>();
     const addEn = (set: Set<string>, w: string) => set.add(stemPhrase(fold(w)));
     for (const w of lexicon.stopwords) (IS_HAN.test(w) ? this.stop.add(fold(w)) : addEn(this.stop, w));
     for (const w of lexicon.questionWords) (IS_HAN.test(w) ? this.question.add(fold(w)) : addEn(this.question, w));
@@ -208,6 +237,21 @@ export class Analyzer {
       const key = stemPhrase(fold(english));
       this.gloss.set(key, [...new Set([...(this.gloss.get(key) ?? []), ...chinese.map(fold)])]);
     }
+    // CC-CEDICT senses map English to the knowledge's Chinese words where the hand glossary is silent.
+    const fromDictionary = new Map<string, Set<string>>();
+    for (const dictionary of input.dictionaries) {
+      for (const [chinese, senses] of Object.entries(dictionary)) {
+        for (const sense of senses) {
+          const key = senseKey(sense);
+          if (!key || this.stop.has(key)) continue;
+          const set = fromDictionary.get(key) ?? new Set();
+          set.add(fold(chinese));
+          fromDictionary.set(key, set);
+          for (const w of key.split(' ')) if (w.length >= 4) dictionaryWords.add(w);
+        }
+      }
+    }
+    for (const [key, chinese] of fromDictionary) if (!this.gloss.has(key)) this.gloss.set(key, [...chinese]);
 
     // A word in the same synonym group as a question word asks too (在哪里 like 哪里, how long like 多久).
     for (const [w, group] of this.zhGroup) if (group.some((g) => this.question.has(g))) this.question.add(w);
@@ -225,6 +269,7 @@ export class Analyzer {
     this.englishStems = input.englishStems;
     const words = new Set<string>();
     for (const w of input.englishWords) if (w.length >= 4) words.add(w);
+    for (const w of dictionaryWords) words.add(w);
     for (const k of Object.keys(glossary)) for (const w of fold(k).split(' ')) if (w.length >= 4) words.add(w);
     for (const w of lexicon.places) if (!IS_HAN.test(w) && w.length >= 4) words.add(fold(w));
     for (const w of words) this.englishByLength.set(w.length, [...(this.englishByLength.get(w.length) ?? []), w]);
