@@ -162,6 +162,10 @@ export const AnswerTypeSchema = z
         'A check about the thing asked for (the focus: 城市 in 哪些城市, cities in how many cities): ' +
           '"count": the sentence counts it (9个城市); "list": the sentence lists it (云计算、大数据等新技术), not only counts it (三个零距离服务)',
       ),
+    soft: z
+      .boolean()
+      .default(false)
+      .describe('A preference, not a requirement: a close unit that gives it wins, but a best unit that does not still answers (定义: 精细,即措施更精细)'),
     missing: perLang(nonEmpty).describe('What a partial reply says the article does not do: 列出具体是哪些 / list them'),
   })
   .refine((t) => t.asks.length > 0 || t.asksPattern !== undefined || t.asksPlural.length > 0, {

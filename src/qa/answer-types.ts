@@ -22,6 +22,8 @@ export interface Asked {
   focus: Term | undefined;
   /** The focus follows the asking words (多少|城市: count them) rather than precedes them (减了|多少: an amount). */
   focusAfter: boolean;
+  /** A preference: a unit that gives it is preferred, but one that does not is no partial reply. */
+  soft: boolean;
 }
 
 /** What a candidate answer says: its sentence (and fact answer) in Simplified with punctuation, and in English. */
@@ -102,7 +104,7 @@ export class AnswerTypes {
       if (spans.length === 0) continue;
       spans.sort((a, b) => a.at - b.at);
       const focus = plural ? { term: plural, after: true } : rule.type.check ? this.focusOf(spans[0]!, terms) : undefined;
-      out.push({ name: rule.type.name, missing: rule.type.missing, focus: focus?.term, focusAfter: focus?.after ?? false });
+      out.push({ name: rule.type.name, missing: rule.type.missing, focus: focus?.term, focusAfter: focus?.after ?? false, soft: rule.type.soft });
     }
     return out;
   }

@@ -249,12 +249,15 @@ export class Engine {
     // A question asking for a kind of detail (a fee, a date, a list) is answered only by a sentence
     // that gives one; otherwise the reply says what the article does not give, and quotes the closest.
     // A close runner-up that gives it answers instead (云计算、大数据等新技术 for "which technologies").
+    // A preference (a definition, a way to do it) only chooses among close units.
     const asked = this.answerTypes.asked(text, terms);
     const missing = asked.length ? this.answerTypes.missing(asked, this.evidence(best)) : undefined;
     if (missing) {
       const other = this.runnerUpGiving(asked, ranking);
       if (other) return { ...base, result: this.found(other.u, round(other.score), lang, []) };
-      return { ...base, result: this.partial(best, missing, terms, round(bestScore), lang, ranking) };
+      const required = asked.filter((a) => !a.soft);
+      const stillMissing = required.length ? this.answerTypes.missing(required, this.evidence(best)) : undefined;
+      if (stillMissing) return { ...base, result: this.partial(best, stillMissing, terms, round(bestScore), lang, ranking) };
     }
     const alsoIn = ranking.otherArticles.map((a) => this.sources[a]!);
     return { ...base, result: this.found(best, round(bestScore), lang, alsoIn) };

@@ -6,8 +6,14 @@
 import { stem, type Term } from '../text/terms.js';
 import type { Matches, UnitIndex } from './unit-index.js';
 
-/** A fact's own phrasings matching count this much more than its inherited sentence words. */
+/** Weight matched through a fact's own phrasings (how people ask) counts this much extra. */
 const OWN_BONUS = 0.1;
+/**
+ * Weight matched through the article's own sentence counts this much extra: when a fact matches a
+ * question only through its phrasings and a sentence says the question's words itself, the
+ * sentence (and its facts) wins.
+ */
+const SENTENCE_BONUS = 0.1;
 /** A question the article asks itself (过去为什么…?) rarely answers anything: its score is scaled. */
 const QUESTION_SENTENCE_FACTOR = 0.9;
 /** Scores closer than this are a tie. */
@@ -37,6 +43,7 @@ export class Ranker {
   private readonly all: Float64Array;
   private readonly evidenceOf: Float64Array;
   private readonly own: Float64Array;
+  private readonly sent: Float64Array;
   /** Which query (and term) last credited each unit: stale values are reset on first touch. */
   private readonly stamp: Int32Array;
   private queryStamp = 0;
@@ -50,6 +57,7 @@ export class Ranker {
     this.all = new Float64Array(n);
     this.evidenceOf = new Float64Array(n);
     this.own = new Float64Array(n);
+    this.sent = new Float64Array(n);
     this.stamp = new Int32Array(n);
   }
 
@@ -89,7 +97,7 @@ export class Ranker {
     }
 
     const touched: number[] = [];
-    const { all, own, evidenceOf, stamp } = this;
+    const { all, own, sent, evidenceOf, stamp } = this;
     const { isFact, heirStart, heirs } = this.index;
     order.forEach((ti, k) => {
       const w = weights[ti]!;
@@ -97,12 +105,14 @@ export class Ranker {
       const mark = stampBase + ti;
       // Question words (多少, how) never open a candidate: they cannot make an answer on their own.
       const opens = k < firstLight && terms[ti]!.kind !== 'question';
+      // isOwn: through a fact's own phrasings; otherwise through a sentence's text (its own, or inherited).
       const credit = (u: number, isOwn: boolean) => {
         const st = stamp[u]!;
         if (st < stampBase) {
           if (!opens) return;
           all[u] = 0;
           own[u] = 0;
+          sent[u] = 0;
           evidenceOf[u] = 0;
           touched.push(u);
         }
@@ -112,6 +122,7 @@ export class Ranker {
           stamp[u] = mark;
         }
         if (isOwn) own[u] = own[u]! + w;
+        else sent[u] = sent[u]! + w;
       };
       for (const u of matched[ti]!.units) {
         if (isFact[u]) credit(u, true);
@@ -131,7 +142,7 @@ export class Ranker {
     const needed = this.threshold * total;
     for (let i = 0; i < touched.length; i++) {
       const u = touched[i]!;
-      let score = total > 0 ? (all[u]! + (isFact[u] ? OWN_BONUS * own[u]! : 0)) / total : 0;
+      let score = total > 0 ? (all[u]! + OWN_BONUS * own[u]! + SENTENCE_BONUS * sent[u]!) / total : 0;
       if (isQuestion[u]) score *= QUESTION_SENTENCE_FACTOR;
       scores[i] = score;
       if (score > bestScore + EPSILON) {
