@@ -2,7 +2,9 @@
  * `npm run ask -- "南沙落户要多久"` prints the reply a person would read.
  * `npm run --silent ask -- --jsonl` reads one question per line on stdin and writes one JSON object
  * per line, in order (the evaluation's contract: keep it stable):
- *   {"question","found","quote","reply","short_answer","source","paragraph","sentence","score","lang"}
+ *   {"question","found","quote","reply","short_answer","source","paragraph","sentence","score","lang","related"}
+ * `related` is set only for a partial reply (the article speaks of the subject but does not give what
+ * was asked: `found` is false): {"quote","paragraph","sentence"} of the closest sentence; null otherwise.
  */
 import { createInterface } from 'node:readline';
 import type { Engine, Result } from '../qa/engine.js';
@@ -31,6 +33,7 @@ export function toJsonLine(question: string, result: Result, ctx: RenderContext)
     sentence: quoted?.sentenceId ?? null,
     score: result.score,
     lang: result.lang,
+    related: result.kind === 'partial' ? { quote: result.related.quote, paragraph: result.related.paragraph, sentence: result.related.sentenceId } : null,
   });
 }
 

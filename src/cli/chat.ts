@@ -1,27 +1,62 @@
-/** `npm run chat`: the bot's replies in a terminal, without Telegram. `/lang zh-Hans|zh-Hant|en` fixes the reply language. */
+/**
+ * `npm run chat`: the bot's replies in a terminal, without Telegram. Commands work as in a private
+ * chat with the bot: /start, /help, /facts, /source, /lang zh-Hans|zh-Hant|en|auto, /ask <question>;
+ * /quit leaves.
+ */
 import { createInterface } from 'node:readline/promises';
-import { LangSchema, type Lang } from '../knowledge/schema.js';
+import { EXAMPLES, factsMessage, helpMessage, langChoice, sourceMessage } from '../bot/messages.js';
+import { TEXTS } from '../bot/texts.js';
+import type { Lang } from '../knowledge/schema.js';
 import { openEngineOrExit } from '../qa/open-engine.js';
 import { render } from '../qa/render.js';
 
 const { engine, ctx } = openEngineOrExit();
 const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
-let lang: Lang | undefined;
-console.log(render(engine.answer('你好'), 'text', ctx));
-console.log('\n(/lang zh-Hans|zh-Hant|en to fix the reply language, /quit or Ctrl-D to leave)');
+/** Fixed by /lang; otherwise each reply follows its question (commands: the last question's language). */
+let fixed: Lang | undefined;
+let last: Lang = 'zh-Hans';
+const lang = (): Lang => fixed ?? last;
+
+/** A command's reply, or undefined when the line is a question. */
+function command(line: string): string | undefined {
+  const m = /^\/([a-z]+)(?:@\S+)?\s*(.*)$/is.exec(line);
+  if (!m) return undefined;
+  const [, name, arg] = [m[0], m[1]!.toLowerCase(), m[2]!];
+  switch (name) {
+    case 'start':
+    case 'help':
+      return helpMessage(engine, ctx, lang(), 'text');
+    case 'facts':
+      return factsMessage(engine, ctx, lang(), 'text');
+    case 'source':
+      return sourceMessage(engine, ctx, lang(), 'text');
+    case 'lang': {
+      const choice = langChoice(arg);
+      if (choice === 'auto') fixed = undefined;
+      else if (choice) fixed = choice;
+      return choice === 'auto' ? TEXTS[lang()].langAuto : choice ? TEXTS[choice].langSet : TEXTS[lang()].langUsage;
+    }
+    case 'ask':
+      return arg.trim() ? answer(arg) : TEXTS[lang()].askUsage;
+    default:
+      return helpMessage(engine, ctx, lang(), 'text');
+  }
+}
+
+function answer(question: string): string {
+  const result = engine.answer(question);
+  last = result.lang;
+  return render(result, 'text', ctx, fixed ?? result.lang);
+}
+
+console.log(helpMessage(engine, ctx, lang(), 'text'));
+console.log(`\n(${EXAMPLES} examples above; /facts, /source, /lang zh-Hans|zh-Hant|en|auto; /quit or Ctrl-D to leave)`);
 rl.setPrompt('\n> ');
 rl.prompt();
 for await (const line of rl) {
   const text = line.trim();
   if (text === '/quit' || text === '/exit') break;
-  if (text.startsWith('/lang')) {
-    const choice = LangSchema.safeParse(text.split(/\s+/)[1]);
-    lang = choice.success ? choice.data : undefined;
-    console.log(choice.success ? `Replies in ${choice.data}.` : 'Replies follow the language of each question. (/lang zh-Hans|zh-Hant|en)');
-  } else if (text) {
-    const result = engine.answer(text);
-    console.log(render(result, 'text', ctx, lang ?? result.lang));
-  }
+  if (text) console.log(command(text) ?? answer(text));
   rl.prompt();
 }
 rl.close();

@@ -68,8 +68,8 @@ export function suggestionsFrom(partial: Fact[], keyFacts: Fact[], max: number):
   return [...out.values()];
 }
 
-/** A number and measure word right before the subject (三个零距离服务): part of how the article names it. */
-const COUNT_BEFORE = /(?:\d+|[一二两三四五六七八九十百千]+)[个项种家条]$/u;
+/** A number (and measure word) right before the subject (三个零距离服务, 9|个城市): part of how the article names it. */
+const COUNT_BEFORE = /(?:\d+|[一二两三四五六七八九十百千]+)[个项种家条]?$/u;
 
 /**
  * What a partial reply says the article mentions: the words of the sentence that name what was
@@ -90,13 +90,13 @@ export function subjectOf(quote: string, focus: Term | undefined, terms: Term[],
   const spans: [number, number][] = [];
   const wanted = focus && focus.zh.some((z) => text.includes(z)) ? [focus] : terms.filter((t) => t.kind === 'content');
   for (const t of wanted) {
+    // The longest spelling the sentence uses (三个零距离服务 rather than 零距离).
+    let span: [number, number] | undefined;
     for (const z of t.zh) {
       const at = z ? text.indexOf(z) : -1;
-      if (at >= 0) {
-        spans.push([at, at + z.length]);
-        break;
-      }
+      if (at >= 0 && (!span || z.length > span[1] - span[0])) span = [at, at + z.length];
     }
+    if (span) spans.push(span);
   }
   spans.sort((a, b) => a[0] - b[0]);
   const runs: [number, number][] = [];
