@@ -196,8 +196,15 @@ export const LexiconSchema = z
       .array(nonEmpty)
       .default([])
       .describe(
-        'Words of messages that are not questions about the articles: help, commands, small talk, the time, the weather, the bot itself. ' +
-          'A message of only these (and function words) gets help; one holding any that is not answered is declined with help',
+        'Words of messages that are not questions about the articles: help, commands, greetings of small talk, the bot itself. ' +
+          'A message of only these (and function words) gets help; in a question they are ignored (can you help me: how long…)',
+      ),
+    offTopic: z
+      .array(nonEmpty)
+      .default([])
+      .describe(
+        'Topics of small talk the articles never cover (天气, tomorrow, a joke, the time): a message of only these gets help; ' +
+          'in a question they count as words the knowledge does not know, so it is declined with help',
       ),
     dialect: z
       .record(nonEmpty, z.string())

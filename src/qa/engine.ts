@@ -208,13 +208,15 @@ export class Engine {
    */
   private isContext(clause: string): boolean {
     if (!this.intents.isFirstPerson(clause)) return false;
-    return this.analyzer.analyze(clause).every((t) => t.kind === 'question' || t.kind === 'unknown' || (t.kind === 'content' && this.index.matches(t).units.length === 0));
+    return this.analyzer.analyze(clause).every((t) => t.kind !== 'content' || this.index.matches(t).units.length === 0);
   }
 
   /** A question about what the articles say (its clauses, read): analyze, weigh, rank, decide. */
   private lookUp(clauses: string[], lang: Lang): Query {
     const kept = clauses.length > 1 ? clauses.filter((c) => !this.isContext(c)) : clauses;
-    let text = (kept.length ? kept : clauses).join(' ');
+    const question = (kept.length ? kept : clauses).join(' ');
+    const chatter = this.intents.hasChatter(question);
+    let text = this.intents.withoutChatter(question);
     // A claim to check (真的假的, is it true): the numbers it claims are what to check, not what to
     // look up; a number the knowledge has (430) stays.
     const claim = this.intents.claim(text);
@@ -225,7 +227,12 @@ export class Engine {
       });
     }
 
-    const terms = this.analyzer.analyze(text).slice(0, MAX_TERMS);
+    // Small-talk topics (天气, tomorrow) match nothing: a question about them is declined.
+    const offTopic = this.intents.offTopicSpans(text);
+    const terms = this.analyzer
+      .analyze(text)
+      .slice(0, MAX_TERMS)
+      .map((t): Term => (offTopic.some((s) => t.at < s.end && t.end > s.at) ? { ...t, kind: 'unknown', zh: [], en: [] } : t));
     const matched = terms.map((t) => this.index.matches(t));
     const weights = terms.map((t, i) => termWeight(t, matched[i]!, this.weightContext));
     const ranking = this.ranker.rank(terms, matched, weights);
@@ -234,7 +241,7 @@ export class Engine {
     const decline = (score: number): Query => ({
       ...base,
       result: this.declined(
-        this.intents.hasChatter(text) ? 'help' : 'out-of-scope',
+        chatter ? 'help' : 'out-of-scope',
         ranking.partialFacts.map((u) => this.index.units[u]!.fact!),
         score,
         lang,

@@ -4,7 +4,7 @@
  * lexicon.json: `greetings`, `chatter`, `metaQuestions`, `verification`.
  */
 import type { Lexicon, MetaField } from '../knowledge/schema.js';
-import { Phrases } from '../text/phrases.js';
+import { Phrases, type Span } from '../text/phrases.js';
 import type { Analyzer } from '../text/terms.js';
 
 /** `/start`, `/help@bot`, `--help`, `-h`: typed at a bot or a command line. */
@@ -20,6 +20,7 @@ export interface MetaQuestion {
 
 export class Intents {
   private readonly chatter: Phrases;
+  private readonly offTopic: Phrases;
   private readonly verification: Phrases;
   private readonly articleWords: Phrases;
   private readonly firstPerson: Phrases;
@@ -32,6 +33,7 @@ export class Intents {
     // Phrases are matched in the text as the analyzer leaves it: folded, colloquial words in Mandarin.
     const phrases = (list: string[]) => new Phrases(list, (f) => analyzer.mandarin(f));
     this.chatter = phrases(lexicon.chatter);
+    this.offTopic = phrases(lexicon.offTopic);
     this.verification = phrases(lexicon.verification);
     this.articleWords = phrases(lexicon.metaQuestions.articleWords);
     this.firstPerson = phrases(lexicon.firstPerson);
@@ -53,8 +55,19 @@ export class Intents {
   classify(raw: string, text: string): 'greeting' | 'help' | undefined {
     if (COMMAND.test(raw)) return 'help';
     if (this.analyzer.isGreeting(text)) return 'greeting';
-    if (this.chatter.test(text) && this.isEmpty(this.chatter.remove(text))) return 'help';
+    const rest = this.offTopic.remove(this.chatter.remove(text));
+    if (rest !== text && this.isEmpty(rest)) return 'help';
     return undefined;
+  }
+
+  /** The text without chatter (can you help me, lol): what is left is the question. */
+  withoutChatter(text: string): string {
+    return this.chatter.remove(text);
+  }
+
+  /** Where small-talk topics stand (天气, tomorrow): no word there may match the knowledge. */
+  offTopicSpans(text: string): Span[] {
+    return this.offTopic.find(text);
   }
 
   /** Whether a clause speaks of the asker (我, my): it may be context rather than question. */
@@ -64,7 +77,7 @@ export class Intents {
 
   /** Whether the text holds small talk at all (天气, who are you): a decline then offers help. */
   hasChatter(text: string): boolean {
-    return this.chatter.test(text);
+    return this.chatter.test(text) || this.offTopic.test(text);
   }
 
   /**

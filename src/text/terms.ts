@@ -7,7 +7,7 @@
  * distance) and otherwise kept as an unknown word, which counts against every answer: the article
  * does not talk about it.
  */
-import { distance } from 'fastest-levenshtein';
+import damerau from 'damerau-levenshtein';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { stemmer } from 'stemmer';
@@ -359,75 +359,70 @@ export class Analyzer {
   }
 
   /**
-   * The dictionary segmenter splits the run; adjacent pieces that form a vocabulary word are joined
-   * (不|见面 → 不见面 when the knowledge says 不见面); a piece the vocabulary does not know is split
-   * into vocabulary words if it is made of them, and otherwise stays whole as an unknown word.
+   * A run of Han characters as terms: cut into the knowledge's own words where it can, otherwise as
+   * the dictionary segmenter (Intl.Segmenter) cuts it, so question and knowledge cut the same way.
+   * What the vocabulary does not know stays whole as an unknown word.
    */
   private chineseTerms(run: string, offset: number): Term[] {
     // Typo correction keeps the length (one character for one syllable), so offsets hold.
-    const pieces = segmentWords(this.correctTypos(run));
+    const text = this.correctTypos(run);
     const out: Term[] = [];
     let at = offset;
-    for (let i = 0; i < pieces.length; ) {
-      let joined = '';
-      let take = 0;
-      for (let j = i, text = ''; j < pieces.length; j++) {
-        text += pieces[j];
-        if (text.length > MAX_WORD) break;
-        if (this.vocab.has(text)) {
-          joined = text;
-          take = j - i + 1;
-        }
-      }
-      if (take) {
-        this.pushWord(joined, at, out);
-        at += joined.length;
-        i += take;
-        continue;
-      }
-      const piece = pieces[i]!;
-      const words = this.splitKnown(piece);
-      if (words) {
-        for (const w of words) {
-          this.pushWord(w, at, out);
-          at += w.length;
-        }
-      } else {
+    for (const piece of this.segment(text)) {
+      if (this.vocab.has(piece) || this.stop.has(piece) || this.question.has(piece)) this.pushWord(piece, at, out);
+      else {
         const kind: TermKind = this.places.has(piece) || PLACE_SUFFIX.test(piece) ? 'elsewhere' : 'unknown';
         out.push({ text: piece, kind, zh: [piece], en: [], at, end: at + piece.length });
-        at += piece.length;
       }
-      i++;
+      at += piece.length;
     }
     return out;
+  }
+
+  /**
+   * The cut of a run that leaves the fewest characters unexplained, then has the fewest pieces
+   * (dynamic programming over the run). A piece is a vocabulary word of two or more characters
+   * (接下来|往, not the segmenter's 接下|来往), a function or question word, a one-character word
+   * of the knowledge (要|用), or a piece of the segmenter's own cut that nothing explains. A
+   * one-character content word explains nothing more than an unknown character, so an unknown word
+   * (比特币) is never taken apart into characters the article happens to use.
+   */
+  private segment(text: string): string[] {
+    const n = text.length;
+    const bounds = boundaries(text);
+    const icu = new Map<number, string>();
+    for (const s of segmenter.segment(text)) icu.set(s.index, s.segment);
+    // best[i]: [unexplained characters, pieces] of the best cut of text[i..]; next[i]: its first piece's end.
+    const best: [number, number][] = Array.from({ length: n + 1 }, () => [Infinity, Infinity]);
+    const next = new Int32Array(n + 1);
+    best[n] = [0, 0];
+    for (let i = n - 1; i >= 0; i--) {
+      const consider = (end: number, cost: number) => {
+        const rest = best[end]!;
+        const c: [number, number] = [cost + rest[0], 1 + rest[1]];
+        if (c[0] < best[i]![0] || (c[0] === best[i]![0] && c[1] < best[i]![1])) {
+          best[i] = c;
+          next[i] = end;
+        }
+      };
+      for (let len = Math.min(MAX_WORD, n - i); len >= 2; len--) {
+        const w = text.slice(i, i + len);
+        if (this.vocab.has(w) || this.stop.has(w) || this.question.has(w)) consider(i + len, 0);
+      }
+      const c = text[i]!;
+      consider(i + 1, this.stop.has(c) || this.question.has(c) ? 0 : 1);
+      const piece = bounds.has(i) ? icu.get(i) : undefined;
+      if (piece && piece.length > 1 && !this.vocab.has(piece)) consider(i + piece.length, piece.length);
+    }
+    const pieces: string[] = [];
+    for (let i = 0; i < n; i = next[i]!) pieces.push(text.slice(i, next[i]!));
+    return pieces;
   }
 
   private pushWord(w: string, at: number, out: Term[]): void {
     if (this.stop.has(w)) return;
     if (this.places.has(w)) out.push({ text: w, kind: 'elsewhere', zh: [w], en: [], at, end: at + w.length });
     else out.push(this.zhTerm(w, this.question.has(w) ? 'question' : 'content', at));
-  }
-
-  private longestWord(text: string, at: number): string | undefined {
-    for (let len = Math.min(MAX_WORD, text.length - at); len >= 1; len--) {
-      const w = text.slice(at, at + len);
-      if (this.vocab.has(w)) return w;
-    }
-    return undefined;
-  }
-
-  /** Forward maximum matching with vocabulary words of two or more characters; undefined unless they cover it all. */
-  private splitKnown(piece: string): string[] | undefined {
-    const out: string[] = [];
-    for (let i = 0; i < piece.length; ) {
-      const w = this.longestWord(piece, i);
-      // A single character counts only when it is a function or question word (到底|是, 想|去):
-      // otherwise any unknown word would fall apart into characters the article happens to use.
-      if (!w || (w.length < 2 && !this.stop.has(w) && !this.question.has(w))) return undefined;
-      out.push(w);
-      i += w.length;
-    }
-    return out;
   }
 
   /**
@@ -551,7 +546,7 @@ export class Analyzer {
     let bestDistance = max + 1;
     for (let len = word.length - max; len <= word.length + max; len++) {
       for (const w of this.englishByLength.get(len) ?? []) {
-        const d = distance(word, w);
+        const d = damerau(word, w).steps;
         if (d < bestDistance) {
           best = w;
           bestDistance = d;
