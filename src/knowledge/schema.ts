@@ -156,11 +156,12 @@ export const AnswerTypeSchema = z
       .optional()
       .describe('Regular expression an answering sentence (Simplified, punctuation kept) must match, e.g. \\d+元|免费'),
     check: z
-      .enum(['count', 'list'])
+      .enum(['count', 'list', 'explains'])
       .optional()
       .describe(
         'A check about the thing asked for (the focus: 城市 in 哪些城市, cities in how many cities): ' +
-          '"count": the sentence counts it (9个城市); "list": the sentence lists it (云计算、大数据等新技术), not only counts it (三个零距离服务)',
+          '"count": the sentence counts it (9个城市); "list": the sentence lists it (云计算、大数据等新技术), not only counts it (三个零距离服务); ' +
+          '"explains": the sentence does more than name it in quotes (实施“收审分离”“当天初审”等措施 names 收审分离, it does not explain it)',
       ),
     soft: z
       .boolean()

@@ -92,8 +92,9 @@ export class AnswerTypes {
       // "which/what + plural noun + verb" (which overseas cities does…): the plural noun is the focus.
       let plural: Term | undefined;
       for (const span of rule.asksPlural.find(text)) {
-        for (let i = terms.findIndex((t) => t.at >= span.end); i >= 0 && i < terms.length && this.isThing(terms[i]!); i++) {
+        for (let i = terms.findIndex((t) => t.at >= span.end); i >= 0 && i < terms.length && terms[i]!.kind !== 'question'; i++) {
           const t = terms[i]!;
+          if (!this.isThing(t)) continue;
           if (isPlural(t.text.split(' ').pop()!) && AUXILIARY.test(text.slice(t.end))) {
             plural = t;
             spans.push(span);
@@ -103,7 +104,9 @@ export class AnswerTypes {
       }
       if (spans.length === 0) continue;
       spans.sort((a, b) => a.at - b.at);
-      const focus = plural ? { term: plural, after: true } : rule.type.check ? this.focusOf(spans[0]!, terms) : undefined;
+      // The focus is looked for within the asking clause only (clauses are joined by line breaks).
+      const clause = terms.filter((t) => !text.slice(Math.min(t.at, spans[0]!.at), Math.max(t.end, spans[0]!.end)).includes('\n'));
+      const focus = plural ? { term: plural, after: true } : rule.type.check ? this.focusOf(spans[0]!, clause) : undefined;
       out.push({ name: rule.type.name, missing: rule.type.missing, focus: focus?.term, focusAfter: focus?.after ?? false, soft: rule.type.soft });
     }
     return out;
@@ -119,7 +122,23 @@ export class AnswerTypes {
     if (rule.needs && !rule.needs.test(evidence.zh)) return false;
     if (rule.type.check === 'count') return this.counts(asked.focusAfter ? asked.focus : undefined, evidence);
     if (rule.type.check === 'list') return this.lists(asked.focus, evidence);
+    if (rule.type.check === 'explains') return this.explains(asked.focus, evidence);
     return true;
+  }
+
+  /**
+   * Whether the evidence explains the focus rather than only naming it in quotes, as one item of a
+   * list (实施“收审分离”“当天初审”“减证提速”等优化措施 names 收审分离; 精细,即措施更精细 explains 精细).
+   */
+  private explains(focus: Term | undefined, evidence: Evidence): boolean {
+    const zh = focus ? this.spellings(focus) : [];
+    if (zh.length === 0) return true;
+    const f = `(?:${zh.join('|')})`;
+    const anywhere = new RegExp(f, 'gu');
+    const quoted = new RegExp(`[“「]${f}[”」]`, 'gu');
+    const all = evidence.zh.match(anywhere)?.length ?? 0;
+    const named = evidence.zh.match(quoted)?.length ?? 0;
+    return all === 0 || named < all || /即|是指|就是|意思是|所谓/.test(evidence.zh);
   }
 
   /**
@@ -160,7 +179,10 @@ export class AnswerTypes {
     const zh = focus ? this.spellings(focus) : [];
     if (zh.length === 0) return new RegExp(this.number, 'u').test(evidence.zh);
     const f = `(?:${zh.join('|')})`;
-    return new RegExp(`${this.number}[^。！？；,]{0,4}${f}|${f}[^。！？；,]{0,6}${this.number}`, 'u').test(evidence.zh);
+    // A one-character focus (区) may be part of another word (市区两级): only a number before it counts it.
+    const before = `${this.number}[^。！？；,]{0,4}${f}`;
+    const after = zh.every((z) => [...z].length === 1) ? '' : `|${f}[^。！？；,]{0,6}${this.number}`;
+    return new RegExp(before + after, 'u').test(evidence.zh);
   }
 
   private lists(focus: Term | undefined, evidence: Evidence): boolean {

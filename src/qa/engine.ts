@@ -27,8 +27,14 @@ import { isForeign, termWeight, type WeightContext } from './weights.js';
 export type * from './types.js';
 export type { EngineOptions } from './options.js';
 
-/** Where a clause ends: a question's clauses are read one by one (context clauses are dropped). */
-const CLAUSE_END = /[,，。!！?？;；\n]+|\.(?:\s|$)/u;
+/** Where a clause ends (captured, to tell a question mark): a question's clauses are read one by one. */
+const CLAUSE_END = /([,，。!！?？;；\n]+|\.(?:\s|$))/u;
+
+/** A clause of a question, read (folded, in Mandarin). */
+interface Clause {
+  text: string;
+  questionMark: boolean;
+}
 /** Terms beyond this many are ignored (a question is a sentence, not an essay); must stay below 64. */
 const MAX_TERMS = 48;
 /** How much lower than the best a unit may score and still answer when the best does not give what is asked. */
@@ -75,6 +81,7 @@ export class Engine {
     this.analyzer = new Analyzer({
       ...knowledge,
       dictionaries: knowledge.articles.flatMap((k) => (k.dictionary ? [k.dictionary] : [])),
+      quotedNames: knowledge.articles.flatMap((k) => k.article.paragraphs.flatMap((p) => p.sentences.flatMap((s) => [...s.text.matchAll(/[“「]([^”」]+)[”」]/gu)].map((m) => m[1]!)))),
       chineseTexts: this.index.chineseTexts(),
       englishWords: this.index.englishWords,
       englishStems: this.index.englishStems(),
@@ -176,13 +183,18 @@ export class Engine {
     return { text: text ?? '', terms: described, asks, top, outcome };
   }
 
-  /** The question's clauses (split at , 。 ? ! ;), each folded and with colloquial words in Mandarin. */
-  private read(question: string): string[] {
-    return question
-      .slice(0, MAX_QUESTION_CHARS)
-      .split(CLAUSE_END)
-      .map((c) => this.analyzer.mandarin(fold(c)))
-      .filter(Boolean);
+  /**
+   * The question's clauses (split at , 。 ? ! ;), each folded and with colloquial words in Mandarin,
+   * and whether it ended with a question mark.
+   */
+  private read(question: string): Clause[] {
+    const parts = question.slice(0, MAX_QUESTION_CHARS).split(CLAUSE_END);
+    const out: Clause[] = [];
+    for (let i = 0; i < parts.length; i += 2) {
+      const text = this.analyzer.mandarin(fold(parts[i]!));
+      if (text) out.push({ text, questionMark: /[?？]/.test(parts[i + 1] ?? '') });
+    }
+    return out;
   }
 
   /** The one query path: fold, recognise, analyze, weigh, rank, decide. */
@@ -193,7 +205,7 @@ export class Engine {
     const none = { terms: [], matched: [], weights: [], ranking: undefined };
     if (!folded) return { ...none, result: this.declined('empty', [], 0, lang) };
     const clauses = this.read(question);
-    const text = clauses.join(' ');
+    const text = clauses.map((c) => c.text).join(' ');
     const intent = this.intents.classify(question, text);
     if (intent) return { ...none, result: this.declined(intent, [], 0, lang) };
     const meta = this.intents.metaQuestion(text);
@@ -211,29 +223,52 @@ export class Engine {
     return this.analyzer.analyze(clause).every((t) => t.kind !== 'content' || this.index.matches(t).units.length === 0);
   }
 
-  /** A question about what the articles say (its clauses, read): analyze, weigh, rank, decide. */
-  private lookUp(clauses: string[], lang: Lang): Query {
-    const kept = clauses.length > 1 ? clauses.filter((c) => !this.isContext(c)) : clauses;
-    const question = (kept.length ? kept : clauses).join(' ');
-    const chatter = this.intents.hasChatter(question);
-    let text = this.intents.withoutChatter(question);
+  /** Whether a clause asks: a question mark, a question word (多久, how), or a request to check a claim. */
+  private asks(clause: Clause): boolean {
+    return clause.questionMark || this.intents.claim(clause.text) !== undefined || this.analyzer.analyze(clause.text).some((t) => t.kind === 'question');
+  }
+
+  /**
+   * A question about what the articles say (its clauses, read): analyze, weigh, rank, decide. In a
+   * message of several clauses, those that do not ask are context: the knowledge's words in them
+   * count, words it does not know do not (我朋友前两年在南沙落户折腾了好久,现在是不是快多了).
+   */
+  private lookUp(all: Clause[], lang: Lang): Query {
+    const kept = all.length > 1 ? all.filter((c) => !this.isContext(c.text)) : all;
+    const clauses = kept.length ? kept : all;
+    const chatter = this.intents.hasChatter(clauses.map((c) => c.text).join(' '));
+    const claim = this.intents.claim(clauses.map((c) => c.text).join(' ')) !== undefined;
+    const asking = clauses.map((c) => this.asks(c));
+    const context = asking.some(Boolean) ? asking.map((a) => !a) : asking.map(() => false);
     // A claim to check (真的假的, is it true): the numbers it claims are what to check, not what to
-    // look up; a number the knowledge has (430) stays.
-    const claim = this.intents.claim(text);
-    if (claim !== undefined) {
-      text = claim.replace(this.claimedQuantity, (q) => {
-        const digits = /\d+/.exec(q)?.[0];
-        return digits && this.index.matches({ text: digits, kind: 'content', zh: [digits], en: [digits], at: 0, end: 0 }).units.length ? q : ' ';
-      });
-    }
+    // look up; a number the knowledge has (430) stays. Chatter (can you help me) is not the question.
+    const texts = clauses.map((c) => {
+      let t = this.intents.withoutChatter(c.text);
+      if (claim) t = this.intents.claim(t) ?? t;
+      if (claim) t = t.replace(this.claimedQuantity, (q) => (this.knowsNumber(q) ? q : ' '));
+      return t;
+    });
+    // Clauses joined by a line break: a focus is never looked for across it.
+    const text = texts.join('\n');
+    const clauseOf = (at: number): number => {
+      let end = 0;
+      for (let i = 0; i < texts.length; i++) {
+        end += texts[i]!.length + 1;
+        if (at < end) return i;
+      }
+      return texts.length - 1;
+    };
 
     // Small-talk topics (天气, tomorrow) match nothing: a question about them is declined.
     const offTopic = this.intents.offTopicSpans(text);
-    const terms = this.analyzer
+    const analyzed = this.analyzer
       .analyze(text)
-      .slice(0, MAX_TERMS)
-      .map((t): Term => (offTopic.some((s) => t.at < s.end && t.end > s.at) ? { ...t, kind: 'unknown', zh: [], en: [] } : t));
-    const matched = terms.map((t) => this.index.matches(t));
+      .map((t): Term => (offTopic.some((s) => t.at < s.end && t.end > s.at) ? { ...t, kind: 'unknown', zh: [], en: [] } : t))
+      .map((t) => ({ t, m: this.index.matches(t) }))
+      .filter(({ t, m }) => !context[clauseOf(t.at)] || (t.kind === 'content' && m.units.length > 0) || t.kind === 'elsewhere')
+      .slice(0, MAX_TERMS);
+    const terms = analyzed.map((a) => a.t);
+    const matched = analyzed.map((a) => a.m);
     const weights = terms.map((t, i) => termWeight(t, matched[i]!, this.weightContext));
     const ranking = this.ranker.rank(terms, matched, weights);
     const base = { terms, matched, weights, ranking, text };
@@ -294,6 +329,12 @@ export class Engine {
     const e = this.evidence(at + 1);
     if (!focus.zh.some((z) => z && e.zh.includes(z))) return undefined;
     return this.answerTypes.missing(asked, e) ? undefined : { u: at + 1, score: ranking.bestScore };
+  }
+
+  /** Whether the knowledge mentions the number in a quantity (430项: yes; 四百多项: no). */
+  private knowsNumber(quantity: string): boolean {
+    const digits = /\d+/.exec(quantity)?.[0];
+    return digits !== undefined && this.index.matches({ text: digits, kind: 'content', zh: [digits], en: [digits], at: 0, end: 0 }).units.length > 0;
   }
 
   /** A question about an article itself: the field of the article the rest of the question is about. */

@@ -184,6 +184,8 @@ export interface VocabularyInput {
   dictionaries: Iterable<Record<string, string[]>>;
   /** Every Chinese text the engine indexes (Simplified, folded). */
   chineseTexts: Iterable<string>;
+  /** What the articles' sentences put in quotation marks (“收审分离”), as written. */
+  quotedNames: Iterable<string>;
   /** Every English word the engine indexes (lowercase, unstemmed). */
   englishWords: Iterable<string>;
   /** English stems present in the index: used to tell known words from unknown ones. */
@@ -262,6 +264,11 @@ export class Analyzer {
     for (const terms of this.gloss.values()) for (const w of terms) this.vocab.add(w);
     // Each distinct text once: many units share text (a sentence and its facts, repeated phrasings).
     for (const text of new Set(input.chineseTexts)) for (const w of segmentWords(text)) if (IS_HAN.test(w)) this.vocab.add(w);
+    // What the articles put in quotes is a name (“收审分离”, “放管服”): one word, however the segmenter cuts it.
+    for (const text of input.quotedNames) {
+      const name = fold(text);
+      if (name.length >= 2 && name.length <= MAX_WORD && /^\p{Script=Han}+$/u.test(name)) this.vocab.add(name);
+    }
 
     for (const [from, to] of Object.entries(lexicon.dialect)) this.dialect.set(fold(from), fold(to));
     this.dialectMax = Math.max(0, ...[...this.dialect.keys()].map((k) => k.length));
