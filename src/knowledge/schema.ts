@@ -155,6 +155,10 @@ export const AnswerTypeSchema = z
     needs: regexSource
       .optional()
       .describe('Regular expression an answering sentence (Simplified, punctuation kept) must match, e.g. \\d+元|免费'),
+    near: z
+      .boolean()
+      .default(false)
+      .describe('"needs" must match in the same part of the sentence (between 、 , 。 ;) as the thing asked about: 10个工作日可领入户卡 gives the time for 入户卡, not for 卫生审批'),
     check: z
       .enum(['count', 'list', 'explains'])
       .optional()

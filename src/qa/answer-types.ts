@@ -106,24 +106,40 @@ export class AnswerTypes {
       spans.sort((a, b) => a.at - b.at);
       // The focus is looked for within the asking clause only (clauses are joined by line breaks).
       const clause = terms.filter((t) => !text.slice(Math.min(t.at, spans[0]!.at), Math.max(t.end, spans[0]!.end)).includes('\n'));
-      const focus = plural ? { term: plural, after: true } : rule.type.check ? this.focusOf(spans[0]!, clause) : undefined;
+      const focus = plural ? { term: plural, after: true } : rule.type.check || rule.type.near ? this.focusOf(spans[0]!, clause) : undefined;
       out.push({ name: rule.type.name, missing: rule.type.missing, focus: focus?.term, focusAfter: focus?.after ?? false, soft: rule.type.soft });
     }
     return out;
   }
 
-  /** The first asked kind the evidence does not give, or undefined when it gives them all. */
-  missing(asked: Asked[], evidence: Evidence): Asked | undefined {
-    return asked.find((a) => !this.gives(a, evidence));
+  /**
+   * The first asked kind the evidence does not give, or undefined when it gives them all.
+   * @param terms the question's terms: a "near" kind must be given beside one of them
+   */
+  missing(asked: Asked[], evidence: Evidence, terms: Term[]): Asked | undefined {
+    return asked.find((a) => !this.gives(a, evidence, terms));
   }
 
-  private gives(asked: Asked, evidence: Evidence): boolean {
+  private gives(asked: Asked, evidence: Evidence, terms: Term[]): boolean {
     const rule = this.rules.find((r) => r.type.name === asked.name)!;
     if (rule.needs && !rule.needs.test(evidence.zh)) return false;
+    if (rule.needs && rule.type.near && !this.near(rule.needs, terms, evidence)) return false;
     if (rule.type.check === 'count') return this.counts(asked.focusAfter ? asked.focus : undefined, evidence);
     if (rule.type.check === 'list') return this.lists(asked.focus, evidence);
     if (rule.type.check === 'explains') return this.explains(asked.focus, evidence);
     return true;
+  }
+
+  /**
+   * Whether `needs` matches in a part of the evidence (between 、 , 。 ;) that holds one of the
+   * question's words: 10个工作日可领入户卡 gives a time for 入户卡, not for 卫生审批.
+   */
+  private near(needs: RegExp, terms: Term[], evidence: Evidence): boolean {
+    const words = terms.filter((t) => t.kind === 'content').flatMap((t) => t.zh.filter((z) => z.length > 1));
+    if (words.length === 0) return true;
+    const parts = evidence.zh.split(/[、,，。；;]/);
+    const named = parts.filter((p) => words.some((z) => p.includes(z)));
+    return named.length === 0 || named.some((p) => needs.test(p));
   }
 
   /**
@@ -179,9 +195,10 @@ export class AnswerTypes {
     const zh = focus ? this.spellings(focus) : [];
     if (zh.length === 0) return new RegExp(this.number, 'u').test(evidence.zh);
     const f = `(?:${zh.join('|')})`;
-    // A one-character focus (区) may be part of another word (市区两级): only a number before it counts it.
+    // A one-character spelling (区) may be part of another word (市区两级): only a number before it counts it.
+    const long = zh.filter((z) => [...z].length > 1);
     const before = `${this.number}[^。！？；,]{0,4}${f}`;
-    const after = zh.every((z) => [...z].length === 1) ? '' : `|${f}[^。！？；,]{0,6}${this.number}`;
+    const after = long.length ? `|(?:${long.join('|')})[^。！？；,]{0,6}${this.number}` : '';
     return new RegExp(before + after, 'u').test(evidence.zh);
   }
 

@@ -37,6 +37,11 @@ interface Clause {
 }
 /** Terms beyond this many are ignored (a question is a sentence, not an essay); must stay below 64. */
 const MAX_TERMS = 48;
+/**
+ * Weight of the knowledge's words in a clause that does not ask (我是学生,在写关于“放管服”的论文。…动力来自哪里?):
+ * they say what the question is about, less than the question itself does.
+ */
+const CONTEXT_FACTOR = 0.5;
 /** How much lower than the best a unit may score and still answer when the best does not give what is asked. */
 const RUNNER_UP_MARGIN = 0.2;
 /** Longer questions are not cached (they are rarely asked twice, and would hold memory). */
@@ -245,11 +250,14 @@ export class Engine {
     const texts = clauses.map((c) => {
       let t = this.intents.withoutChatter(c.text);
       if (claim) t = this.intents.claim(t) ?? t;
-      if (claim) t = t.replace(this.claimedQuantity, (q) => (this.knowsNumber(q) ? q : ' '));
+      // Same length, so that what was asked (以前要三个月) can still be read where the terms stand.
+      if (claim) t = t.replace(this.claimedQuantity, (q) => (this.knowsNumber(q) ? q : ' '.repeat(q.length)));
       return t;
     });
     // Clauses joined by a line break: a focus is never looked for across it.
     const text = texts.join('\n');
+    /** The same text with the claimed quantities (以前要三个月): what kind of thing the claim is about. */
+    const asAsked = clauses.map((c, i) => (claim ? (this.intents.claim(this.intents.withoutChatter(c.text)) ?? this.intents.withoutChatter(c.text)) : texts[i])).join('\n');
     const clauseOf = (at: number): number => {
       let end = 0;
       for (let i = 0; i < texts.length; i++) {
@@ -265,11 +273,11 @@ export class Engine {
       .analyze(text)
       .map((t): Term => (offTopic.some((s) => t.at < s.end && t.end > s.at) ? { ...t, kind: 'unknown', zh: [], en: [] } : t))
       .map((t) => ({ t, m: this.index.matches(t) }))
-      .filter(({ t, m }) => !context[clauseOf(t.at)] || (t.kind === 'content' && m.units.length > 0) || t.kind === 'elsewhere')
+      .filter(({ t, m }) => !context[clauseOf(t.at)] || (t.kind === 'content' && m.units.length > 0 && !/^\d+$/.test(t.text)))
       .slice(0, MAX_TERMS);
     const terms = analyzed.map((a) => a.t);
     const matched = analyzed.map((a) => a.m);
-    const weights = terms.map((t, i) => termWeight(t, matched[i]!, this.weightContext));
+    const weights = terms.map((t, i) => termWeight(t, matched[i]!, this.weightContext) * (context[clauseOf(t.at)] ? CONTEXT_FACTOR : 1));
     const ranking = this.ranker.rank(terms, matched, weights);
     const base = { terms, matched, weights, ranking, text };
     const { best, total, bestScore } = ranking;
@@ -292,13 +300,13 @@ export class Engine {
     // that gives one; otherwise the reply says what the article does not give, and quotes the closest.
     // A close runner-up that gives it answers instead (云计算、大数据等新技术 for "which technologies").
     // A preference (a definition, a way to do it) only chooses among close units.
-    const asked = this.answerTypes.asked(text, terms);
-    const missing = asked.length ? this.answerTypes.missing(asked, this.evidence(best)) : undefined;
+    const asked = this.answerTypes.asked(claim ? asAsked : text, terms);
+    const missing = asked.length ? this.answerTypes.missing(asked, this.evidence(best), terms) : undefined;
     if (missing) {
-      const other = this.runnerUpGiving(asked, ranking);
+      const other = this.runnerUpGiving(asked, ranking, terms);
       if (other) return { ...base, result: this.found(other.u, round(other.score), lang, []) };
       const required = asked.filter((a) => !a.soft);
-      const stillMissing = required.length ? this.answerTypes.missing(required, this.evidence(best)) : undefined;
+      const stillMissing = required.length ? this.answerTypes.missing(required, this.evidence(best), terms) : undefined;
       if (stillMissing) return { ...base, result: this.partial(best, stillMissing, terms, round(bestScore), lang, ranking) };
     }
     const alsoIn = ranking.otherArticles.map((a) => this.sources[a]!);
@@ -311,14 +319,14 @@ export class Engine {
    * when it names the thing asked about and gives it (其次,也得益于技术的进步。→ 这几年,云计算、大数据、
    * 人工智能等新技术发展…).
    */
-  private runnerUpGiving(asked: Asked[], ranking: Ranking): { u: number; score: number } | undefined {
+  private runnerUpGiving(asked: Asked[], ranking: Ranking, terms: Term[]): { u: number; score: number } | undefined {
     const needed = this.options.threshold * ranking.total;
     let found: { u: number; score: number } | undefined;
     ranking.touched.forEach((u, i) => {
       const score = ranking.scores[i]!;
       if (u === ranking.best || score < ranking.bestScore - RUNNER_UP_MARGIN || (found && score <= found.score)) return;
       if (this.ranker.matchedWeight(u) < needed || this.ranker.evidence(u) < this.options.minEvidence) return;
-      if (!this.answerTypes.missing(asked, this.evidence(u))) found = { u, score };
+      if (!this.answerTypes.missing(asked, this.evidence(u), terms)) found = { u, score };
     });
     if (found) return found;
     const focus = asked.find((a) => a.focus)?.focus;
@@ -328,7 +336,7 @@ export class Engine {
     if (!focus || !next || next.fact || next.article !== here.article || next.paragraph !== here.paragraph) return undefined;
     const e = this.evidence(at + 1);
     if (!focus.zh.some((z) => z && e.zh.includes(z))) return undefined;
-    return this.answerTypes.missing(asked, e) ? undefined : { u: at + 1, score: ranking.bestScore };
+    return this.answerTypes.missing(asked, e, terms) ? undefined : { u: at + 1, score: ranking.bestScore };
   }
 
   /** Whether the knowledge mentions the number in a quantity (430项: yes; 四百多项: no). */

@@ -215,7 +215,13 @@ export class UnitIndex {
         if (holds(this.units[u]!.zh, alt)) add(u);
       }
     }
-    for (const alt of term.en) for (const u of this.enPostings.get(alt) ?? []) add(u);
+    for (const alt of term.en) {
+      // "a b+b c": units holding every part.
+      const parts = alt.split('+').map((p) => this.enPostings.get(p) ?? []);
+      const [first, ...rest] = parts.sort((x, y) => x.length - y.length);
+      const others = rest.map((p) => new Set(p));
+      for (const u of first ?? []) if (others.every((o) => o.has(u))) add(u);
+    }
     return out;
   }
 }

@@ -517,7 +517,8 @@ export class Analyzer {
 
   private englishPhrase(phrase: string): Unplaced | undefined {
     if (this.stop.has(phrase)) return undefined;
-    const en = wordPairs(phrase);
+    // A unit matches a phrase of three or four words in English only with all its word pairs ('+').
+    const en = [wordPairs(phrase).join('+')];
     if (this.question.has(phrase)) return { text: phrase, kind: 'question', zh: this.expandZh(this.gloss.get(phrase) ?? []), en };
     if (this.places.has(phrase)) return { text: phrase, kind: 'elsewhere', zh: [], en };
     const zh = this.gloss.get(phrase);
