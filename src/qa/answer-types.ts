@@ -143,19 +143,18 @@ export class AnswerTypes {
   }
 
   /**
-   * Whether the evidence explains the focus rather than only naming it in quotes, as one item of a
-   * list (实施“收审分离”“当天初审”“减证提速”等优化措施 names 收审分离; 精细,即措施更精细 explains 精细).
+   * Whether the evidence explains the focus rather than only naming it as one item of a list of
+   * quoted names (实施“收审分离”“当天初审”“减证提速”等优化措施 names 收审分离; 精细,即措施更精细 explains 精细).
    */
   private explains(focus: Term | undefined, evidence: Evidence): boolean {
     const zh = focus ? this.spellings(focus) : [];
     if (zh.length === 0) return true;
     const f = `(?:${zh.join('|')})`;
-    const anywhere = new RegExp(f, 'gu');
-    const quoted = new RegExp(`[“「]${f}[”」]`, 'gu');
-    const all = evidence.zh.match(anywhere)?.length ?? 0;
-    const named = evidence.zh.match(quoted)?.length ?? 0;
-    return all === 0 || named < all || /即|是指|就是|意思是|所谓/.test(evidence.zh);
+    const all = evidence.zh.match(new RegExp(f, 'gu'))?.length ?? 0;
+    const listed = evidence.zh.match(new RegExp(`(?:“[^”]{1,12}”)*“${f}”(?:“[^”]{1,12}”)*等`, 'gu'))?.length ?? 0;
+    return all === 0 || listed < all || /即|是指|就是|意思是|所谓/.test(evidence.zh);
   }
+
 
   /**
    * The thing asked about: the term right after the asking words (哪些|城市, how many|cities), else

@@ -216,7 +216,10 @@ export class Engine {
     const meta = this.intents.metaQuestion(text);
     if (meta && !meta.weak) return this.metaQuery(meta, lang);
     const answered = this.lookUp(clauses, lang);
-    return meta && !answered.result.found ? this.metaQuery(meta, lang) : answered;
+    // Asked in words that may be about something the article mentions (the title of the report):
+    // the article's own field only when the rest of the question names nothing the knowledge knows.
+    const aboutArticle = meta && !answered.result.found && !this.analyzer.analyze(meta.rest).some((t) => t.kind === 'content' && this.index.matches(t).units.length > 0);
+    return meta && aboutArticle ? this.metaQuery(meta, lang) : answered;
   }
 
   /**
@@ -278,7 +281,10 @@ export class Engine {
     const terms = analyzed.map((a) => a.t);
     const matched = analyzed.map((a) => a.m);
     const weights = terms.map((t, i) => termWeight(t, matched[i]!, this.weightContext) * (context[clauseOf(t.at)] ? CONTEXT_FACTOR : 1));
-    const ranking = this.ranker.rank(terms, matched, weights);
+    const literal = terms.map((t) =>
+      t.kind === 'content' && t.zh.length > 1 && t.zh.includes(t.text) ? this.index.matches({ ...t, zh: [t.text], en: [] }) : undefined,
+    );
+    const ranking = this.ranker.rank(terms, matched, weights, literal);
     const base = { terms, matched, weights, ranking, text };
     const { best, total, bestScore } = ranking;
     const decline = (score: number): Query => ({

@@ -20,6 +20,7 @@ export interface MetaQuestion {
 
 export class Intents {
   private readonly chatter: Phrases;
+  private readonly longChatter: Phrases;
   private readonly offTopic: Phrases;
   private readonly verification: Phrases;
   private readonly articleWords: Phrases;
@@ -33,6 +34,7 @@ export class Intents {
     // Phrases are matched in the text as the analyzer leaves it: folded, colloquial words in Mandarin.
     const phrases = (list: string[]) => new Phrases(list, (f) => analyzer.mandarin(f));
     this.chatter = phrases(lexicon.chatter);
+    this.longChatter = phrases(lexicon.chatter.filter((p) => /\s/.test(p.trim()) || /^\p{Script=Han}{2,}$/u.test(p)));
     this.offTopic = phrases(lexicon.offTopic);
     this.verification = phrases(lexicon.verification);
     this.articleWords = phrases(lexicon.metaQuestions.articleWords);
@@ -60,9 +62,12 @@ export class Intents {
     return undefined;
   }
 
-  /** The text without chatter (can you help me, lol): what is left is the question. */
+  /**
+   * The text without chatter (can you help me, 你是谁): what is left is the question. One English
+   * word (start, help, menu) may belong to the question itself, so only longer phrases go.
+   */
   withoutChatter(text: string): string {
-    return this.chatter.remove(text);
+    return this.longChatter.remove(text);
   }
 
   /** Where small-talk topics stand (天气, tomorrow): no word there may match the knowledge. */

@@ -14,6 +14,11 @@ const OWN_BONUS = 0.1;
  * sentence (and its facts) wins.
  */
 const SENTENCE_BONUS = 0.1;
+/**
+ * Weight matched with the asker's own spelling (新技术, not its synonym 技术) counts this much extra:
+ * of two units matching equally through synonyms, the one using the asker's word wins.
+ */
+const LITERAL_BONUS = 0.1;
 /** A question the article asks itself (过去为什么…?) rarely answers anything: its score is scaled. */
 const QUESTION_SENTENCE_FACTOR = 0.9;
 /** Scores closer than this are a tie. */
@@ -44,6 +49,9 @@ export class Ranker {
   private readonly evidenceOf: Float64Array;
   private readonly own: Float64Array;
   private readonly sent: Float64Array;
+  private readonly literal: Float64Array;
+  /** Which term last credited a unit's literal weight (negative marks: a space apart from `stamp`). */
+  private readonly litMark: Int32Array;
   /** Which query (and term) last credited each unit: stale values are reset on first touch. */
   private readonly stamp: Int32Array;
   private queryStamp = 0;
@@ -58,6 +66,8 @@ export class Ranker {
     this.evidenceOf = new Float64Array(n);
     this.own = new Float64Array(n);
     this.sent = new Float64Array(n);
+    this.literal = new Float64Array(n);
+    this.litMark = new Int32Array(n);
     this.stamp = new Int32Array(n);
   }
 
@@ -75,7 +85,11 @@ export class Ranker {
    * One pass over the postings to credit weights, one pass over the touched units to find the best,
    * the best of each other article, and partly matching facts: no sort.
    */
-  rank(terms: Term[], matched: Matches[], weights: number[]): Ranking {
+  /**
+   * @param literal for each term, the units holding the asker's own spelling, when the term has
+   *   other spellings too (undefined otherwise)
+   */
+  rank(terms: Term[], matched: Matches[], weights: number[], literal: (Matches | undefined)[] = []): Ranking {
     if (this.queryStamp >= 30_000_000) {
       this.queryStamp = 0;
       this.stamp.fill(0);
@@ -97,7 +111,8 @@ export class Ranker {
     }
 
     const touched: number[] = [];
-    const { all, own, sent, evidenceOf, stamp } = this;
+    const litMark = this.litMark;
+    const { all, own, sent, literal: lit, evidenceOf, stamp } = this;
     const { isFact, heirStart, heirs } = this.index;
     order.forEach((ti, k) => {
       const w = weights[ti]!;
@@ -113,6 +128,7 @@ export class Ranker {
           all[u] = 0;
           own[u] = 0;
           sent[u] = 0;
+          lit[u] = 0;
           evidenceOf[u] = 0;
           touched.push(u);
         }
@@ -133,6 +149,23 @@ export class Ranker {
       }
     });
 
+    // The asker's own spelling: only units this query touched, each term once per unit.
+    literal.forEach((m, ti) => {
+      if (!m) return;
+      const w = weights[ti]!;
+      const mark = -(stampBase + ti);
+      for (const u of m.units) {
+        const touch = (v: number) => {
+          if (stamp[v]! >= stampBase && litMark[v] !== mark) {
+            litMark[v] = mark;
+            lit[v] = lit[v]! + w;
+          }
+        };
+        touch(u);
+        if (!isFact[u]) for (let h = heirStart[u]!; h < heirStart[u + 1]!; h++) touch(heirs[h]!);
+      }
+    });
+
     const { isQuestion, articleOf } = this.index;
     const scores = new Float64Array(touched.length);
     let bestScore = -1;
@@ -142,7 +175,7 @@ export class Ranker {
     const needed = this.threshold * total;
     for (let i = 0; i < touched.length; i++) {
       const u = touched[i]!;
-      let score = total > 0 ? (all[u]! + OWN_BONUS * own[u]! + SENTENCE_BONUS * sent[u]!) / total : 0;
+      let score = total > 0 ? (all[u]! + OWN_BONUS * own[u]! + SENTENCE_BONUS * sent[u]! + LITERAL_BONUS * lit[u]!) / total : 0;
       if (isQuestion[u]) score *= QUESTION_SENTENCE_FACTOR;
       scores[i] = score;
       if (score > bestScore + EPSILON) {
