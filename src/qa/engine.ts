@@ -281,6 +281,7 @@ export class Engine {
     const terms = analyzed.map((a) => a.t);
     const matched = analyzed.map((a) => a.m);
     const weights = terms.map((t, i) => termWeight(t, matched[i]!, this.weightContext) * (context[clauseOf(t.at)] ? CONTEXT_FACTOR : 1));
+    // Units whose sentence holds the asker's own spelling (not a fact's phrasing: how people ask).
     const literal = terms.map((t) =>
       t.kind === 'content' && t.zh.length > 1 && t.zh.includes(t.text) ? this.index.matches({ ...t, zh: [t.text], en: [] }) : undefined,
     );

@@ -155,6 +155,7 @@ export class Ranker {
       const w = weights[ti]!;
       const mark = -(stampBase + ti);
       for (const u of m.units) {
+        if (isFact[u]) continue;
         const touch = (v: number) => {
           if (stamp[v]! >= stampBase && litMark[v] !== mark) {
             litMark[v] = mark;
@@ -162,7 +163,7 @@ export class Ranker {
           }
         };
         touch(u);
-        if (!isFact[u]) for (let h = heirStart[u]!; h < heirStart[u + 1]!; h++) touch(heirs[h]!);
+        for (let h = heirStart[u]!; h < heirStart[u + 1]!; h++) touch(heirs[h]!);
       }
     });
 

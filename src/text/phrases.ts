@@ -35,12 +35,17 @@ export class Phrases {
   }
 
   test(folded: string): boolean {
+    // A global pattern keeps where its last match ended: start from the beginning, and leave it there.
     this.pattern.lastIndex = 0;
-    return this.pattern.test(folded);
+    const found = this.pattern.test(folded);
+    this.pattern.lastIndex = 0;
+    return found;
   }
 
   /** Every match, in order, not overlapping. */
   find(folded: string): Span[] {
+    // matchAll copies lastIndex from the pattern: it must be 0.
+    this.pattern.lastIndex = 0;
     return [...folded.matchAll(this.pattern)].map((m) => ({ at: m.index, end: m.index + m[0].length, phrase: m[0] }));
   }
 
