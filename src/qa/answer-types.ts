@@ -12,7 +12,7 @@
  */
 import type { AnswerType, Lexicon } from '../knowledge/schema.js';
 import type { PerLang } from './types.js';
-import { Phrases, type Span } from '../text/phrases.js';
+import { PhraseLists, Phrases, type Span } from '../text/phrases.js';
 import { stem, type Term } from '../text/terms.js';
 
 /** A kind of detail a question asks for, and what it asks about when the check needs it. */
@@ -41,7 +41,6 @@ const FOCUS_GAP = 12;
 
 interface Rule {
   type: AnswerType;
-  asks: Phrases;
   asksPlural: Phrases;
   asksPattern: RegExp | undefined;
   needs: RegExp | undefined;
@@ -56,6 +55,8 @@ const escape = (w: string): string => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export class AnswerTypes {
   private readonly rules: Rule[];
+  /** Every type's asking words, scanned at once. */
+  private readonly asks: PhraseLists;
   private readonly number: string;
   private readonly enumeration: RegExp;
   /** A number with its measure word at the start of a spelling (三个 in 三个零距离服务). */
@@ -68,11 +69,11 @@ export class AnswerTypes {
   constructor(lexicon: Lexicon) {
     this.rules = lexicon.answerTypes.map((type) => ({
       type,
-      asks: new Phrases(type.asks),
       asksPlural: new Phrases(type.asksPlural),
       asksPattern: type.asksPattern ? new RegExp(type.asksPattern, 'u') : undefined,
       needs: type.needs ? new RegExp(type.needs, 'u') : undefined,
     }));
+    this.asks = new PhraseLists(lexicon.answerTypes.map((t) => t.asks));
     const g = lexicon.grammar;
     this.number = `(?:${g.numeral})(?:${g.classifier})?`;
     this.enumeration = new RegExp(g.enumeration, 'u');
@@ -85,8 +86,10 @@ export class AnswerTypes {
   /** The kinds of detail the question (folded, in Mandarin) asks for, with their focus. */
   asked(text: string, terms: Term[]): Asked[] {
     const out: Asked[] = [];
-    for (const rule of this.rules) {
-      const spans: Span[] = rule.asks.find(text);
+    const firsts = this.asks.first(text);
+    for (const [r, rule] of this.rules.entries()) {
+      const first = firsts[r];
+      const spans: Span[] = first ? [first] : [];
       const m = rule.asksPattern?.exec(text);
       if (m) spans.push({ at: m.index, end: m.index + m[0].length, phrase: m[0], pattern: true });
       // "which/what + plural noun + verb" (which overseas cities does…): the plural noun is the focus.

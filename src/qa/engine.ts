@@ -12,7 +12,7 @@
  */
 import type { Knowledge } from '../knowledge/load.js';
 import { LANGS, type Fact, type Lang } from '../knowledge/schema.js';
-import { detectLang, fold, foldPunctuated, MAX_QUESTION_CHARS } from '../text/normalize.js';
+import { detectLang, finishFold, fold, foldPunctuated, MAX_QUESTION_CHARS } from '../text/normalize.js';
 import { Analyzer, englishStems, type Term } from '../text/terms.js';
 import { Lru } from './lru.js';
 import { resolveOptions, type EngineOptions } from './options.js';
@@ -192,11 +192,12 @@ export class Engine {
    * The question's clauses (split at , 。 ? ! ;), each folded and with colloquial words in Mandarin,
    * and whether it ended with a question mark.
    */
-  private read(question: string): Clause[] {
-    const parts = question.slice(0, MAX_QUESTION_CHARS).split(CLAUSE_END);
+  private read(question: string, converted = foldPunctuated(question.slice(0, MAX_QUESTION_CHARS))): Clause[] {
+    // One script conversion for the whole question; each clause is then finished as fold() does.
+    const parts = converted.split(CLAUSE_END);
     const out: Clause[] = [];
     for (let i = 0; i < parts.length; i += 2) {
-      const text = this.analyzer.mandarin(fold(parts[i]!));
+      const text = this.analyzer.mandarin(finishFold(parts[i]!));
       if (text) out.push({ text, questionMark: /[?？]/.test(parts[i + 1] ?? '') });
     }
     return out;
@@ -204,12 +205,13 @@ export class Engine {
 
   /** The one query path: fold, recognise, analyze, weigh, rank, decide. */
   private query(question: string): Query {
-    const folded = fold(question);
+    const converted = foldPunctuated(question.slice(0, MAX_QUESTION_CHARS));
+    const folded = finishFold(converted);
     const detected = detectLang(question, folded);
     const lang: Lang = detected === 'other' ? 'zh-Hans' : detected;
     const none = { terms: [], matched: [], weights: [], ranking: undefined };
     if (!folded) return { ...none, result: this.declined('empty', [], 0, lang) };
-    const clauses = this.read(question);
+    const clauses = this.read(question, converted);
     const text = clauses.map((c) => c.text).join(' ');
     const intent = this.intents.classify(question, text);
     if (intent) return { ...none, result: this.declined(intent, [], 0, lang) };
@@ -246,7 +248,7 @@ export class Engine {
     const clauses = kept.length ? kept : all;
     const chatter = this.intents.hasChatter(clauses.map((c) => c.text).join(' '));
     const claim = this.intents.claim(clauses.map((c) => c.text).join(' ')) !== undefined;
-    const asking = clauses.map((c) => this.asks(c));
+    const asking = clauses.length > 1 ? clauses.map((c) => this.asks(c)) : [true];
     const context = asking.some(Boolean) ? asking.map((a) => !a) : asking.map(() => false);
     // A claim to check (真的假的, is it true): the numbers it claims are what to check, not what to
     // look up; a number the knowledge has (430) stays. Chatter (can you help me) is not the question.

@@ -4,7 +4,7 @@
  * lexicon.json: `greetings`, `chatter`, `metaQuestions`, `verification`.
  */
 import type { Lexicon, MetaField } from '../knowledge/schema.js';
-import { Phrases, type Span } from '../text/phrases.js';
+import { PhraseLists, Phrases, type Span } from '../text/phrases.js';
 import type { Analyzer } from '../text/terms.js';
 
 /** `/start`, `/help@bot`, `--help`, `-h`: typed at a bot or a command line. */
@@ -25,7 +25,10 @@ export class Intents {
   private readonly verification: Phrases;
   private readonly articleWords: Phrases;
   private readonly firstPerson: Phrases;
-  private readonly meta: { field: MetaField; phrases: Phrases; weak: Phrases; cues: Phrases }[];
+  /** Per metadata field: its phrases, weak phrases and cues, as lists 3i, 3i+1, 3i+2 of one scan. */
+  private readonly metaFields: MetaField[];
+  private readonly metaLists: PhraseLists;
+  private readonly metaPhrases: Phrases[];
 
   constructor(
     lexicon: Lexicon,
@@ -39,7 +42,11 @@ export class Intents {
     this.verification = phrases(lexicon.verification);
     this.articleWords = phrases(lexicon.metaQuestions.articleWords);
     this.firstPerson = phrases(lexicon.firstPerson);
-    this.meta = lexicon.metaQuestions.fields.map((f) => ({ field: f.field, phrases: phrases(f.phrases), weak: phrases(f.weak), cues: phrases(f.cues) }));
+    const fields = lexicon.metaQuestions.fields;
+    this.metaFields = fields.map((f) => f.field);
+    const lists = fields.flatMap((f) => [f.phrases, f.weak, f.cues]);
+    this.metaLists = new PhraseLists(lists, (f) => analyzer.mandarin(f));
+    this.metaPhrases = lists.map((l) => phrases(l));
   }
 
   /** Whether nothing in the text asks about anything: only function and question words remain. */
@@ -90,15 +97,14 @@ export class Intents {
    * a word naming it (作者, headline) with nothing else to ask about.
    */
   metaQuestion(text: string): MetaQuestion | undefined {
-    for (const m of this.meta) {
-      if (m.phrases.test(text)) return { field: m.field, rest: this.articleWords.remove(m.phrases.remove(text)), weak: false };
-      if (m.cues.test(text)) {
-        const rest = this.articleWords.remove(m.cues.remove(text));
-        if (this.isEmpty(rest)) return { field: m.field, rest: '', weak: false };
-      }
+    const found = this.metaLists.first(text);
+    const without = (list: number) => this.articleWords.remove(this.metaPhrases[list]!.remove(text));
+    for (const [i, field] of this.metaFields.entries()) {
+      if (found[3 * i]) return { field, rest: without(3 * i), weak: false };
+      if (found[3 * i + 2] && this.isEmpty(without(3 * i + 2))) return { field, rest: '', weak: false };
     }
-    for (const m of this.meta) {
-      if (m.weak.test(text)) return { field: m.field, rest: this.articleWords.remove(m.weak.remove(text)), weak: true };
+    for (const [i, field] of this.metaFields.entries()) {
+      if (found[3 * i + 1]) return { field, rest: without(3 * i + 1), weak: true };
     }
     return undefined;
   }

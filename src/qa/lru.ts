@@ -48,6 +48,10 @@ export class Lru<K, V> {
     }
   }
 
+  has(key: K): boolean {
+    return this.map.has(key);
+  }
+
   get size(): number {
     return this.map.size;
   }

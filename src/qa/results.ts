@@ -77,16 +77,26 @@ const COUNT_BEFORE = /(?:\d+|[一二两三四五六七八九十百千]+)[个项�
  * words in the sentence (南沙落户), in the sentence's own script; in English, the asker's words.
  */
 export function subjectOf(quote: string, focus: Term | undefined, terms: Term[], lang: Lang): PerLang {
-  // The sentence folded character by character, remembering where each folded character came from.
-  const plain: string[] = [];
+  // The sentence folded, remembering where each folded character came from: NFKC may lengthen a
+  // character (…→...), the script conversion keeps lengths.
   const from: number[] = [];
+  let widened = '';
   for (let i = 0; i < quote.length; i++) {
-    for (const c of foldPunctuated(quote[i]!)) {
-      plain.push(c);
-      from.push(i);
+    const c = quote[i]!.normalize('NFKC').toLowerCase();
+    widened += c;
+    for (let k = 0; k < c.length; k++) from.push(i);
+  }
+  let text = foldPunctuated(widened);
+  if (text.length !== from.length) {
+    // A conversion changed a length: fold character by character instead.
+    from.length = 0;
+    text = '';
+    for (let i = 0; i < quote.length; i++) {
+      const c = foldPunctuated(quote[i]!);
+      text += c;
+      for (let k = 0; k < c.length; k++) from.push(i);
     }
   }
-  const text = plain.join('');
   const spans: [number, number][] = [];
   const wanted = focus && focus.zh.some((z) => text.includes(z)) ? [focus] : terms.filter((t) => t.kind === 'content');
   for (const t of wanted) {

@@ -49,6 +49,8 @@ export function foldMany(texts: string[]): string[] {
 /** OpenCC only where there is Han text to convert: English passes through untouched, and fast. */
 const scriptFold = (text: string): string => (HAN_TEST.test(text) ? simplify(text) : text);
 const finish = (text: string): string => text.replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+/** The last step of fold(), for text already converted by foldPunctuated(): punctuation to spaces. */
+export const finishFold = finish;
 const HAN_TEST = /\p{Script=Han}/u;
 
 const HAN = /\p{Script=Han}/gu;

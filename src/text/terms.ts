@@ -14,6 +14,7 @@ import { stemmer } from 'stemmer';
 import wordListPath from 'word-list';
 import type { Glossary, Lexicon, Synonyms } from '../knowledge/schema.js';
 import { fold, foldMany } from './normalize.js';
+import { Lru } from '../qa/lru.js';
 import { Phrases } from './phrases.js';
 
 export type TermKind =
@@ -84,6 +85,23 @@ export function englishStems(texts: string[]): Set<string> {
     });
   }
   return out;
+}
+
+/** How many times each of a–z occurs in a word (other characters share one slot). */
+function letterCounts(word: string): Uint8Array {
+  const out = new Uint8Array(27);
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i) - 97;
+    out[c >= 0 && c < 26 ? c : 26]!++;
+  }
+  return out;
+}
+
+/** Sum of the differences of two letter counts: at least the number of letters to add or remove. */
+function letterDifference(a: Uint8Array, b: Uint8Array): number {
+  let d = 0;
+  for (let i = 0; i < 27; i++) d += Math.abs(a[i]! - b[i]!);
+  return d;
 }
 
 /** Senses that say nothing about meaning: classifiers, cross-references, names. */
@@ -210,10 +228,17 @@ export class Analyzer {
   private readonly englishStems: ReadonlySet<string>;
   /** English vocabulary by word length, for typo correction. */
   private readonly englishByLength = new Map<number, string[]>();
+  /** Letter counts of each vocabulary word, to rule out most of them before computing a distance. */
+  private readonly letters = new Map<string, Uint8Array>();
   private readonly greetingPhrases: Phrases;
   /** Colloquial word → Mandarin (folded), and the longest key's length. */
   private readonly dialect = new Map<string, string>();
   private readonly dialectMax: number;
+  private readonly dialectFirst = new Set<string>();
+  /** Recent analyses and runs (a query reads its clauses more than once). */
+  private readonly analyses = new Lru<string, Term[]>(64);
+  private readonly runs = new Lru<string, Term[]>(512);
+  private readonly words = new Lru<string, Unplaced | undefined>(4096);
 
   constructor(input: VocabularyInput) {
     const { lexicon, synonyms, glossary } = input;
@@ -272,6 +297,7 @@ export class Analyzer {
 
     for (const [from, to] of Object.entries(lexicon.dialect)) this.dialect.set(fold(from), fold(to));
     this.dialectMax = Math.max(0, ...[...this.dialect.keys()].map((k) => k.length));
+    for (const k of this.dialect.keys()) this.dialectFirst.add(k[0]!);
     this.greetingPhrases = new Phrases(this.greetings, (f) => this.mandarin(f));
     this.englishStems = input.englishStems;
     const words = new Set<string>();
@@ -279,7 +305,10 @@ export class Analyzer {
     for (const w of dictionaryWords) words.add(w);
     for (const k of Object.keys(glossary)) for (const w of fold(k).split(' ')) if (w.length >= 4) words.add(w);
     for (const w of lexicon.places) if (!IS_HAN.test(w) && w.length >= 4) words.add(fold(w));
-    for (const w of words) this.englishByLength.set(w.length, [...(this.englishByLength.get(w.length) ?? []), w]);
+    for (const w of words) {
+      this.englishByLength.set(w.length, [...(this.englishByLength.get(w.length) ?? []), w]);
+      this.letters.set(w, letterCounts(w));
+    }
   }
 
   /** Toneless pinyin → vocabulary words (2–4 characters) that sound like it; built on first use. */
@@ -317,7 +346,10 @@ export class Analyzer {
    * place, where a word the knowledge knows (关系, not 关 + 系) is kept as it is.
    */
   mandarin(folded: string): string {
-    if (this.dialect.size === 0) return folded;
+    // Most questions hold no colloquial word at all.
+    let any = false;
+    for (let i = 0; i < folded.length && !any; i++) any = this.dialectFirst.has(folded[i]!);
+    if (!any) return folded;
     let out = '';
     for (let i = 0; i < folded.length; ) {
       // The longest colloquial word here, and the longest known word: the colloquial one wins a tie.
@@ -342,6 +374,16 @@ export class Analyzer {
 
   /** Terms of a question (already folded with fold()), in order; stopwords dropped. */
   analyze(folded: string): Term[] {
+    // The same clause is analyzed several times in one query (is it context? does it ask?): the
+    // last few analyses are kept. Callers never change the terms they get.
+    const cached = this.analyses.get(folded);
+    if (cached) return cached;
+    const terms = this.analyzeUncached(folded);
+    this.analyses.set(folded, terms);
+    return terms;
+  }
+
+  private analyzeUncached(folded: string): Term[] {
     const terms: Term[] = [];
     let latin: Word[] = [];
     const flushLatin = () => {
@@ -371,10 +413,20 @@ export class Analyzer {
    * What the vocabulary does not know stays whole as an unknown word.
    */
   private chineseTerms(run: string, offset: number): Term[] {
+    let placed = this.runs.get(run);
+    if (!placed) {
+      placed = this.chineseRun(run);
+      this.runs.set(run, placed);
+    }
+    return offset === 0 ? placed : placed.map((t) => ({ ...t, at: t.at + offset, end: t.end + offset }));
+  }
+
+  /** The terms of one run of Han characters, placed from 0. */
+  private chineseRun(run: string): Term[] {
     // Typo correction keeps the length (one character for one syllable), so offsets hold.
     const text = this.correctTypos(run);
     const out: Term[] = [];
-    let at = offset;
+    let at = 0;
     for (const piece of this.segment(text)) {
       if (this.vocab.has(piece) || this.stop.has(piece) || this.question.has(piece)) this.pushWord(piece, at, out);
       else {
@@ -396,7 +448,7 @@ export class Analyzer {
    */
   private segment(text: string): string[] {
     const n = text.length;
-    const bounds = boundaries(text);
+    // The segmenter's own cut: where its pieces start, and each piece.
     const icu = new Map<number, string>();
     for (const s of segmenter.segment(text)) icu.set(s.index, s.segment);
     // best[i]: [unexplained characters, pieces] of the best cut of text[i..]; next[i]: its first piece's end.
@@ -418,7 +470,7 @@ export class Analyzer {
       }
       const c = text[i]!;
       consider(i + 1, this.stop.has(c) || this.question.has(c) ? 0 : 1);
-      const piece = bounds.has(i) ? icu.get(i) : undefined;
+      const piece = icu.get(i);
       if (piece && piece.length > 1 && !this.vocab.has(piece)) consider(i + piece.length, piece.length);
     }
     const pieces: string[] = [];
@@ -527,6 +579,14 @@ export class Analyzer {
   }
 
   private englishWord(word: string, stemmed: string): Unplaced | undefined {
+    // A word always reads the same (its typo search is the costly part): kept for the next question.
+    if (this.words.has(word)) return this.words.get(word);
+    const term = this.englishWordUncached(word, stemmed);
+    this.words.set(word, term);
+    return term;
+  }
+
+  private englishWordUncached(word: string, stemmed: string): Unplaced | undefined {
     if (/^\d+$/.test(word)) return { text: word, kind: 'content', zh: this.zhGroup.get(word) ?? [word], en: [word] };
     if (this.stop.has(stemmed) || this.stop.has(word)) return undefined;
     if (this.question.has(stemmed)) return { text: word, kind: 'question', zh: [], en: [stemmed] };
@@ -552,8 +612,11 @@ export class Analyzer {
     const max = word.length >= 5 ? 2 : 1;
     let best: string | undefined;
     let bestDistance = max + 1;
+    const counts = letterCounts(word);
     for (let len = word.length - max; len <= word.length + max; len++) {
       for (const w of this.englishByLength.get(len) ?? []) {
+        // Each edit changes at most two letter counts: a word whose letters differ more is too far.
+        if (letterDifference(counts, this.letters.get(w)!) > 2 * max) continue;
         const d = damerau(word, w).steps;
         if (d < bestDistance) {
           best = w;
