@@ -26,11 +26,9 @@ export interface Asked {
   soft: boolean;
 }
 
-/** What a candidate answer says: its sentence (and fact answer) in Simplified with punctuation, and in English. */
+/** What a candidate answer says: its sentence (and fact answer) in Simplified with punctuation. */
 export interface Evidence {
   zh: string;
-  /** English stems of the translation and the fact's English answer. */
-  en: ReadonlySet<string>;
 }
 
 /**

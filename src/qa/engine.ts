@@ -44,6 +44,8 @@ const MAX_TERMS = 48;
 const CONTEXT_FACTOR = 0.5;
 /** How much lower than the best a unit may score and still answer when the best does not give what is asked. */
 const RUNNER_UP_MARGIN = 0.2;
+/** Units looked at when the best one does not give what is asked. */
+const MAX_RUNNERS_UP = 12;
 /** Longer questions are not cached (they are rarely asked twice, and would hold memory). */
 const MAX_CACHED_QUESTION = 200;
 
@@ -75,7 +77,6 @@ export class Engine {
   private readonly answerTypes: AnswerTypes;
   /** A number with its measure word (四百多项, 一个多月, 好几趟): in a claim to check, it is not looked up. */
   private readonly claimedQuantity: RegExp;
-  private readonly evidenceCache = new Lru<number, Evidence>(10_000);
 
   constructor(knowledge: Knowledge, options: EngineOptions = {}) {
     this.knowledge = knowledge;
@@ -330,13 +331,16 @@ export class Engine {
    */
   private runnerUpGiving(asked: Asked[], ranking: Ranking, terms: Term[]): { u: number; score: number } | undefined {
     const needed = this.options.threshold * ranking.total;
-    let found: { u: number; score: number } | undefined;
+    // The closest few only: at a thousand articles hundreds of units tie.
+    const close: { u: number; score: number }[] = [];
     ranking.touched.forEach((u, i) => {
       const score = ranking.scores[i]!;
-      if (u === ranking.best || score < ranking.bestScore - RUNNER_UP_MARGIN || (found && score <= found.score)) return;
+      if (u === ranking.best || score < ranking.bestScore - RUNNER_UP_MARGIN) return;
       if (this.ranker.matchedWeight(u) < needed || this.ranker.evidence(u) < this.options.minEvidence) return;
-      if (!this.answerTypes.missing(asked, this.evidence(u), terms)) found = { u, score };
+      close.push({ u, score });
     });
+    close.sort((x, y) => y.score - x.score);
+    const found = close.slice(0, MAX_RUNNERS_UP).find(({ u }) => !this.answerTypes.missing(asked, this.evidence(u), terms));
     if (found) return found;
     const focus = asked.find((a) => a.focus)?.focus;
     const at = this.index.units[ranking.best]!.sentenceUnit;
@@ -376,16 +380,7 @@ export class Engine {
 
   /** What a unit's answer says, for the answer-type checks: its sentence and, for a fact, its short answer. */
   private evidence(u: number): Evidence {
-    let e = this.evidenceCache.get(u);
-    if (!e) {
-      const unit = this.index.units[u]!;
-      const k = this.knowledge.articles[unit.article]!;
-      const zh = [unit.sentence.text, unit.fact?.answer['zh-Hans'] ?? ''];
-      const en = [k.translations?.sentences[unit.sentence.id] ?? '', unit.fact?.answer.en ?? ''];
-      e = { zh: zh.map(foldPunctuated).join(' '), en: englishStems(en) };
-      this.evidenceCache.set(u, e);
-    }
-    return e;
+    return { zh: this.index.units[u]!.said };
   }
 
   private partial(u: number, missing: Asked, terms: Term[], score: number, lang: Lang, ranking: Ranking): PartialAnswer {

@@ -6,7 +6,7 @@
  */
 import type { Knowledge } from '../knowledge/load.js';
 import type { Fact, Sentence } from '../knowledge/schema.js';
-import { foldMany } from '../text/normalize.js';
+import { finishFold, foldMany, foldPunctuatedMany } from '../text/normalize.js';
 import { englishStems, englishWords, type Term } from '../text/terms.js';
 import { Lru } from './lru.js';
 
@@ -22,6 +22,11 @@ export interface Unit {
   sentenceUnit: number;
   /** Folded Simplified text without spaces; fact units join their phrasings with '|' so no match spans two. */
   zh: string;
+  /**
+   * What the unit's answer says, for the answer-type checks: its sentence (and, for a fact, its
+   * short answer) in Simplified with punctuation kept (A、B、C).
+   */
+  said: string;
   /** English stems. */
   en: Set<string>;
   /** Rhetorical questions in the article rarely answer anything. */
@@ -72,7 +77,10 @@ export class UnitIndex {
     const factsOf = new Map<number, number[]>();
     knowledge.articles.forEach((k, a) => {
       const sentenceUnit = new Map<string, number>();
-      const folded = compactMany(k.article.paragraphs.flatMap((p) => p.sentences.map((s) => s.text)));
+      // One script conversion for every sentence and short answer of the article.
+      const sentences = k.article.paragraphs.flatMap((p) => p.sentences.map((s) => s.text));
+      const said = foldPunctuatedMany([...sentences, ...k.facts.map((f) => f.answer['zh-Hans'])]);
+      const folded = said.slice(0, sentences.length).map((t) => finishFold(t).replace(/ /g, ''));
       let next = 0;
       k.article.paragraphs.forEach((p, pi) =>
         p.sentences.forEach((s, si) => {
@@ -84,7 +92,8 @@ export class UnitIndex {
             paragraph: pi + 1,
             sentenceNo: si + 1,
             sentenceUnit: this.units.length,
-            zh: folded[next++]!,
+            zh: folded[next]!,
+            said: said[next++]!,
             en: englishStems([k.translations?.sentences[s.id] ?? '']),
             isQuestion: /[?？]\s*$/u.test(s.text),
           });
@@ -93,7 +102,7 @@ export class UnitIndex {
       const zhOf = (f: Fact) => [...f.questions['zh-Hans'], ...f.questions['zh-Hant'], f.answer['zh-Hans'], f.answer['zh-Hant']];
       const factTexts = compactMany(k.facts.flatMap(zhOf));
       let at = 0;
-      for (const f of k.facts) {
+      for (const [fi, f] of k.facts.entries()) {
         const mine = factTexts.slice(at, (at += zhOf(f).length));
         // load.ts has checked that the sentence exists.
         const su = sentenceUnit.get(f.sentence)!;
@@ -106,6 +115,7 @@ export class UnitIndex {
           sentenceNo: base.sentenceNo,
           sentenceUnit: su,
           zh: mine.filter(Boolean).join('|'),
+          said: `${base.said} ${said[sentences.length + fi]!}`,
           en: englishStems([...f.questions.en, f.answer.en]),
           isQuestion: false,
         });

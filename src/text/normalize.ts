@@ -40,6 +40,12 @@ export function foldPunctuated(text: string): string {
   return scriptFold(text.toWellFormed().normalize('NFKC').toLowerCase());
 }
 
+/** foldPunctuated() for many texts at once: one script conversion for all of them. */
+export function foldPunctuatedMany(texts: string[]): string[] {
+  const joined = texts.map((t) => t.toWellFormed().normalize('NFKC').toLowerCase().replace(/\n/g, ' ')).join('\n');
+  return scriptFold(joined).split('\n');
+}
+
 /** fold() for many texts at once (knowledge at start-up): one OpenCC pass instead of one per text. */
 export function foldMany(texts: string[]): string[] {
   const joined = texts.map((t) => t.toWellFormed().normalize('NFKC').toLowerCase().replace(/\n/g, ' ')).join('\n');

@@ -266,16 +266,23 @@ export class Analyzer {
     }
     // CC-CEDICT senses map English to the knowledge's Chinese words where the hand glossary is silent.
     const fromDictionary = new Map<string, Set<string>>();
+    // Articles share most of their words: each word's senses are read once.
+    const senses = new Map<string, Set<string>>();
     for (const dictionary of input.dictionaries) {
-      for (const [chinese, senses] of Object.entries(dictionary)) {
-        for (const sense of senses) {
-          const key = senseKey(sense);
-          if (!key || this.stop.has(key)) continue;
-          const set = fromDictionary.get(key) ?? new Set();
-          set.add(fold(chinese));
-          fromDictionary.set(key, set);
-          for (const w of key.split(' ')) if (w.length >= 4) dictionaryWords.add(w);
-        }
+      for (const [chinese, list] of Object.entries(dictionary)) {
+        const set = senses.get(chinese) ?? new Set<string>();
+        for (const sense of list) set.add(sense);
+        senses.set(chinese, set);
+      }
+    }
+    for (const [chinese, list] of senses) {
+      for (const sense of list) {
+        const key = senseKey(sense);
+        if (!key || this.stop.has(key)) continue;
+        const set = fromDictionary.get(key) ?? new Set();
+        set.add(fold(chinese));
+        fromDictionary.set(key, set);
+        for (const w of key.split(' ')) if (w.length >= 4) dictionaryWords.add(w);
       }
     }
     for (const [key, chinese] of fromDictionary) if (!this.gloss.has(key)) this.gloss.set(key, [...chinese]);
@@ -290,7 +297,7 @@ export class Analyzer {
     // Each distinct text once: many units share text (a sentence and its facts, repeated phrasings).
     for (const text of new Set(input.chineseTexts)) for (const w of segmentWords(text)) if (IS_HAN.test(w)) this.vocab.add(w);
     // What the articles put in quotes is a name (“收审分离”, “放管服”): one word, however the segmenter cuts it.
-    for (const text of input.quotedNames) {
+    for (const text of new Set(input.quotedNames)) {
       const name = fold(text);
       if (name.length >= 2 && name.length <= MAX_WORD && /^\p{Script=Han}+$/u.test(name)) this.vocab.add(name);
     }
