@@ -51,6 +51,20 @@ const AUXILIARY = /^ (?:are|were|do|does|did|can|could|will|would|should|have|ha
 
 const escape = (w: string): string => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** Patterns built for a focus, compiled once: the same few foci come back question after question. */
+const compiled = new Map<string, RegExp>();
+function pattern(source: string, flags = 'u'): RegExp {
+  const key = `${flags}/${source}`;
+  let re = compiled.get(key);
+  if (!re) {
+    if (compiled.size >= 2_000) compiled.clear();
+    re = new RegExp(source, flags);
+    compiled.set(key, re);
+  }
+  re.lastIndex = 0;
+  return re;
+}
+
 export class AnswerTypes {
   private readonly rules: Rule[];
   /** Every type's asking words, scanned at once. */
@@ -151,8 +165,8 @@ export class AnswerTypes {
     const zh = focus ? this.spellings(focus) : [];
     if (zh.length === 0) return true;
     const f = `(?:${zh.join('|')})`;
-    const all = evidence.zh.match(new RegExp(f, 'gu'))?.length ?? 0;
-    const listed = evidence.zh.match(new RegExp(`(?:“[^”]{1,12}”)*“${f}”(?:“[^”]{1,12}”)*等`, 'gu'))?.length ?? 0;
+    const all = evidence.zh.match(pattern(f, 'gu'))?.length ?? 0;
+    const listed = evidence.zh.match(pattern(`(?:“[^”]{1,12}”)*“${f}”(?:“[^”]{1,12}”)*等`, 'gu'))?.length ?? 0;
     return all === 0 || listed < all || /即|是指|就是|意思是|所谓/.test(evidence.zh);
   }
 
@@ -193,13 +207,13 @@ export class AnswerTypes {
   /** A number counts the focus (多少|城市 → 9个城市); with no focus after the asking words (减了|多少), any number does. */
   private counts(focus: Term | undefined, evidence: Evidence): boolean {
     const zh = focus ? this.spellings(focus) : [];
-    if (zh.length === 0) return new RegExp(this.number, 'u').test(evidence.zh);
+    if (zh.length === 0) return pattern(this.number, 'u').test(evidence.zh);
     const f = `(?:${zh.join('|')})`;
     // A one-character spelling (区) may be part of another word (市区两级): only a number before it counts it.
     const long = zh.filter((z) => [...z].length > 1);
     const before = `${this.number}[^。！？；,]{0,4}${f}`;
     const after = long.length ? `|(?:${long.join('|')})[^。！？；,]{0,6}${this.number}` : '';
-    return new RegExp(before + after, 'u').test(evidence.zh);
+    return pattern(before + after, 'u').test(evidence.zh);
   }
 
   private lists(focus: Term | undefined, evidence: Evidence): boolean {
@@ -209,14 +223,14 @@ export class AnswerTypes {
     // Where the sentence does not name the focus, the asker's word may be a synonym it does not know.
     if (zh.length === 0) return true;
     const f = `(?:${zh.join('|')})`;
-    if (!new RegExp(f, 'u').test(evidence.zh)) return true;
-    const counted = new RegExp(`${this.number}[^。！？；,]{0,2}${f}|${f}[^。！？；,]{0,6}${this.number}`, 'u');
+    if (!pattern(f, 'u').test(evidence.zh)) return true;
+    const counted = pattern(`${this.number}[^。！？；,]{0,2}${f}|${f}[^。！？；,]{0,6}${this.number}`, 'u');
     if (!counted.test(evidence.zh)) return true;
     // Counted: the list must be attached to it: short items and 等/的 right before it (民生、交通、住房、
     // 通关等约100项便民服务; “收审分离”“当天初审”等优化措施), or 包括/: right after it.
     const items = `(?:[^、。！？；,“”]{1,12}、)+[^、。！？；,“”]{1,12}(?:等|的|这些|类似的?)[^。！？；、,]{0,8}?${f}`;
     const quoted = `(?:“[^”]{1,20}”){2,}[^。！？；]{0,14}?${f}`;
     const after = `${f}[^。！？；]{0,4}(?:包括|有|为|是|即|:)[^。！？；]{0,20}[、”]`;
-    return new RegExp(`${items}|${quoted}|${after}`, 'u').test(evidence.zh);
+    return pattern(`${items}|${quoted}|${after}`, 'u').test(evidence.zh);
   }
 }

@@ -48,6 +48,7 @@ interface Word {
   at: number;
 }
 
+const NO_LENGTHS: number[] = [];
 const HAN_RUN = /\p{Script=Han}+|[^\s\p{Script=Han}]+/gu;
 const IS_HAN = /^\p{Script=Han}/u;
 const MAX_WORD = 8;
@@ -235,6 +236,8 @@ export class Analyzer {
   private readonly dialect = new Map<string, string>();
   private readonly dialectMax: number;
   private readonly dialectFirst = new Set<string>();
+  /** First character → lengths (2…MAX_WORD) of the known words starting with it: the cuts worth trying. */
+  private readonly lengthsFrom = new Map<string, number[]>();
   /** Recent analyses and runs (a query reads its clauses more than once). */
   private readonly analyses = new Lru<string, Term[]>(64);
   private readonly runs = new Lru<string, Term[]>(512);
@@ -306,6 +309,13 @@ export class Analyzer {
     this.dialectMax = Math.max(0, ...[...this.dialect.keys()].map((k) => k.length));
     for (const k of this.dialect.keys()) this.dialectFirst.add(k[0]!);
     this.greetingPhrases = new Phrases(this.greetings, (f) => this.mandarin(f));
+    for (const w of [...this.vocab, ...this.stop, ...this.question]) {
+      if (w.length < 2 || w.length > MAX_WORD || !IS_HAN.test(w)) continue;
+      const lengths = this.lengthsFrom.get(w[0]!) ?? [];
+      if (!lengths.includes(w.length)) lengths.push(w.length);
+      this.lengthsFrom.set(w[0]!, lengths);
+    }
+    for (const lengths of this.lengthsFrom.values()) lengths.sort((a, b) => b - a);
     this.englishStems = input.englishStems;
     const words = new Set<string>();
     for (const w of input.englishWords) if (w.length >= 4) words.add(w);
@@ -471,7 +481,8 @@ export class Analyzer {
           next[i] = end;
         }
       };
-      for (let len = Math.min(MAX_WORD, n - i); len >= 2; len--) {
+      for (const len of this.lengthsFrom.get(text[i]!) ?? NO_LENGTHS) {
+        if (len > n - i) continue;
         const w = text.slice(i, i + len);
         if (this.vocab.has(w) || this.stop.has(w) || this.question.has(w)) consider(i + len, 0);
       }
