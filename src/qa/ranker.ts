@@ -205,13 +205,19 @@ export class Ranker {
   private breakTie(tied: number[], terms: Term[]): number {
     if (tied.length <= 1) return tied[0] ?? -1;
     const units = this.index.units;
-    const surface = terms.filter((t) => t.kind !== 'question').map((t) => t.text);
+    const surface = terms.filter((t) => t.kind !== 'question').map((t) => ({ text: t.text, stem: stem(t.text) }));
+    // Articles that repeat a text tie with every copy: each distinct text is looked at once.
+    const hitsOf = new Map<string, number>();
     let best = -1;
     let bestHits = -1;
     for (const u of tied) {
       const unit = units[u]!;
-      let hits = 0;
-      for (const w of surface) if (unit.zh.includes(w) || unit.en.has(stem(w))) hits++;
+      let hits = hitsOf.get(unit.zh);
+      if (hits === undefined) {
+        hits = 0;
+        for (const w of surface) if (unit.zh.includes(w.text) || unit.en.has(w.stem)) hits++;
+        hitsOf.set(unit.zh, hits);
+      }
       if (hits > bestHits || (hits === bestHits && unit.zh.length < units[best]!.zh.length)) {
         best = u;
         bestHits = hits;
