@@ -29,7 +29,12 @@ export interface Asked {
 /** What a candidate answer says: its sentence (and fact answer) in Simplified with punctuation. */
 export interface Evidence {
   zh: string;
+  /** The same cut at 、 , 。 ; (computed once, with the index). */
+  parts: readonly string[];
 }
+
+/** Where a sentence's parts end: a detail in one part does not belong to what another part names. */
+export const PART_END = /[、,，。；;]/;
 
 /**
  * How far (in characters) the focus may stand from the words that ask about it: function words
@@ -152,7 +157,7 @@ export class AnswerTypes {
   private near(needs: RegExp, terms: Term[], evidence: Evidence): boolean {
     const words = terms.filter((t) => t.kind === 'content').flatMap((t) => t.zh.filter((z) => z.length > 1));
     if (words.length === 0) return true;
-    const parts = evidence.zh.split(/[、,，。；;]/);
+    const parts = evidence.parts;
     const named = parts.filter((p) => words.some((z) => p.includes(z)));
     return named.length === 0 || named.some((p) => needs.test(p));
   }

@@ -380,7 +380,8 @@ export class Engine {
 
   /** What a unit's answer says, for the answer-type checks: its sentence and, for a fact, its short answer. */
   private evidence(u: number): Evidence {
-    return { zh: this.index.units[u]!.said };
+    const unit = this.index.units[u]!;
+    return { zh: unit.said, parts: unit.saidParts };
   }
 
   private partial(u: number, missing: Asked, terms: Term[], score: number, lang: Lang, ranking: Ranking): PartialAnswer {

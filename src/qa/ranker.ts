@@ -34,7 +34,7 @@ export interface Ranking {
   total: number;
   /** Weight of content terms the best unit matched. */
   evidence: number;
-  /** Units touched, with their scores in the same order. */
+  /** Units touched, with their scores in the same order (valid until the next rank() call). */
   touched: number[];
   scores: Float64Array;
   /** Fact units that matched partly, best first: the suggestions when nothing answers. */
@@ -55,6 +55,7 @@ export class Ranker {
   /** Which query (and term) last credited each unit: stale values are reset on first touch. */
   private readonly stamp: Int32Array;
   private queryStamp = 0;
+  private scoreBuffer = new Float64Array(256);
 
   constructor(
     private readonly index: UnitIndex,
@@ -168,7 +169,9 @@ export class Ranker {
     });
 
     const { isQuestion, articleOf } = this.index;
-    const scores = new Float64Array(touched.length);
+    if (this.scoreBuffer.length < touched.length) this.scoreBuffer = new Float64Array(Math.max(touched.length, 2 * this.scoreBuffer.length));
+    // A view of a buffer reused by every query: valid until the next rank().
+    const scores = this.scoreBuffer.subarray(0, touched.length);
     let bestScore = -1;
     let tied: number[] = [];
     const perArticle = new Map<number, number>();

@@ -8,6 +8,7 @@ import type { Knowledge } from '../knowledge/load.js';
 import type { Fact, Sentence } from '../knowledge/schema.js';
 import { finishFold, foldMany, foldPunctuatedMany } from '../text/normalize.js';
 import { englishStems, englishWords, type Term } from '../text/terms.js';
+import { PART_END } from './answer-types.js';
 import { Lru } from './lru.js';
 
 export interface Unit {
@@ -27,6 +28,8 @@ export interface Unit {
    * short answer) in Simplified with punctuation kept (A、B、C).
    */
   said: string;
+  /** `said` cut into its parts (at 、 , 。 ;), for the checks that look beside the question's words. */
+  saidParts: string[];
   /** English stems. */
   en: Set<string>;
   /** Rhetorical questions in the article rarely answer anything. */
@@ -93,7 +96,8 @@ export class UnitIndex {
             sentenceNo: si + 1,
             sentenceUnit: this.units.length,
             zh: folded[next]!,
-            said: said[next++]!,
+            said: said[next]!,
+            saidParts: said[next++]!.split(PART_END),
             en: englishStems([k.translations?.sentences[s.id] ?? '']),
             isQuestion: /[?？]\s*$/u.test(s.text),
           });
@@ -116,6 +120,7 @@ export class UnitIndex {
           sentenceUnit: su,
           zh: mine.filter(Boolean).join('|'),
           said: `${base.said} ${said[sentences.length + fi]!}`,
+          saidParts: `${base.said} ${said[sentences.length + fi]!}`.split(PART_END),
           en: englishStems([...f.questions.en, f.answer.en]),
           isQuestion: false,
         });

@@ -10,6 +10,8 @@ import type { Lang } from '../knowledge/schema.js';
 
 type Convert = (s: string) => string;
 let toSimplified: Convert | undefined;
+/** Whether a character stays as it is under conversion (every Simplified one): memoised. */
+const stable = new Map<string, boolean>();
 /** Traditional (Hong Kong and Taiwan variants alike) → Simplified. Converters are built on first use. */
 export function simplify(text: string): string {
   if (!toSimplified) {
@@ -17,8 +19,23 @@ export function simplify(text: string): string {
     const tw = OpenCC.Converter({ from: 'tw', to: 'cn' });
     toSimplified = (s) => tw(hk(s));
   }
-  return toSimplified(text);
+  // Most questions are in Simplified already: when no character would change, skip the conversion.
+  let unchanged = true;
+  for (const m of text.matchAll(HAN_CHARS)) {
+    const c = m[0];
+    let same = stable.get(c);
+    if (same === undefined) {
+      same = toSimplified(c) === c;
+      if (stable.size < 20_000) stable.set(c, same);
+    }
+    if (!same) {
+      unchanged = false;
+      break;
+    }
+  }
+  return unchanged ? text : toSimplified(text);
 }
+const HAN_CHARS = /\p{Script=Han}/gu;
 
 /** Questions longer than this are cut before analysis: nobody asks a 100k-character question. */
 export const MAX_QUESTION_CHARS = 500;

@@ -464,20 +464,30 @@ export class Analyzer {
    * (比特币) is never taken apart into characters the article happens to use.
    */
   private segment(text: string): string[] {
-    const n = text.length;
-    // The segmenter's own cut: where its pieces start, and each piece.
+    // Most runs are all known words: the segmenter is asked only when something is left unexplained.
+    const known = this.cut(text, undefined);
+    if (known.unexplained === 0) return known.pieces;
     const icu = new Map<number, string>();
     for (const s of segmenter.segment(text)) icu.set(s.index, s.segment);
-    // best[i]: [unexplained characters, pieces] of the best cut of text[i..]; next[i]: its first piece's end.
-    const best: [number, number][] = Array.from({ length: n + 1 }, () => [Infinity, Infinity]);
+    return this.cut(text, icu).pieces;
+  }
+
+  /** The dynamic programming of segment(), with the segmenter's pieces when given. */
+  private cut(text: string, icu: Map<number, string> | undefined): { pieces: string[]; unexplained: number } {
+    const n = text.length;
+    // cost[i], count[i]: unexplained characters and pieces of the best cut of text[i..]; next[i]: its first piece's end.
+    const cost = new Int32Array(n + 1);
+    const count = new Int32Array(n + 1);
     const next = new Int32Array(n + 1);
-    best[n] = [0, 0];
     for (let i = n - 1; i >= 0; i--) {
-      const consider = (end: number, cost: number) => {
-        const rest = best[end]!;
-        const c: [number, number] = [cost + rest[0], 1 + rest[1]];
-        if (c[0] < best[i]![0] || (c[0] === best[i]![0] && c[1] < best[i]![1])) {
-          best[i] = c;
+      let bestCost = Infinity;
+      let bestCount = Infinity;
+      const consider = (end: number, c: number) => {
+        const total = c + cost[end]!;
+        const pieces = 1 + count[end]!;
+        if (total < bestCost || (total === bestCost && pieces < bestCount)) {
+          bestCost = total;
+          bestCount = pieces;
           next[i] = end;
         }
       };
@@ -488,12 +498,14 @@ export class Analyzer {
       }
       const c = text[i]!;
       consider(i + 1, this.stop.has(c) || this.question.has(c) ? 0 : 1);
-      const piece = icu.get(i);
+      const piece = icu?.get(i);
       if (piece && piece.length > 1 && !this.vocab.has(piece)) consider(i + piece.length, piece.length);
+      cost[i] = bestCost;
+      count[i] = bestCount;
     }
     const pieces: string[] = [];
     for (let i = 0; i < n; i = next[i]!) pieces.push(text.slice(i, next[i]!));
-    return pieces;
+    return { pieces, unexplained: cost[0]! };
   }
 
   private pushWord(w: string, at: number, out: Term[]): void {
