@@ -104,29 +104,43 @@ export class AnswerTypes {
   asked(text: string, terms: Term[]): Asked[] {
     const out: Asked[] = [];
     const firsts = this.asks.first(text);
+    /** Which clause (clauses are joined by line breaks) a place is in. */
+    const breaks: number[] = [];
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) breaks.push(i);
+    const clauseOf = (at: number) => {
+      let c = 0;
+      while (c < breaks.length && breaks[c]! < at) c++;
+      return c;
+    };
     for (const [r, rule] of this.rules.entries()) {
       const first = firsts[r];
-      const spans: Span[] = first ? [first] : [];
+      let span: Span | undefined = first;
       const m = rule.asksPattern?.exec(text);
-      if (m) spans.push({ at: m.index, end: m.index + m[0].length, phrase: m[0], pattern: true });
+      if (m && (!span || m.index < span.at)) span = { at: m.index, end: m.index + m[0].length, phrase: m[0], pattern: true };
       // "which/what + plural noun + verb" (which overseas cities does…): the plural noun is the focus.
       let plural: Term | undefined;
-      for (const span of rule.asksPlural.find(text)) {
-        for (let i = terms.findIndex((t) => t.at >= span.end); i >= 0 && i < terms.length && terms[i]!.kind !== 'question'; i++) {
-          const t = terms[i]!;
-          if (!this.isThing(t)) continue;
-          if (isPlural(t.text.split(' ').pop()!) && AUXILIARY.test(text.slice(t.end))) {
-            plural = t;
-            spans.push(span);
-            break;
+      if (rule.asksPlural.size) {
+        for (const s of rule.asksPlural.find(text)) {
+          for (let i = terms.findIndex((t) => t.at >= s.end); i >= 0 && i < terms.length && terms[i]!.kind !== 'question'; i++) {
+            const t = terms[i]!;
+            if (!this.isThing(t)) continue;
+            if (isPlural(t.text.split(' ').pop()!) && AUXILIARY.test(text.slice(t.end))) {
+              plural = t;
+              if (!span || s.at < span.at) span = s;
+              break;
+            }
           }
+          if (plural) break;
         }
       }
-      if (spans.length === 0) continue;
-      spans.sort((a, b) => a.at - b.at);
-      // The focus is looked for within the asking clause only (clauses are joined by line breaks).
-      const clause = terms.filter((t) => !text.slice(Math.min(t.at, spans[0]!.at), Math.max(t.end, spans[0]!.end)).includes('\n'));
-      const focus = plural ? { term: plural, after: true } : rule.type.check || rule.type.near ? this.focusOf(spans[0]!, clause) : undefined;
+      if (!span) continue;
+      let focus: { term: Term; after: boolean } | undefined;
+      if (plural) focus = { term: plural, after: true };
+      else if (rule.type.check || rule.type.near) {
+        // The focus is looked for within the asking clause only.
+        const here = clauseOf(span.at);
+        focus = this.focusOf(span, breaks.length ? terms.filter((t) => clauseOf(t.at) === here) : terms);
+      }
       out.push({ name: rule.type.name, missing: rule.type.missing, focus: focus?.term, focusAfter: focus?.after ?? false, soft: rule.type.soft });
     }
     return out;

@@ -15,8 +15,12 @@
 import { fold } from './normalize.js';
 
 const IS_HAN = /^\p{Script=Han}/u;
-/** A Latin letter or a digit: an English phrase may not touch one. */
-const isWordChar = (c: string | undefined): boolean => c !== undefined && /[\p{Script=Latin}\p{N}]/u.test(c);
+/** A Latin letter or a digit (folded text is lowercase): an English phrase may not touch one. */
+function isWordChar(text: string, at: number): boolean {
+  if (at < 0 || at >= text.length) return false;
+  const c = text.charCodeAt(at);
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || (c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7);
+}
 
 export interface Span {
   at: number;
@@ -27,8 +31,8 @@ export interface Span {
 }
 
 export class Phrases {
-  /** First character → phrases starting with it, longest first. */
-  private readonly byFirst = new Map<string, string[]>();
+  /** First character's code → phrases starting with it, longest first. */
+  private readonly byFirst = new Map<number, string[]>();
   private lastText: string | undefined;
   private lastFound: Span[] = [];
   readonly size: number;
@@ -38,20 +42,20 @@ export class Phrases {
     const folded = [...new Set([...phrases].map((p) => normalize(fold(p))).filter(Boolean))];
     this.size = folded.length;
     for (const p of folded) {
-      const list = this.byFirst.get(p[0]!) ?? [];
+      const list = this.byFirst.get(p.charCodeAt(0)) ?? [];
       list.push(p);
-      this.byFirst.set(p[0]!, list);
+      this.byFirst.set(p.charCodeAt(0), list);
     }
     for (const list of this.byFirst.values()) list.sort((a, b) => b.length - a.length);
   }
 
   /** The longest phrase starting at `at`, or undefined. */
   private at(text: string, at: number): string | undefined {
-    const list = this.byFirst.get(text[at]!);
+    const list = this.byFirst.get(text.charCodeAt(at));
     if (!list) return undefined;
     for (const p of list) {
       if (!text.startsWith(p, at)) continue;
-      if (!IS_HAN.test(p) && (isWordChar(text[at - 1]) || isWordChar(text[at + p.length]))) continue;
+      if (!IS_HAN.test(p) && (isWordChar(text, at - 1) || isWordChar(text, at + p.length))) continue;
       return p;
     }
     return undefined;
@@ -95,8 +99,8 @@ export class Phrases {
  * longest), or undefined. The answer types and the metadata questions ask a dozen lists each.
  */
 export class PhraseLists {
-  /** First character → [phrase, list] pairs starting with it, longest first. */
-  private readonly byFirst = new Map<string, [string, number][]>();
+  /** First character's code → [phrase, list] pairs starting with it, longest first. */
+  private readonly byFirst = new Map<number, [string, number][]>();
   private readonly count: number;
 
   constructor(lists: Iterable<string>[], normalize: (folded: string) => string = (f) => f) {
@@ -104,9 +108,9 @@ export class PhraseLists {
     this.count = all.length;
     all.forEach((list, li) => {
       for (const p of new Set([...list].map((x) => normalize(fold(x))).filter(Boolean))) {
-        const entries = this.byFirst.get(p[0]!) ?? [];
+        const entries = this.byFirst.get(p.charCodeAt(0)) ?? [];
         entries.push([p, li]);
-        this.byFirst.set(p[0]!, entries);
+        this.byFirst.set(p.charCodeAt(0), entries);
       }
     });
     for (const entries of this.byFirst.values()) entries.sort((a, b) => b[0].length - a[0].length);
@@ -117,11 +121,11 @@ export class PhraseLists {
     const out: (Span | undefined)[] = new Array(this.count).fill(undefined);
     let left = this.count;
     for (let i = 0; i < folded.length && left > 0; i++) {
-      const entries = this.byFirst.get(folded[i]!);
+      const entries = this.byFirst.get(folded.charCodeAt(i));
       if (!entries) continue;
       for (const [p, li] of entries) {
         if (out[li] || !folded.startsWith(p, i)) continue;
-        if (!IS_HAN.test(p) && (isWordChar(folded[i - 1]) || isWordChar(folded[i + p.length]))) continue;
+        if (!IS_HAN.test(p) && (isWordChar(folded, i - 1) || isWordChar(folded, i + p.length))) continue;
         out[li] = { at: i, end: i + p.length, phrase: p };
         left--;
       }

@@ -16,6 +16,7 @@ import type { Glossary, Lexicon, Synonyms } from '../knowledge/schema.js';
 import { fold, foldMany } from './normalize.js';
 import { Lru } from '../qa/lru.js';
 import { Phrases } from './phrases.js';
+import { Trie } from './trie.js';
 
 export type TermKind =
   /** A word the knowledge uses (or a synonym of one). */
@@ -48,7 +49,6 @@ interface Word {
   at: number;
 }
 
-const NO_LENGTHS: number[] = [];
 const HAN_RUN = /\p{Script=Han}+|[^\s\p{Script=Han}]+/gu;
 const IS_HAN = /^\p{Script=Han}/u;
 const MAX_WORD = 8;
@@ -236,8 +236,12 @@ export class Analyzer {
   private readonly dialect = new Map<string, string>();
   private readonly dialectMax: number;
   private readonly dialectFirst = new Set<string>();
-  /** First character → lengths (2…MAX_WORD) of the known words starting with it: the cuts worth trying. */
-  private readonly lengthsFrom = new Map<string, number[]>();
+  /** Every Chinese word the knowledge and the lexicon know (vocabulary, function and question words). */
+  private readonly knownWords = new Trie();
+  /** Colloquial words, with their Mandarin form. */
+  private readonly dialectWords = new Trie<string>();
+  /** One-character function and question words, by character code. */
+  private readonly functionChars = new Set<number>();
   /** Recent analyses and runs (a query reads its clauses more than once). */
   private readonly analyses = new Lru<string, Term[]>(64);
   private readonly runs = new Lru<string, Term[]>(512);
@@ -305,17 +309,18 @@ export class Analyzer {
       if (name.length >= 2 && name.length <= MAX_WORD && /^\p{Script=Han}+$/u.test(name)) this.vocab.add(name);
     }
 
-    for (const [from, to] of Object.entries(lexicon.dialect)) this.dialect.set(fold(from), fold(to));
+    for (const [from, to] of Object.entries(lexicon.dialect)) {
+      this.dialect.set(fold(from), fold(to));
+      this.dialectWords.add(fold(from), fold(to));
+    }
     this.dialectMax = Math.max(0, ...[...this.dialect.keys()].map((k) => k.length));
     for (const k of this.dialect.keys()) this.dialectFirst.add(k[0]!);
     this.greetingPhrases = new Phrases(this.greetings, (f) => this.mandarin(f));
     for (const w of [...this.vocab, ...this.stop, ...this.question]) {
       if (w.length < 2 || w.length > MAX_WORD || !IS_HAN.test(w)) continue;
-      const lengths = this.lengthsFrom.get(w[0]!) ?? [];
-      if (!lengths.includes(w.length)) lengths.push(w.length);
-      this.lengthsFrom.set(w[0]!, lengths);
+      this.knownWords.add(w);
     }
-    for (const lengths of this.lengthsFrom.values()) lengths.sort((a, b) => b - a);
+    for (const w of [...this.stop, ...this.question]) if (w.length === 1) this.functionChars.add(w.charCodeAt(0));
     this.englishStems = input.englishStems;
     const words = new Set<string>();
     for (const w of input.englishWords) if (w.length >= 4) words.add(w);
@@ -370,16 +375,11 @@ export class Analyzer {
     let out = '';
     for (let i = 0; i < folded.length; ) {
       // The longest colloquial word here, and the longest known word: the colloquial one wins a tie.
-      let colloquial = 0;
-      let known = 0;
-      for (let len = Math.min(Math.max(this.dialectMax, MAX_WORD), folded.length - i); len >= 1; len--) {
-        const w = folded.slice(i, i + len);
-        if (!colloquial && this.dialect.has(w)) colloquial = len;
-        if (!known && len >= 2 && this.vocab.has(w)) known = len;
-      }
-      if (colloquial && colloquial >= known) {
-        out += this.dialect.get(folded.slice(i, i + colloquial))!;
-        i += colloquial;
+      const colloquial = this.dialectWords.longest(folded, i);
+      const known = this.knownWords.longest(folded, i).length;
+      if (colloquial.length && colloquial.length >= known) {
+        out += colloquial.value!;
+        i += colloquial.length;
       } else {
         const step = Math.max(known, 1);
         out += folded.slice(i, i + step);
@@ -491,13 +491,10 @@ export class Analyzer {
           next[i] = end;
         }
       };
-      for (const len of this.lengthsFrom.get(text[i]!) ?? NO_LENGTHS) {
-        if (len > n - i) continue;
-        const w = text.slice(i, i + len);
-        if (this.vocab.has(w) || this.stop.has(w) || this.question.has(w)) consider(i + len, 0);
-      }
-      const c = text[i]!;
-      consider(i + 1, this.stop.has(c) || this.question.has(c) ? 0 : 1);
+      this.knownWords.matches(text, i, (len) => {
+        if (len >= 2 && len <= MAX_WORD) consider(i + len, 0);
+      });
+      consider(i + 1, this.functionChars.has(text.charCodeAt(i)) ? 0 : 1);
       const piece = icu?.get(i);
       if (piece && piece.length > 1 && !this.vocab.has(piece)) consider(i + piece.length, piece.length);
       cost[i] = bestCost;
@@ -557,11 +554,11 @@ export class Analyzer {
    * one-character function or question word (哪, 的), 0 when nothing explains it.
    */
   private knownPositions(text: string): number[] {
-    const known: number[] = Array.from({ length: text.length }, (_, i) => (this.stop.has(text[i]!) || this.question.has(text[i]!) ? 1 : 0));
+    const known: number[] = Array.from({ length: text.length }, (_, i) => (this.functionChars.has(text.charCodeAt(i)) ? 1 : 0));
     for (let start = 0; start < text.length; start++) {
-      for (let end = start + 2; end <= Math.min(text.length, start + MAX_WORD); end++) {
-        if (this.vocab.has(text.slice(start, end))) known.fill(2, start, end);
-      }
+      this.knownWords.matches(text, start, (len) => {
+        if (len >= 2 && len <= MAX_WORD) known.fill(2, start, start + len);
+      });
     }
     return known;
   }
