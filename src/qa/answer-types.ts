@@ -56,6 +56,15 @@ const AUXILIARY = /^ (?:are|were|do|does|did|can|could|will|would|should|have|ha
 
 const escape = (w: string): string => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** 等/的/这些 (and a few characters) just before the focus: what lists it ends here. */
+const CONNECTOR_BEFORE = /(?:等|的|这些|类似的?)[^。！？；、,“”]{0,8}$/u;
+/** An item of a list (…、住房、通关) just before the connector. */
+const ITEMS_BEFORE = /、[^、。！？；,“”]{1,12}$/u;
+/** Quoted names (“收审分离”“当天初审”) shortly before the focus. */
+const QUOTES_BEFORE = /”“[^”]{1,20}”[^。！？；“”]{0,14}$/u;
+/** 包括/有/: and a list right after the focus. */
+const LIST_AFTER = /^[^。！？；]{0,4}(?:包括|有|为|是|即|:)[^。！？；]{0,20}[、”]/u;
+
 /** Patterns built for a focus, compiled once: the same few foci come back question after question. */
 const compiled = new Map<string, RegExp>();
 function pattern(source: string, flags = 'u'): RegExp {
@@ -245,11 +254,17 @@ export class AnswerTypes {
     if (!pattern(f, 'u').test(evidence.zh)) return true;
     const counted = pattern(`${this.number}[^。！？；,]{0,2}${f}|${f}[^。！？；,]{0,6}${this.number}`, 'u');
     if (!counted.test(evidence.zh)) return true;
-    // Counted: the list must be attached to it: short items and 等/的 right before it (民生、交通、住房、
-    // 通关等约100项便民服务; “收审分离”“当天初审”等优化措施), or 包括/: right after it.
-    const items = `(?:[^、。！？；,“”]{1,12}、)+[^、。！？；,“”]{1,12}(?:等|的|这些|类似的?)[^。！？；、,]{0,8}?${f}`;
-    const quoted = `(?:“[^”]{1,20}”){2,}[^。！？；]{0,14}?${f}`;
-    const after = `${f}[^。！？；]{0,4}(?:包括|有|为|是|即|:)[^。！？；]{0,20}[、”]`;
-    return pattern(`${items}|${quoted}|${after}`, 'u').test(evidence.zh);
+    // Counted: the list must be attached to it: items and 等/的 right before it (民生、交通、住房、
+    // 通关等约100项便民服务; “收审分离”“当天初审”等优化措施), or 包括/: right after it. Each place the
+    // focus stands is looked at through short windows, so that no pattern backtracks over the sentence.
+    const text = evidence.zh;
+    for (const m of text.matchAll(pattern(f, 'gu'))) {
+      const before = text.slice(Math.max(0, m.index - 40), m.index);
+      const connector = CONNECTOR_BEFORE.exec(before);
+      if (connector && ITEMS_BEFORE.test(before.slice(0, connector.index))) return true;
+      if (QUOTES_BEFORE.test(before)) return true;
+      if (LIST_AFTER.test(text.slice(m.index + m[0].length, m.index + m[0].length + 30))) return true;
+    }
+    return false;
   }
 }

@@ -388,7 +388,7 @@ export class Engine {
     const unit = this.index.units[u]!;
     const k = this.knowledge.articles[unit.article]!;
     const related = quotedOf(unit, k, this.sources[unit.article]!);
-    const subject = subjectOf(related.quote, missing.focus, terms, lang);
+    const subject = subjectOf(related.quote, this.index.units[unit.sentenceUnit]!.said, missing.focus, terms, lang);
     const partialFacts = ranking.partialFacts.map((f) => this.index.units[f]!.fact!);
     return {
       found: false,

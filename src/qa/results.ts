@@ -72,21 +72,19 @@ export function suggestionsFrom(partial: Fact[], keyFacts: Fact[], max: number):
 const COUNT_BEFORE = /(?:\d+|[一二两三四五六七八九十百千]+)[个项种家条]?$/u;
 
 /**
- * What a partial reply says the article mentions: the words of the sentence that name what was
+ * What a partial reply says the article mentions (`said`: the sentence as foldPunctuated() gives it): the words of the sentence that name what was
  * asked about (the focus, with its count: 三个零距离服务), else the longest run of the question's
  * words in the sentence (南沙落户), in the sentence's own script; in English, the asker's words.
  */
-export function subjectOf(quote: string, focus: Term | undefined, terms: Term[], lang: Lang): PerLang {
-  // The sentence folded, remembering where each folded character came from: NFKC may lengthen a
-  // character (…→...), the script conversion keeps lengths.
+export function subjectOf(quote: string, said: string, focus: Term | undefined, terms: Term[], lang: Lang): PerLang {
+  // `said` is the sentence folded (foldPunctuated): remember where each of its characters came from.
+  // NFKC may lengthen a character (…→...); the script conversion keeps lengths.
   const from: number[] = [];
-  let widened = '';
   for (let i = 0; i < quote.length; i++) {
-    const c = quote[i]!.normalize('NFKC').toLowerCase();
-    widened += c;
+    const c = quote[i]!.normalize('NFKC');
     for (let k = 0; k < c.length; k++) from.push(i);
   }
-  let text = foldPunctuated(widened);
+  let text = said;
   if (text.length !== from.length) {
     // A conversion changed a length: fold character by character instead.
     from.length = 0;

@@ -7,7 +7,7 @@
  * distance) and otherwise kept as an unknown word, which counts against every answer: the article
  * does not talk about it.
  */
-import damerau from 'damerau-levenshtein';
+import { distance } from 'fastest-levenshtein';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { stemmer } from 'stemmer';
@@ -86,6 +86,14 @@ export function englishStems(texts: string[]): Set<string> {
     });
   }
   return out;
+}
+
+/** Whether b is a with two neighbouring letters swapped. */
+function isOneSwap(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let i = 0;
+  while (i < a.length && a[i] === b[i]) i++;
+  return i + 1 < a.length && a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
 }
 
 /** How many times each of a–z occurs in a word (other characters share one slot). */
@@ -249,8 +257,6 @@ export class Analyzer {
 
   constructor(input: VocabularyInput) {
     const { lexicon, synonyms, glossary } = input;
-    /** English words of dictionary senses, for typo correction. */
-    const dictionaryWords = new Set<string>();
     const addEn = (set: Set<string>, w: string) => set.add(stemPhrase(fold(w)));
     for (const w of lexicon.stopwords) (IS_HAN.test(w) ? this.stop.add(fold(w)) : addEn(this.stop, w));
     for (const w of lexicon.questionWords) (IS_HAN.test(w) ? this.question.add(fold(w)) : addEn(this.question, w));
@@ -289,7 +295,6 @@ export class Analyzer {
         const set = fromDictionary.get(key) ?? new Set();
         set.add(fold(chinese));
         fromDictionary.set(key, set);
-        for (const w of key.split(' ')) if (w.length >= 4) dictionaryWords.add(w);
       }
     }
     for (const [key, chinese] of fromDictionary) if (!this.gloss.has(key)) this.gloss.set(key, [...chinese]);
@@ -324,7 +329,6 @@ export class Analyzer {
     this.englishStems = input.englishStems;
     const words = new Set<string>();
     for (const w of input.englishWords) if (w.length >= 4) words.add(w);
-    for (const w of dictionaryWords) words.add(w);
     for (const k of Object.keys(glossary)) for (const w of fold(k).split(' ')) if (w.length >= 4) words.add(w);
     for (const w of lexicon.places) if (!IS_HAN.test(w) && w.length >= 4) words.add(fold(w));
     for (const w of words) {
@@ -644,7 +648,9 @@ export class Analyzer {
       for (const w of this.englishByLength.get(len) ?? []) {
         // Each edit changes at most two letter counts: a word whose letters differ more is too far.
         if (letterDifference(counts, this.letters.get(w)!) > 2 * max) continue;
-        const d = damerau(word, w).steps;
+        // Levenshtein (fastest-levenshtein), with a swap of two neighbouring letters counted as one
+        // edit: gaungzhou is one swap from guangzhou, two edits from hangzhou.
+        const d = isOneSwap(word, w) ? 1 : distance(word, w);
         if (d < bestDistance) {
           best = w;
           bestDistance = d;
