@@ -524,29 +524,31 @@ export class Analyzer {
     let known = this.knownPositions(text);
     if (known.every((k) => k > 0)) return text;
     let spoken = sounds(text);
-    let bounds = boundaries(text);
+    // The segmenter's word boundaries, asked for only once a sound-alike word is found.
+    let bounds: Set<number> | undefined;
     let budget = MAX_TYPO_LOOKUPS;
     for (let i = 0; i < text.length && budget > 0; i++) {
       if (known[i]! > 0) continue;
       let replaced = false;
       for (let len = 4; len >= 2 && !replaced; len--) {
         for (let start = Math.max(0, i - len + 1); start <= i && start + len <= text.length && budget > 0; start++) {
-          // A typo replaces whole words (终要 in 最终|要 is not a misspelt 重要) that no known word
-          // explains (守驿 in 无人值守|驿站 is not a misspelt 受益, 区的 in 海珠区|的 is not 取得).
-          if (!bounds.has(start) || !bounds.has(start + len)) continue;
           // A one-character function word may be half of a typo (哪写 is 哪些), a word the knowledge knows may not.
-          if (known.slice(start, start + len).some((k) => k === 2)) continue;
-          const span = text.slice(start, start + len);
+          let knownWord = false;
+          for (let k = start; k < start + len; k++) if (known[k] === 2) knownWord = true;
+          if (knownWord) continue;
           budget--;
           const word = this.byPinyin.get(spoken.slice(start, start + len).join(' '));
-          if (word && word !== span) {
-            text = text.slice(0, start) + word + text.slice(start + len);
-            known = this.knownPositions(text);
-            spoken = sounds(text);
-            bounds = boundaries(text);
-            replaced = true;
-            break;
-          }
+          if (!word || word === text.slice(start, start + len)) continue;
+          // A typo replaces whole words (终要 in 最终|要 is not a misspelt 重要) that no known word
+          // explains (守驿 in 无人值守|驿站 is not a misspelt 受益, 区的 in 海珠区|的 is not 取得).
+          bounds ??= boundaries(text);
+          if (!bounds.has(start) || !bounds.has(start + len)) continue;
+          text = text.slice(0, start) + word + text.slice(start + len);
+          known = this.knownPositions(text);
+          spoken = sounds(text);
+          bounds = undefined;
+          replaced = true;
+          break;
         }
       }
     }
