@@ -1,10 +1,10 @@
 /**
- * A list of phrases to find in folded text (see normalize.fold): Chinese ones anywhere, English ones
+ * Phrase lists to find in folded text (see normalize.fold): Chinese phrases anywhere, English ones
  * as whole words only ("hi" is not in "this"). At each place the longest phrase wins (现在几点 over
  * 几点), and matches do not overlap.
  *
- * Phrases are looked up by their first character, not compiled into one regular expression: a few
- * hundred alternatives with word-boundary look-arounds take tens of milliseconds to compile and run.
+ * Phrases sit in a character trie, not in one regular expression: a few hundred alternatives with
+ * word-boundary look-arounds take tens of milliseconds to compile and to run.
  *
  * ```ts
  * const help = new Phrases(['help', '怎么用']);
@@ -13,8 +13,8 @@
  * ```
  */
 import { fold } from './normalize.js';
+import { Trie } from './trie.js';
 
-const IS_HAN = /^\p{Script=Han}/u;
 /** A Latin letter or a digit (folded text is lowercase): an English phrase may not touch one. */
 function isWordChar(text: string, at: number): boolean {
   if (at < 0 || at >= text.length) return false;
@@ -30,35 +30,29 @@ export interface Span {
   pattern?: boolean;
 }
 
+/**
+ * The phrases starting at `at`, shortest first, that stand as words: an English one (starting with a
+ * letter or digit) must end where a word ends.
+ */
+function wordsAt<V>(trie: Trie<V>, text: string, at: number, found: (length: number, value: V | undefined) => void): void {
+  const latin = isWordChar(text, at);
+  if (latin && isWordChar(text, at - 1)) return;
+  trie.matches(text, at, (length, value) => {
+    if (!latin || !isWordChar(text, at + length)) found(length, value);
+  });
+}
+
 export class Phrases {
-  /** First character's code → phrases starting with it, longest first. */
-  private readonly byFirst = new Map<number, string[]>();
+  private readonly trie = new Trie();
+  readonly size: number;
   private lastText: string | undefined;
   private lastFound: Span[] = [];
-  readonly size: number;
 
   /** @param normalize applied to each folded phrase, as it is to the text (e.g. Analyzer.mandarin) */
   constructor(phrases: Iterable<string>, normalize: (folded: string) => string = (f) => f) {
-    const folded = [...new Set([...phrases].map((p) => normalize(fold(p))).filter(Boolean))];
-    this.size = folded.length;
-    for (const p of folded) {
-      const list = this.byFirst.get(p.charCodeAt(0)) ?? [];
-      list.push(p);
-      this.byFirst.set(p.charCodeAt(0), list);
-    }
-    for (const list of this.byFirst.values()) list.sort((a, b) => b.length - a.length);
-  }
-
-  /** The longest phrase starting at `at`, or undefined. */
-  private at(text: string, at: number): string | undefined {
-    const list = this.byFirst.get(text.charCodeAt(at));
-    if (!list) return undefined;
-    for (const p of list) {
-      if (!text.startsWith(p, at)) continue;
-      if (!IS_HAN.test(p) && (isWordChar(text, at - 1) || isWordChar(text, at + p.length))) continue;
-      return p;
-    }
-    return undefined;
+    const folded = new Set([...phrases].map((p) => normalize(fold(p))).filter(Boolean));
+    this.size = folded.size;
+    for (const p of folded) this.trie.add(p);
   }
 
   test(folded: string): boolean {
@@ -71,10 +65,11 @@ export class Phrases {
     if (folded === this.lastText) return this.lastFound;
     const out: Span[] = [];
     for (let i = 0; i < folded.length; ) {
-      const p = this.at(folded, i);
-      if (p) {
-        out.push({ at: i, end: i + p.length, phrase: p });
-        i += p.length;
+      let longest = 0;
+      wordsAt(this.trie, folded, i, (length) => (longest = length));
+      if (longest) {
+        out.push({ at: i, end: i + longest, phrase: folded.slice(i, i + longest) });
+        i += longest;
       } else i++;
     }
     this.lastText = folded;
@@ -99,21 +94,18 @@ export class Phrases {
  * longest), or undefined. The answer types and the metadata questions ask a dozen lists each.
  */
 export class PhraseLists {
-  /** First character's code → [phrase, list] pairs starting with it, longest first. */
-  private readonly byFirst = new Map<number, [string, number][]>();
+  /** Each phrase with the lists it belongs to. */
+  private readonly trie = new Trie<number[]>();
   private readonly count: number;
 
   constructor(lists: Iterable<string>[], normalize: (folded: string) => string = (f) => f) {
     const all = [...lists];
     this.count = all.length;
+    const owners = new Map<string, number[]>();
     all.forEach((list, li) => {
-      for (const p of new Set([...list].map((x) => normalize(fold(x))).filter(Boolean))) {
-        const entries = this.byFirst.get(p.charCodeAt(0)) ?? [];
-        entries.push([p, li]);
-        this.byFirst.set(p.charCodeAt(0), entries);
-      }
+      for (const p of new Set([...list].map((x) => normalize(fold(x))).filter(Boolean))) owners.set(p, [...(owners.get(p) ?? []), li]);
     });
-    for (const entries of this.byFirst.values()) entries.sort((a, b) => b[0].length - a[0].length);
+    for (const [p, lists] of owners) this.trie.add(p, lists);
   }
 
   /** Each list's first match in the text. */
@@ -121,14 +113,15 @@ export class PhraseLists {
     const out: (Span | undefined)[] = new Array(this.count).fill(undefined);
     let left = this.count;
     for (let i = 0; i < folded.length && left > 0; i++) {
-      const entries = this.byFirst.get(folded.charCodeAt(i));
-      if (!entries) continue;
-      for (const [p, li] of entries) {
-        if (out[li] || !folded.startsWith(p, i)) continue;
-        if (!IS_HAN.test(p) && (isWordChar(folded, i - 1) || isWordChar(folded, i + p.length))) continue;
-        out[li] = { at: i, end: i + p.length, phrase: p };
-        left--;
-      }
+      // Shortest first: a longer phrase of the same list at the same place replaces it.
+      wordsAt(this.trie, folded, i, (length, lists) => {
+        for (const li of lists!) {
+          const taken = out[li];
+          if (taken && taken.at < i) continue;
+          if (!taken) left--;
+          out[li] = { at: i, end: i + length, phrase: folded.slice(i, i + length) };
+        }
+      });
     }
     return out;
   }
