@@ -54,29 +54,23 @@ const isPlural = (word: string): boolean => /[^su]s$/.test(word) && !/(?:ss|us|i
 /** After "which/what + plural", a verb of the question follows (which cities are…): "what drives…" is not a noun. */
 const AUXILIARY = /^ (?:are|were|do|does|did|can|could|will|would|should|have|has|had|is|was|must|might|may)\b/;
 
-const escape = (w: string): string => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** 等/的/这些 (and a few characters) just before the focus: what lists it ends here. */
 const CONNECTOR_BEFORE = /(?:等|的|这些|类似的?)[^。！？；、,“”]{0,8}$/u;
 /** An item of a list (…、住房、通关) just before the connector. */
 const ITEMS_BEFORE = /、[^、。！？；,“”]{1,12}$/u;
+/** After a quoted name: more quoted names, then 等 (“收审分离”“当天初审”“减证提速”等). */
+const LISTED_AFTER = /^(?:“[^”]{1,12}”)*等/u;
 /** Quoted names (“收审分离”“当天初审”) shortly before the focus. */
 const QUOTES_BEFORE = /”“[^”]{1,20}”[^。！？；“”]{0,14}$/u;
 /** 包括/有/: and a list right after the focus. */
 const LIST_AFTER = /^[^。！？；]{0,4}(?:包括|有|为|是|即|:)[^。！？；]{0,20}[、”]/u;
 
-/** Patterns built for a focus, compiled once: the same few foci come back question after question. */
-const compiled = new Map<string, RegExp>();
-function pattern(source: string, flags = 'u'): RegExp {
-  const key = `${flags}/${source}`;
-  let re = compiled.get(key);
-  if (!re) {
-    if (compiled.size >= 2_000) compiled.clear();
-    re = new RegExp(source, flags);
-    compiled.set(key, re);
-  }
-  re.lastIndex = 0;
-  return re;
+/** Where each spelling stands in a text: [start, end) pairs, in order of the spellings. */
+function occurrences(text: string, spellings: string[]): [number, number][] {
+  const out: [number, number][] = [];
+  for (const z of spellings) for (let at = text.indexOf(z); at >= 0; at = text.indexOf(z, at + 1)) out.push([at, at + z.length]);
+  return out;
 }
 
 export class AnswerTypes {
@@ -84,6 +78,11 @@ export class AnswerTypes {
   /** Every type's asking words, scanned at once. */
   private readonly asks: PhraseLists;
   private readonly number: string;
+  /** A number and measure word, then up to a few characters, at the end of a window: captures the gap. */
+  private readonly numberBefore: RegExp;
+  /** Up to a few characters, then a number, at the start of a window. */
+  private readonly numberAfter: RegExp;
+  private readonly anyNumber: RegExp;
   private readonly enumeration: RegExp;
   /** A number with its measure word at the start of a spelling (三个 in 三个零距离服务). */
   private readonly leadingNumber: RegExp;
@@ -102,6 +101,9 @@ export class AnswerTypes {
     this.asks = new PhraseLists(lexicon.answerTypes.map((t) => t.asks));
     const g = lexicon.grammar;
     this.number = `(?:${g.numeral})(?:${g.classifier})?`;
+    this.numberBefore = new RegExp(`${this.number}([^。！？；,]{0,4})$`, 'u');
+    this.numberAfter = new RegExp(`^[^。！？；,]{0,6}${this.number}`, 'u');
+    this.anyNumber = new RegExp(this.number, 'u');
     this.enumeration = new RegExp(g.enumeration, 'u');
     this.leadingNumber = new RegExp(`^(?:${g.numeral})(?:${g.classifier})`, 'u');
     this.quantity = new RegExp(`^(?:${g.numeral})(?:${g.classifier})?$`, 'u');
@@ -192,12 +194,11 @@ export class AnswerTypes {
   private explains(focus: Term | undefined, evidence: Evidence): boolean {
     const zh = focus ? this.spellings(focus) : [];
     if (zh.length === 0) return true;
-    const f = `(?:${zh.join('|')})`;
-    const all = evidence.zh.match(pattern(f, 'gu'))?.length ?? 0;
-    const listed = evidence.zh.match(pattern(`(?:“[^”]{1,12}”)*“${f}”(?:“[^”]{1,12}”)*等`, 'gu'))?.length ?? 0;
-    return all === 0 || listed < all || /即|是指|就是|意思是|所谓/.test(evidence.zh);
+    const text = evidence.zh;
+    const places = occurrences(text, zh);
+    const listed = places.filter(([at, end]) => text[at - 1] === '“' && text[end] === '”' && LISTED_AFTER.test(text.slice(end + 1, end + 80)));
+    return places.length === 0 || listed.length < places.length || /即|是指|就是|意思是|所谓/.test(text);
   }
-
 
   /**
    * The thing asked about: the term right after the asking words (哪些|城市, how many|cities), else
@@ -227,44 +228,46 @@ export class AnswerTypes {
     return t.kind !== 'question' && !this.quantity.test(t.text) && !this.numberWords.has(t.text);
   }
 
-  /** The focus's Chinese spellings as patterns, without a leading count (三个零距离服务 → 零距离服务). */
+  /** The focus's Chinese spellings, without a leading count (三个零距离服务 → 零距离服务). */
   private spellings(focus: Term): string[] {
-    return focus.zh.map((z) => z.replace(this.leadingNumber, '')).filter((z) => z.length > 0).map(escape);
+    return focus.zh.map((z) => z.replace(this.leadingNumber, '')).filter((z) => z.length > 0);
+  }
+
+  /** Whether a number (with its measure word) stands just before a place, or just after it. */
+  private countedAt(text: string, at: number, end: number, gapBefore: number, after: boolean): boolean {
+    const before = this.numberBefore.exec(text.slice(Math.max(0, at - gapBefore - 12), at));
+    if (before && before[1]!.length <= gapBefore) return true;
+    return after && this.numberAfter.test(text.slice(end, end + 20));
   }
 
   /** A number counts the focus (多少|城市 → 9个城市); with no focus after the asking words (减了|多少), any number does. */
   private counts(focus: Term | undefined, evidence: Evidence): boolean {
     const zh = focus ? this.spellings(focus) : [];
-    if (zh.length === 0) return pattern(this.number, 'u').test(evidence.zh);
-    const f = `(?:${zh.join('|')})`;
+    if (zh.length === 0) return this.anyNumber.test(evidence.zh);
     // A one-character spelling (区) may be part of another word (市区两级): only a number before it counts it.
-    const long = zh.filter((z) => [...z].length > 1);
-    const before = `${this.number}[^。！？；,]{0,4}${f}`;
-    const after = long.length ? `|(?:${long.join('|')})[^。！？；,]{0,6}${this.number}` : '';
-    return pattern(before + after, 'u').test(evidence.zh);
+    return occurrences(evidence.zh, zh).some(([at, end]) => this.countedAt(evidence.zh, at, end, 4, end - at > 1));
   }
 
   private lists(focus: Term | undefined, evidence: Evidence): boolean {
-    if (!this.enumeration.test(evidence.zh)) return false;
+    const text = evidence.zh;
+    if (!this.enumeration.test(text)) return false;
     if (!focus) return true;
     const zh = this.spellings(focus);
     // Where the sentence does not name the focus, the asker's word may be a synonym it does not know.
-    if (zh.length === 0) return true;
-    const f = `(?:${zh.join('|')})`;
-    if (!pattern(f, 'u').test(evidence.zh)) return true;
-    const counted = pattern(`${this.number}[^。！？；,]{0,2}${f}|${f}[^。！？；,]{0,6}${this.number}`, 'u');
-    if (!counted.test(evidence.zh)) return true;
+    const places = occurrences(text, zh);
+    if (places.length === 0) return true;
+    if (!places.some(([at, end]) => this.countedAt(text, at, end, 2, true))) return true;
     // Counted: the list must be attached to it: items and 等/的 right before it (民生、交通、住房、
     // 通关等约100项便民服务; “收审分离”“当天初审”等优化措施), or 包括/: right after it. Each place the
     // focus stands is looked at through short windows, so that no pattern backtracks over the sentence.
-    const text = evidence.zh;
-    for (const m of text.matchAll(pattern(f, 'gu'))) {
-      const before = text.slice(Math.max(0, m.index - 40), m.index);
+    for (const [at, end] of places) {
+      const before = text.slice(Math.max(0, at - 40), at);
       const connector = CONNECTOR_BEFORE.exec(before);
       if (connector && ITEMS_BEFORE.test(before.slice(0, connector.index))) return true;
       if (QUOTES_BEFORE.test(before)) return true;
-      if (LIST_AFTER.test(text.slice(m.index + m[0].length, m.index + m[0].length + 30))) return true;
+      if (LIST_AFTER.test(text.slice(end, end + 30))) return true;
     }
     return false;
   }
+
 }
