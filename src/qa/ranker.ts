@@ -48,7 +48,6 @@ export class Ranker {
   private readonly all: Float64Array;
   private readonly evidenceOf: Float64Array;
   private readonly own: Float64Array;
-  private readonly sent: Float64Array;
   private readonly literal: Float64Array;
   /** Which term last credited a unit's literal weight (negative marks: a space apart from `stamp`). */
   private readonly litMark: Int32Array;
@@ -66,7 +65,6 @@ export class Ranker {
     this.all = new Float64Array(n);
     this.evidenceOf = new Float64Array(n);
     this.own = new Float64Array(n);
-    this.sent = new Float64Array(n);
     this.literal = new Float64Array(n);
     this.litMark = new Int32Array(n);
     this.stamp = new Int32Array(n);
@@ -113,9 +111,10 @@ export class Ranker {
 
     const touched: number[] = [];
     const litMark = this.litMark;
-    const { all, own, sent, literal: lit, evidenceOf, stamp } = this;
+    const { all, own, literal: lit, evidenceOf, stamp } = this;
     const { isFact, heirStart, heirs } = this.index;
-    order.forEach((ti, k) => {
+    for (let k = 0; k < order.length; k++) {
+      const ti = order[k]!;
       const w = weights[ti]!;
       const isContent = terms[ti]!.kind === 'content';
       const mark = stampBase + ti;
@@ -128,7 +127,6 @@ export class Ranker {
           if (!opens) return;
           all[u] = 0;
           own[u] = 0;
-          sent[u] = 0;
           lit[u] = 0;
           evidenceOf[u] = 0;
           touched.push(u);
@@ -139,16 +137,17 @@ export class Ranker {
           stamp[u] = mark;
         }
         if (isOwn) own[u] = own[u]! + w;
-        else sent[u] = sent[u]! + w;
       };
-      for (const u of matched[ti]!.units) {
+      const units = matched[ti]!.units;
+      for (let j = 0; j < units.length; j++) {
+        const u = units[j]!;
         if (isFact[u]) credit(u, true);
         else {
           credit(u, false);
           for (let h = heirStart[u]!; h < heirStart[u + 1]!; h++) credit(heirs[h]!, false);
         }
       }
-    });
+    }
 
     // The asker's own spelling: only units this query touched, each term once per unit.
     literal.forEach((m, ti) => {
@@ -168,7 +167,7 @@ export class Ranker {
       }
     });
 
-    const { isQuestion, articleOf } = this.index;
+    const { isQuestion, articleOf, sentenceUnit } = this.index;
     if (this.scoreBuffer.length < touched.length) this.scoreBuffer = new Float64Array(Math.max(touched.length, 2 * this.scoreBuffer.length));
     // A view of a buffer reused by every query: valid until the next rank().
     const scores = this.scoreBuffer.subarray(0, touched.length);
@@ -179,7 +178,10 @@ export class Ranker {
     const needed = this.threshold * total;
     for (let i = 0; i < touched.length; i++) {
       const u = touched[i]!;
-      let score = total > 0 ? (all[u]! + OWN_BONUS * own[u]! + SENTENCE_BONUS * sent[u]! + LITERAL_BONUS * lit[u]!) / total : 0;
+      // Weight matched through the sentence: a sentence's all of it, a fact's its sentence's.
+      const su = sentenceUnit[u]!;
+      const sent = su === u ? all[u]! : stamp[su]! >= stampBase ? all[su]! : 0;
+      let score = total > 0 ? (all[u]! + OWN_BONUS * own[u]! + SENTENCE_BONUS * sent + LITERAL_BONUS * lit[u]!) / total : 0;
       if (isQuestion[u]) score *= QUESTION_SENTENCE_FACTOR;
       scores[i] = score;
       if (score > bestScore + EPSILON) {
@@ -210,16 +212,17 @@ export class Ranker {
     const units = this.index.units;
     const surface = terms.filter((t) => t.kind !== 'question').map((t) => ({ text: t.text, stem: stem(t.text) }));
     // Articles that repeat a text tie with every copy: each distinct text is looked at once.
-    const hitsOf = new Map<string, number>();
+    const hitsOf = new Map<number, number>();
     let best = -1;
     let bestHits = -1;
     for (const u of tied) {
       const unit = units[u]!;
-      let hits = hitsOf.get(unit.zh);
+      const text = this.index.textId[u]!;
+      let hits = hitsOf.get(text);
       if (hits === undefined) {
         hits = 0;
         for (const w of surface) if (unit.zh.includes(w.text) || unit.en.has(w.stem)) hits++;
-        hitsOf.set(unit.zh, hits);
+        hitsOf.set(text, hits);
       }
       if (hits > bestHits || (hits === bestHits && unit.zh.length < units[best]!.zh.length)) {
         best = u;

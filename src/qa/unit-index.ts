@@ -59,6 +59,10 @@ export class UnitIndex {
   readonly isFact: Uint8Array;
   readonly isQuestion: Uint8Array;
   readonly articleOf: Int32Array;
+  /** Each unit's sentence unit (itself for a sentence). */
+  readonly sentenceUnit: Int32Array;
+  /** Units with the same text share an id (copies of an article tie unit for unit). */
+  readonly textId: Int32Array;
   /**
    * Units that inherit sentence u's words: heirs[heirStart[u] .. heirStart[u + 1]). They are the facts
    * resting on u and, when u is a question the article asks itself (过去为什么会出现…?), the next
@@ -138,6 +142,13 @@ export class UnitIndex {
     this.isFact = Uint8Array.from(this.units, (u) => (u.fact ? 1 : 0));
     this.isQuestion = Uint8Array.from(this.units, (u) => (u.isQuestion ? 1 : 0));
     this.articleOf = Int32Array.from(this.units, (u) => u.article);
+    this.sentenceUnit = Int32Array.from(this.units, (u) => u.sentenceUnit);
+    const ids = new Map<string, number>();
+    this.textId = Int32Array.from(this.units, (u) => {
+      let id = ids.get(u.zh);
+      if (id === undefined) ids.set(u.zh, (id = ids.size));
+      return id;
+    });
     this.heirStart = new Int32Array(n + 1);
     const list: number[] = [];
     this.units.forEach((unit, u) => {
