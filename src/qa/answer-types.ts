@@ -127,7 +127,7 @@ export class AnswerTypes {
       const first = firsts[r];
       let span: Span | undefined = first;
       const m = rule.asksPattern?.exec(text);
-      if (m && (!span || m.index < span.at)) span = { at: m.index, end: m.index + m[0].length, phrase: m[0], pattern: true };
+      if (m && (!span || m.index < span.at)) span = { at: m.index, end: m.index + m[0].length, pattern: true };
       // "which/what + plural noun + verb" (which overseas cities does…): the plural noun is the focus.
       let plural: Term | undefined;
       if (rule.asksPlural.size) {

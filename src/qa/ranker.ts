@@ -55,6 +55,8 @@ export class Ranker {
   private readonly stamp: Int32Array;
   private queryStamp = 0;
   private scoreBuffer = new Float64Array(256);
+  private readonly touched: number[] = [];
+  private readonly tied: number[] = [];
 
   constructor(
     private readonly index: UnitIndex,
@@ -109,7 +111,9 @@ export class Ranker {
       firstLight = k;
     }
 
-    const touched: number[] = [];
+    // Reused by every query (valid until the next rank()): no new array per question.
+    const touched = this.touched;
+    touched.length = 0;
     const litMark = this.litMark;
     const { all, own, literal: lit, evidenceOf, stamp } = this;
     const { isFact, heirStart, heirs } = this.index;
@@ -172,7 +176,8 @@ export class Ranker {
     // A view of a buffer reused by every query: valid until the next rank().
     const scores = this.scoreBuffer.subarray(0, touched.length);
     let bestScore = -1;
-    let tied: number[] = [];
+    const tied = this.tied;
+    tied.length = 0;
     const perArticle = new Map<number, number>();
     const partial: { u: number; score: number }[] = [];
     const needed = this.threshold * total;
@@ -186,13 +191,14 @@ export class Ranker {
       scores[i] = score;
       if (score > bestScore + EPSILON) {
         bestScore = score;
-        tied = [u];
+        tied.length = 0;
+        tied.push(u);
       } else if (score >= bestScore - EPSILON) tied.push(u);
       if (all[u]! >= needed) {
         const a = articleOf[u]!;
         if (score > (perArticle.get(a) ?? -1)) perArticle.set(a, score);
       }
-      if (isFact[u]) topK(partial, { u, score }, this.maxSuggestions + 1);
+      if (isFact[u]) topK(partial, u, score, this.maxSuggestions + 1);
     }
     const best = this.breakTie(tied, terms);
     const bestArticle = best >= 0 ? articleOf[best]! : -1;
@@ -233,13 +239,13 @@ export class Ranker {
   }
 }
 
-/** Keeps the k best items of a stream in `list`, best first (k is tiny: a few suggestions). */
-function topK(list: { u: number; score: number }[], item: { u: number; score: number }, k: number): void {
-  if (k <= 0 || (list.length === k && list[k - 1]!.score >= item.score)) return;
+/** Keeps the k best units of a stream in `list`, best first (k is tiny: a few suggestions). */
+function topK(list: { u: number; score: number }[], u: number, score: number, k: number): void {
+  if (k <= 0 || (list.length === k && list[k - 1]!.score >= score)) return;
   let i = list.length < k ? list.length : k - 1;
-  while (i > 0 && list[i - 1]!.score < item.score) {
+  while (i > 0 && list[i - 1]!.score < score) {
     list[i] = list[i - 1]!;
     i--;
   }
-  list[i] = item;
+  list[i] = { u, score };
 }

@@ -10,8 +10,10 @@ import type { Lang } from '../knowledge/schema.js';
 
 type Convert = (s: string) => string;
 let toSimplified: Convert | undefined;
-/** Whether a character stays as it is under conversion (every Simplified one): memoised. */
-const stable = new Map<string, boolean>();
+/** Whether a character (by code) stays as it is under conversion (every Simplified one): memoised. */
+const stable = new Map<number, boolean>();
+/** A code unit of a Han character (CJK unified ideographs and their extension A, compatibility ideographs, surrogates). */
+const isHanUnit = (c: number): boolean => (c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff) || (c >= 0xd800 && c <= 0xdfff);
 /** Traditional (Hong Kong and Taiwan variants alike) → Simplified. Converters are built on first use. */
 export function simplify(text: string): string {
   if (!toSimplified) {
@@ -20,22 +22,21 @@ export function simplify(text: string): string {
     toSimplified = (s) => tw(hk(s));
   }
   // Most questions are in Simplified already: when no character would change, skip the conversion.
-  let unchanged = true;
-  for (const m of text.matchAll(HAN_CHARS)) {
-    const c = m[0];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!isHanUnit(c)) continue;
+    // A character outside the basic plane (a surrogate pair) is not checked: convert.
+    if (c >= 0xd800) return toSimplified(text);
     let same = stable.get(c);
     if (same === undefined) {
-      same = toSimplified(c) === c;
+      const ch = String.fromCharCode(c);
+      same = toSimplified(ch) === ch;
       if (stable.size < 20_000) stable.set(c, same);
     }
-    if (!same) {
-      unchanged = false;
-      break;
-    }
+    if (!same) return toSimplified(text);
   }
-  return unchanged ? text : toSimplified(text);
+  return text;
 }
-const HAN_CHARS = /\p{Script=Han}/gu;
 
 /** Questions longer than this are cut before analysis: nobody asks a 100k-character question. */
 export const MAX_QUESTION_CHARS = 500;

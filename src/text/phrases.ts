@@ -25,21 +25,8 @@ function isWordChar(text: string, at: number): boolean {
 export interface Span {
   at: number;
   end: number;
-  phrase: string;
   /** Matched by a pattern that may hold the thing asked about (三个零距离服务是什么), not by fixed words. */
   pattern?: boolean;
-}
-
-/**
- * The phrases starting at `at`, shortest first, that stand as words: an English one (starting with a
- * letter or digit) must end where a word ends.
- */
-function wordsAt<V>(trie: Trie<V>, text: string, at: number, found: (length: number, value: V | undefined) => void): void {
-  const latin = isWordChar(text, at);
-  if (latin && isWordChar(text, at - 1)) return;
-  trie.matches(text, at, (length, value) => {
-    if (!latin || !isWordChar(text, at + length)) found(length, value);
-  });
 }
 
 export class Phrases {
@@ -65,16 +52,30 @@ export class Phrases {
     if (folded === this.lastText) return this.lastFound;
     const out: Span[] = [];
     for (let i = 0; i < folded.length; ) {
-      let longest = 0;
-      wordsAt(this.trie, folded, i, (length) => (longest = length));
+      const longest = this.longestAt(folded, i);
       if (longest) {
-        out.push({ at: i, end: i + longest, phrase: folded.slice(i, i + longest) });
+        out.push({ at: i, end: i + longest });
         i += longest;
       } else i++;
     }
     this.lastText = folded;
     this.lastFound = out;
     return out;
+  }
+
+  /** The length of the longest phrase standing as a word at `at` (an English one must start and end where a word does), or 0. */
+  private longestAt(text: string, at: number): number {
+    const latin = isWordChar(text, at);
+    if (latin && isWordChar(text, at - 1)) return 0;
+    let longest = 0;
+    let node = this.trie.start;
+    for (let i = at; i < text.length; i++) {
+      const n = this.trie.next(node, text.charCodeAt(i));
+      if (!n) break;
+      node = n;
+      if (n.end && (!latin || !isWordChar(text, i + 1))) longest = i - at + 1;
+    }
+    return longest;
   }
 
   /** The text with every match replaced by a space. */
@@ -113,15 +114,22 @@ export class PhraseLists {
     const out: (Span | undefined)[] = new Array(this.count).fill(undefined);
     let left = this.count;
     for (let i = 0; i < folded.length && left > 0; i++) {
+      const latin = isWordChar(folded, i);
+      if (latin && isWordChar(folded, i - 1)) continue;
       // Shortest first: a longer phrase of the same list at the same place replaces it.
-      wordsAt(this.trie, folded, i, (length, lists) => {
-        for (const li of lists!) {
+      let node = this.trie.start;
+      for (let j = i; j < folded.length; j++) {
+        const n = this.trie.next(node, folded.charCodeAt(j));
+        if (!n) break;
+        node = n;
+        if (!n.end || (latin && isWordChar(folded, j + 1))) continue;
+        for (const li of n.value!) {
           const taken = out[li];
           if (taken && taken.at < i) continue;
           if (!taken) left--;
-          out[li] = { at: i, end: i + length, phrase: folded.slice(i, i + length) };
+          out[li] = { at: i, end: j + 1 };
         }
-      });
+      }
     }
     return out;
   }

@@ -250,6 +250,8 @@ export class Analyzer {
   private readonly dialectWords = new Trie<string>();
   /** One-character function and question words, by character code. */
   private readonly functionChars = new Set<number>();
+  /** English stems that start a phrase of several words the lexicon, synonyms or glossary know. */
+  private readonly phraseStarts = new Set<string>();
   /** Recent analyses and runs (a query reads its clauses more than once). */
   private readonly analyses = new Lru<string, Term[]>(64);
   private readonly runs = new Lru<string, Term[]>(512);
@@ -326,6 +328,9 @@ export class Analyzer {
       this.knownWords.add(w);
     }
     for (const w of [...this.stop, ...this.question]) if (w.length === 1) this.functionChars.add(w.charCodeAt(0));
+    for (const key of [...this.stop, ...this.question, ...this.places, ...this.gloss.keys()]) {
+      if (!IS_HAN.test(key) && key.includes(' ')) this.phraseStarts.add(key.split(' ')[0]!);
+    }
     this.englishStems = input.englishStems;
     const words = new Set<string>();
     for (const w of input.englishWords) if (w.length >= 4) words.add(w);
@@ -484,23 +489,32 @@ export class Analyzer {
     const count = new Int32Array(n + 1);
     const next = new Int32Array(n + 1);
     for (let i = n - 1; i >= 0; i--) {
-      let bestCost = Infinity;
-      let bestCount = Infinity;
-      const consider = (end: number, c: number) => {
-        const total = c + cost[end]!;
-        const pieces = 1 + count[end]!;
-        if (total < bestCost || (total === bestCost && pieces < bestCount)) {
-          bestCost = total;
-          bestCount = pieces;
+      // One character, then every known word starting here, then the segmenter's piece.
+      let bestCost = (this.functionChars.has(text.charCodeAt(i)) ? 0 : 1) + cost[i + 1]!;
+      let bestCount = 1 + count[i + 1]!;
+      next[i] = i + 1;
+      let node = this.knownWords.start;
+      for (let j = i; j < n && j < i + MAX_WORD; j++) {
+        const step = this.knownWords.next(node, text.charCodeAt(j));
+        if (!step) break;
+        node = step;
+        const end = j + 1;
+        if (!step.end || end - i < 2) continue;
+        if (cost[end]! < bestCost || (cost[end]! === bestCost && 1 + count[end]! < bestCount)) {
+          bestCost = cost[end]!;
+          bestCount = 1 + count[end]!;
           next[i] = end;
         }
-      };
-      this.knownWords.matches(text, i, (len) => {
-        if (len >= 2 && len <= MAX_WORD) consider(i + len, 0);
-      });
-      consider(i + 1, this.functionChars.has(text.charCodeAt(i)) ? 0 : 1);
+      }
       const piece = icu?.get(i);
-      if (piece && piece.length > 1 && !this.vocab.has(piece)) consider(i + piece.length, piece.length);
+      if (piece && piece.length > 1 && !this.vocab.has(piece)) {
+        const end = i + piece.length;
+        if (piece.length + cost[end]! < bestCost || (piece.length + cost[end]! === bestCost && 1 + count[end]! < bestCount)) {
+          bestCost = piece.length + cost[end]!;
+          bestCount = 1 + count[end]!;
+          next[i] = end;
+        }
+      }
       cost[i] = bestCost;
       count[i] = bestCount;
     }
@@ -562,9 +576,13 @@ export class Analyzer {
   private knownPositions(text: string): number[] {
     const known: number[] = Array.from({ length: text.length }, (_, i) => (this.functionChars.has(text.charCodeAt(i)) ? 1 : 0));
     for (let start = 0; start < text.length; start++) {
-      this.knownWords.matches(text, start, (len) => {
-        if (len >= 2 && len <= MAX_WORD) known.fill(2, start, start + len);
-      });
+      let node = this.knownWords.start;
+      for (let j = start; j < text.length && j < start + MAX_WORD; j++) {
+        const step = this.knownWords.next(node, text.charCodeAt(j));
+        if (!step) break;
+        node = step;
+        if (step.end && j > start) known.fill(2, start, j + 1);
+      }
     }
     return known;
   }
@@ -575,7 +593,9 @@ export class Analyzer {
     const span = (i: number, n: number) => ({ at: words[i]!.at, end: words[i + n - 1]!.at + words[i + n - 1]!.text.length });
     for (let i = 0; i < stems.length; ) {
       let taken = 0;
-      for (let n = Math.min(MAX_PHRASE_WORDS, stems.length - i); n >= 2 && !taken; n--) {
+      // Only a word that starts some known phrase is tried as a phrase's start (most are not).
+      const longest = this.phraseStarts.has(stems[i]!) ? Math.min(MAX_PHRASE_WORDS, stems.length - i) : 1;
+      for (let n = longest; n >= 2 && !taken; n--) {
         const phrase = stems.slice(i, i + n).join(' ');
         if (this.stop.has(phrase)) {
           taken = n;

@@ -9,7 +9,7 @@
  * trie.matches('去南沙区', 1, (length, value) => console.log(length, value)); // 2 'place', 3 'district'
  * ```
  */
-interface Node<V> {
+export interface Node<V> {
   next: Map<number, Node<V>> | undefined;
   value: V | undefined;
   /** Whether a word ends here (its value may be undefined). */
@@ -42,6 +42,16 @@ export class Trie<V = true> {
     let n: Node<V> | undefined = this.root;
     for (let i = 0; i < word.length && n; i++) n = n.next?.get(word.charCodeAt(i));
     return n?.end ?? false;
+  }
+
+  /** Where a walk starts: call next() with each character's code. */
+  get start(): Node<V> {
+    return this.root;
+  }
+
+  /** The node after a character, or undefined when no word continues with it (no allocation: for hot loops). */
+  next(node: Node<V>, code: number): Node<V> | undefined {
+    return node.next?.get(code);
   }
 
   /** Calls `found(length, value)` for each word starting at `at`, shortest first. */
