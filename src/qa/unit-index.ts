@@ -6,7 +6,7 @@
  */
 import type { Knowledge } from '../knowledge/load.js';
 import type { Fact, Sentence } from '../knowledge/schema.js';
-import { finishFold, foldMany, foldPunctuatedMany } from '../text/normalize.js';
+import { finishFold, foldPunctuatedMany } from '../text/normalize.js';
 import { englishStems, englishWords, type Term } from '../text/terms.js';
 import { PART_END } from './answer-types.js';
 import { Lru } from './lru.js';
@@ -46,9 +46,6 @@ export interface Matches {
 /** Unit ids kept in the match cache, over all entries (4 bytes each). */
 const MATCH_CACHE_BUDGET = 4_000_000;
 
-/** Folded Chinese without spaces, for substring matching; one OpenCC pass for all texts. */
-const compactMany = (texts: string[]): string[] => foldMany(texts).map((t) => t.replace(/ /g, ''));
-
 export class UnitIndex {
   readonly units: Unit[] = [];
   /** Fact id → its unit. */
@@ -84,10 +81,15 @@ export class UnitIndex {
     const factsOf = new Map<number, number[]>();
     knowledge.articles.forEach((k, a) => {
       const sentenceUnit = new Map<string, number>();
-      // One script conversion for every sentence and short answer of the article.
+      // One script conversion for every sentence, short answer and phrasing of the article.
       const sentences = k.article.paragraphs.flatMap((p) => p.sentences.map((s) => s.text));
-      const said = foldPunctuatedMany([...sentences, ...k.facts.map((f) => f.answer['zh-Hans'])]);
-      const folded = said.slice(0, sentences.length).map((t) => finishFold(t).replace(/ /g, ''));
+      const zhOf = (f: Fact) => [...f.questions['zh-Hans'], ...f.questions['zh-Hant'], f.answer['zh-Hans'], f.answer['zh-Hant']];
+      const phrasings = k.facts.flatMap(zhOf);
+      const converted = foldPunctuatedMany([...sentences, ...k.facts.map((f) => f.answer['zh-Hans']), ...phrasings]);
+      const said = converted.slice(0, sentences.length + k.facts.length);
+      const compact = (t: string) => finishFold(t).replace(/ /g, '');
+      const folded = said.slice(0, sentences.length).map(compact);
+      const factTexts = converted.slice(sentences.length + k.facts.length).map(compact);
       let next = 0;
       k.article.paragraphs.forEach((p, pi) =>
         p.sentences.forEach((s, si) => {
@@ -107,8 +109,6 @@ export class UnitIndex {
           });
         }),
       );
-      const zhOf = (f: Fact) => [...f.questions['zh-Hans'], ...f.questions['zh-Hant'], f.answer['zh-Hans'], f.answer['zh-Hant']];
-      const factTexts = compactMany(k.facts.flatMap(zhOf));
       let at = 0;
       for (const [fi, f] of k.facts.entries()) {
         const mine = factTexts.slice(at, (at += zhOf(f).length));
