@@ -27,7 +27,7 @@ if (editors !== undefined) meta.editors = editors.split(/[,，、]/).map((e) => 
 
 try {
   const id = flag('id');
-  const r = ingest(file, flag('knowledge') ?? DEFAULT_KNOWLEDGE_DIR, { ...(id ? { id } : {}), meta });
+  const r = await ingest(file, flag('knowledge') ?? DEFAULT_KNOWLEDGE_DIR, { ...(id ? { id } : {}), meta });
   const sentences = r.article.paragraphs.reduce((n, p) => n + p.sentences.length, 0);
   console.log(`${r.dir}: ${r.article.meta.publication} · ${r.article.meta.author} · ${r.article.meta.date} · “${r.article.meta.title}”`);
   console.log(`  ${r.article.paragraphs.length} paragraphs, ${sentences} sentences; ${r.report.corrections} corrections applied, ${r.report.pinyinRemoved} pinyin annotations removed`);

@@ -16,7 +16,17 @@ const MIN_WORD = 2;
 const MAX_WORD = 6;
 const HAN_RUN = /\p{Script=Han}+/gu;
 
-type Cedict = { getBySimplified(word: string, pinyin: null, config: { asObject: false; allowVariants: false }): { english: string[] }[] | null };
+type Cedict = { getBySimplified(word: string, pinyin: null, config: { asObject: false; allowVariants: false }): { english: string[]; pinyin: string }[] | null };
+
+/**
+ * A proper noun's romanised name from its pinyin ("Shun4 de2" → "Shunde"): CC-CEDICT often gives a
+ * place only as a cross-reference (see 順德區), and an English question names it by its pinyin.
+ */
+function romanised(pinyin: string): string | undefined {
+  if (!/^[A-Z]/.test(pinyin)) return undefined;
+  const name = pinyin.replace(/[1-5]/g, '').replace(/u:/g, 'ü').replace(/\s+/g, '');
+  return /^[A-Za-zü]+$/.test(name) ? name[0]!.toUpperCase() + name.slice(1).toLowerCase() : undefined;
+}
 let loaded: { cedict: Cedict; version: string } | undefined;
 
 /** The dictionary package, loaded once (about 5 s), and the date of its data. */
@@ -50,9 +60,10 @@ export async function buildDictionary(article: Article): Promise<Dictionary> {
           if (!bounds.has(i + len)) continue;
           const word = run.slice(i, i + len);
           if (word in entries) continue;
-          const senses = (cedict.getBySimplified(word, null, { asObject: false, allowVariants: false }) ?? []).flatMap((e) =>
-            e.english.flatMap((s) => s.split(';')).map((s) => s.trim()),
-          );
+          const senses = (cedict.getBySimplified(word, null, { asObject: false, allowVariants: false }) ?? []).flatMap((e) => [
+            ...e.english.flatMap((s) => s.split(';')).map((s) => s.trim()),
+            ...(romanised(e.pinyin) ? [romanised(e.pinyin)!] : []),
+          ]);
           if (senses.length) entries[word] = [...new Set(senses)];
         }
       }

@@ -1,12 +1,13 @@
 /**
  * Raw article → knowledge/<id>/: the raw text, a corrections file (kept if it exists; flags given on
- * the command line become its metadata overrides), the cleaned article, an empty facts file and
- * suggested facts. Suspected mojibake is reported, never silently kept or dropped: repair it in
+ * the command line become its metadata overrides), the cleaned article, its CC-CEDICT words
+ * (cedict.json, for English questions), an empty facts file and suggested facts. Suspected mojibake is reported, never silently kept or dropped: repair it in
  * corrections.json and ingest again (or `npm run knowledge`).
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { findMojibake, suggestFacts, type CleanReport, type Suspect } from './clean.js';
+import { buildDictionary, dictionaryJson } from './dictionary.js';
 import { generateArticle } from './generate.js';
 import { KnowledgeError, parseFile } from './load.js';
 import { ArticleSchema, CorrectionsSchema, type Article, type ArticleMeta, type Corrections } from './schema.js';
@@ -30,7 +31,7 @@ export const idFromFile = (file: string): string =>
 
 const json = (data: unknown) => `${JSON.stringify(data, null, 2)}\n`;
 
-export function ingest(rawFile: string, knowledgeDir: string, options: { id?: string; meta?: Partial<ArticleMeta> } = {}): IngestResult {
+export async function ingest(rawFile: string, knowledgeDir: string, options: { id?: string; meta?: Partial<ArticleMeta> } = {}): Promise<IngestResult> {
   const id = options.id ?? idFromFile(rawFile);
   const dir = path.join(knowledgeDir, id);
   mkdirSync(dir, { recursive: true });
@@ -51,6 +52,8 @@ export function ingest(rawFile: string, knowledgeDir: string, options: { id?: st
     );
   }
   writeFileSync(path.join(dir, 'article.json'), articleJson);
+  // Its CC-CEDICT words, so that English questions find it without translations.
+  writeFileSync(path.join(dir, 'cedict.json'), dictionaryJson(await buildDictionary(article)));
   const fFile = path.join(dir, 'facts.json');
   if (!existsSync(fFile)) writeFileSync(fFile, json([]));
   const suggestions = suggestFacts(article);

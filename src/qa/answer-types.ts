@@ -147,7 +147,7 @@ export class AnswerTypes {
       if (!span) continue;
       let focus: { term: Term; after: boolean } | undefined;
       if (plural) focus = { term: plural, after: true };
-      else if (rule.type.check || rule.type.near) {
+      else if (rule.type.check) {
         // The focus is looked for within the asking clause only.
         const here = clauseOf(span.at);
         focus = this.focusOf(span, breaks.length ? terms.filter((t) => clauseOf(t.at) === here) : terms);

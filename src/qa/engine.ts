@@ -103,7 +103,7 @@ export class Engine {
     this.intents = new Intents(knowledge.lexicon, this.analyzer);
     this.answerTypes = new AnswerTypes(knowledge.lexicon);
     const g = knowledge.lexicon.grammar;
-    this.claimedQuantity = new RegExp(`(?:\\d+(?:\\.\\d+)?|(?:${g.numeral}|[好几])+[多余来几]?(?:${g.classifier})[多余]?)`, 'gu');
+    this.claimedQuantity = new RegExp(`(?:\\d+(?:\\.\\d+)?|(?:${g.numeral}|[好几])+[多余来几]?个?(?:${g.classifier})[多余]?)`, 'gu');
   }
 
   /**
@@ -289,7 +289,7 @@ export class Engine {
       t.kind === 'content' && t.zh.length > 1 && t.zh.includes(t.text) ? this.index.matches({ ...t, zh: [t.text], en: [] }) : undefined,
     );
     const ranking = this.ranker.rank(terms, matched, weights, literal);
-    const base = { terms, matched, weights, ranking, text };
+    const base = { terms, matched, weights, ranking, text: claim ? asAsked : text };
     const { best, total, bestScore } = ranking;
     const decline = (score: number): Query => ({
       ...base,

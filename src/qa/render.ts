@@ -20,6 +20,8 @@ interface Labels {
   tryAsking: string;
   /** The article names the subject but not what was asked: “文章提到了…，但没有…”. */
   partial: (subject: string, missing: string) => string;
+  /** Before the closest sentence of a partial reply. */
+  closest: string;
   /** One text for each reason a question is declined. */
   greeting: (covers: string) => string;
   help: (covers: string) => string;
@@ -37,7 +39,8 @@ const LABELS: Record<Lang, Labels> = {
     greeting: (c) => `你好！我回答关于广州“减证便民”改革的问题，每个回答都引用原文并注明出处。资料来源：${c}。`,
     'out-of-scope': (c) => `抱歉，文章没有谈到这个问题，我不想乱答。我能回答的是${c}里的内容。`,
     help: (c) => `我回答关于这篇文章的问题：${c}。每个回答都引用原文并注明出处，请直接用一句话提问。`,
-    partial: (subject, missing) => `文章提到了“${subject}”，但没有${missing}。最相关的是这一句：`,
+    partial: (subject, missing) => `文章提到了“${subject}”，但没有${missing}。`,
+    closest: '最相关的是这一句：',
     empty: (c) => `请用文字提问。我能回答的是${c}里的内容。`,
   },
   'zh-Hant': {
@@ -49,7 +52,8 @@ const LABELS: Record<Lang, Labels> = {
     greeting: (c) => `你好！我回答關於廣州「減證便民」改革的問題，每個回答都引用原文並註明出處。資料來源：${c}。`,
     'out-of-scope': (c) => `抱歉，文章沒有談到這個問題，我不想亂答。我能回答的是${c}裡的內容。`,
     help: (c) => `我回答關於這篇文章的問題：${c}。每個回答都引用原文並註明出處，請直接用一句話提問。`,
-    partial: (subject, missing) => `文章提到了「${subject}」，但沒有${missing}。最相關的是這一句：`,
+    partial: (subject, missing) => `文章提到了「${subject}」，但沒有${missing}。`,
+    closest: '最相關的是這一句：',
     empty: (c) => `請用文字提問。我能回答的是${c}裡的內容。`,
   },
   en: {
@@ -62,7 +66,8 @@ const LABELS: Record<Lang, Labels> = {
       `Hello! I answer questions about Guangzhou's "fewer certificates, more convenience" (減證便民) reform, quoting the article each answer rests on. Source: ${c}.`,
     'out-of-scope': (c) => `Sorry, the article does not cover that, and I would rather not guess. I can answer questions about ${c}.`,
     help: (c) => `I answer questions about this article: ${c}. Each answer quotes the sentence it rests on. Just ask in a sentence.`,
-    partial: (subject, missing) => `The article mentions “${subject}” but does not ${missing}. The closest it comes:`,
+    partial: (subject, missing) => `The article mentions “${subject}” but does not ${missing}.`,
+    closest: ' The closest it comes:',
     empty: (c) => `Please ask in words. I can answer questions about ${c}.`,
   },
 };
@@ -131,10 +136,15 @@ function suggestionParts(suggestions: Suggestion[], lang: Lang): Part[] {
   return [{ text: `\n${LABELS[lang].tryAsking}`, optional: 1 }, ...suggestions.map((s): Part => ({ text: `\n• ${s.question[lang]}`, optional: 1 }))];
 }
 
+/** What a partial reply says first: the article names the subject but not what was asked. */
+export function partialNotice(r: PartialAnswer, lang: Lang = r.lang): string {
+  return LABELS[lang].partial(r.subject[lang], r.missingText[lang]);
+}
+
 /** What the article does not say, then the closest sentence it does say. */
 function partialParts(r: PartialAnswer, suggestions: Suggestion[], lang: Lang): Part[] {
   const l = LABELS[lang];
-  return [{ text: l.partial(r.subject[lang], r.missingText[lang]) }, { text: '\n' }, ...quoteParts(r.related, lang), ...suggestionParts(suggestions, lang)];
+  return [{ text: partialNotice(r, lang), style: 'b' }, { text: l.closest }, { text: '\n' }, ...quoteParts(r.related, lang), ...suggestionParts(suggestions, lang)];
 }
 
 function declinedParts(reason: DeclineReason, suggestions: Suggestion[], lang: Lang, covers: string): Part[] {

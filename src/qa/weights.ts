@@ -46,15 +46,21 @@ export function termWeight(term: Term, matched: Matches, ctx: WeightContext): nu
     case 'question':
       return QUESTION_WEIGHT;
     case 'elsewhere':
+      // A place the lexicon lists as not covered, yet an article names (佛山 in an ingested article): weighed as a word it uses.
+      if (df > 0) return contentWeight(df, inFacts, scale, ctx);
       return ctx.elsewhereWeight;
     case 'unknown':
       return ctx.unknownWeight * scale;
-    case 'content': {
+    case 'content':
       if (isForeign(term, matched)) return ctx.elsewhereWeight;
-      if (df === 0) return (inFacts ? PHRASING_WEIGHT : ctx.unknownWeight) * scale;
-      const n = ctx.sentenceCount;
-      const idf = Math.log(1 + n / df) / Math.log(1 + n / ctx.articleCount);
-      return Math.min(MAX_CONTENT_WEIGHT, Math.max(MIN_CONTENT_WEIGHT, MAX_CONTENT_WEIGHT * idf)) * scale;
-    }
+      return contentWeight(df, inFacts, scale, ctx);
   }
+}
+
+/** A word the knowledge uses, found in `df` sentences (or only in fact phrasings). */
+function contentWeight(df: number, inFacts: boolean, scale: number, ctx: WeightContext): number {
+  if (df === 0) return (inFacts ? PHRASING_WEIGHT : ctx.unknownWeight) * scale;
+  const n = ctx.sentenceCount;
+  const idf = Math.log(1 + n / df) / Math.log(1 + n / ctx.articleCount);
+  return Math.min(MAX_CONTENT_WEIGHT, Math.max(MIN_CONTENT_WEIGHT, MAX_CONTENT_WEIGHT * idf)) * scale;
 }

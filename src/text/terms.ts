@@ -125,6 +125,9 @@ const MAX_SENSE_WORDS = 3;
  * "to run errands" → "run errand"; undefined for senses that are not a short translation.
  */
 export function senseKey(sense: string): string | undefined {
+  // A proper name leads its description: "Shunde district of Foshan city…" is "shunde".
+  const name = /^([A-Z][a-z]+(?: [A-Z][a-z]+)?) (?:district|county|city|prefecture|province|town|township|village|river|mountain|lake|island|port|harbor|bay)\b/.exec(sense.trim());
+  if (name) return stemPhrase(name[1]!.toLowerCase());
   const s = sense.toLowerCase().trim();
   if (NOT_A_MEANING.test(s)) return undefined;
   const words = s
@@ -625,7 +628,8 @@ export class Analyzer {
     // A unit matches a phrase of three or four words in English only with all its word pairs ('+').
     const en = [wordPairs(phrase).join('+')];
     if (this.question.has(phrase)) return { text: phrase, kind: 'question', zh: this.expandZh(this.gloss.get(phrase) ?? []), en };
-    if (this.places.has(phrase)) return { text: phrase, kind: 'elsewhere', zh: [], en };
+    // A place the knowledge does not cover, unless an article names it (the glossary gives its Chinese name).
+    if (this.places.has(phrase)) return { text: phrase, kind: 'elsewhere', zh: this.gloss.get(phrase) ?? [], en };
     const zh = this.gloss.get(phrase);
     if (zh) return { text: phrase, kind: 'content', zh: this.expandZh(zh), en };
     return undefined;
@@ -643,13 +647,13 @@ export class Analyzer {
     if (/^\d+$/.test(word)) return { text: word, kind: 'content', zh: this.zhGroup.get(word) ?? [word], en: [word] };
     if (this.stop.has(stemmed) || this.stop.has(word)) return undefined;
     if (this.question.has(stemmed)) return { text: word, kind: 'question', zh: [], en: [stemmed] };
-    if (this.places.has(stemmed) || this.places.has(word)) return { text: word, kind: 'elsewhere', zh: [], en: [stemmed] };
+    if (this.places.has(stemmed) || this.places.has(word)) return { text: word, kind: 'elsewhere', zh: this.gloss.get(stemmed) ?? this.gloss.get(word) ?? [], en: [stemmed] };
     let s = stemmed;
     // Only a word that is not English is a misspelling: "weather" is not a misspelt "whether".
     if (!this.knownEnglish(s) && word.length >= 4 && word.length <= MAX_FUZZY_WORD && !isEnglishWord(word)) {
       const best = this.nearestEnglish(word);
       if (best) s = stem(best);
-      if (best && this.places.has(s)) return { text: best, kind: 'elsewhere', zh: [], en: [s] };
+      if (best && this.places.has(s)) return { text: best, kind: 'elsewhere', zh: this.gloss.get(s) ?? [], en: [s] };
     }
     if (!this.knownEnglish(s)) return { text: word, kind: 'unknown', zh: [], en: [s] };
     const en = this.enGroup.get(s) ?? [s];

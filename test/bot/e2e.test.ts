@@ -144,10 +144,30 @@ describe('private chats', () => {
 
   it('no answer: a polite reply with suggested questions as buttons', async () => {
     const user = freshUser();
-    standin.privateText('今天广州天气怎么样', { userId: user });
+    standin.privateText('北京落户要多久', { userId: user });
     const call = await reply(user);
     expect(textOf(call)).toContain('抱歉');
     expect((call.params.reply_markup as { inline_keyboard: unknown[] }).inline_keyboard.length).toBeGreaterThan(0);
+  });
+
+  it('a partial reply says what the article does not give, then quotes the closest sentence with its source', async () => {
+    const user = freshUser();
+    standin.privateText('三个零距离服务是哪三个', { userId: user });
+    const call = await reply(user);
+    const text = textOf(call);
+    expect(text).toMatch(/^<b>文章提到了“三个零距离服务”，但没有[^<]*<\/b>/);
+    expect(text).toMatch(/<blockquote>[^<]*三个零距离服务”惠及企业群众[^<]*<\/blockquote>/);
+    expect(text).toContain('广州日报');
+    expect(text).not.toContain('答：');
+  });
+
+  it('small talk and questions about the bot get help, never a quote', async () => {
+    for (const q of ['今天广州天气怎么样', 'who are you', '/help@SomeBot']) {
+      const user = freshUser();
+      standin.privateText(q, { userId: user });
+      const text = textOf(await reply(user));
+      expect(text, q).not.toMatch(/答：|原文：|Answer:|第\d段|paragraph \d/);
+    }
   });
 
   it('a sticker, photo or voice message gets a one-line hint', async () => {
@@ -223,6 +243,16 @@ describe('inline mode', () => {
     standin.inlineQuery('', { userId: freshUser(), languageCode: 'en' });
     const empty = await standin.waitFor((c) => c.method === 'answerInlineQuery' && c.response?.ok === true);
     expect((empty.params.results as unknown[]).length).toBe(5);
+  });
+
+  it('offers a partial reply as one result whose title says what the article does not give', async () => {
+    standin.clearCalls();
+    standin.inlineQuery('三个零距离服务是哪三个', { userId: freshUser() });
+    const call = await standin.waitFor((c) => c.method === 'answerInlineQuery' && c.response?.ok === true);
+    const results = call.params.results as { title: string; input_message_content: { message_text: string } }[];
+    expect(results).toHaveLength(1);
+    expect(results[0]!.title).toMatch(/^文章提到了/);
+    expect(results[0]!.input_message_content.message_text).toContain('广州日报');
   });
 
   it('ignores a message posted through its own inline mode', async () => {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest } from '../../src/knowledge/ingest.js';
 import { loadKnowledge } from '../../src/knowledge/load.js';
 import { createEngine } from '../../src/qa/engine.js';
@@ -14,23 +14,27 @@ const work = mkdtempSync(path.join(tmpdir(), 'ingest-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('npm run ingest', () => {
-  it('re-running ingest on the first article’s raw file reproduces its committed cleaned article', () => {
+  it('re-running ingest on the first article’s raw file reproduces its committed cleaned article and its dictionary words', async () => {
     const dir = path.join(work, 'first');
     cpSync(`knowledge/${FIRST}/corrections.json`, path.join(dir, FIRST, 'corrections.json'), { recursive: true });
-    const r = ingest(`knowledge/${FIRST}/raw.txt`, dir, { id: FIRST });
+    const r = await ingest(`knowledge/${FIRST}/raw.txt`, dir, { id: FIRST });
     expect(readFileSync(path.join(r.dir, 'article.json'), 'utf8')).toBe(readFileSync(`knowledge/${FIRST}/article.json`, 'utf8'));
+    expect(readFileSync(path.join(r.dir, 'cedict.json'), 'utf8')).toBe(readFileSync(`knowledge/${FIRST}/cedict.json`, 'utf8'));
     expect(r.suspects).toEqual([]);
-  });
+  }, 60_000);
 
   describe('an article the project has never seen, damaged the same way, ingested with one command', () => {
     const knowledge = path.join(work, 'knowledge');
     cpSync('knowledge', knowledge, { recursive: true });
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/ingest.ts', 'test/fixtures/second-article.raw.txt', '--id', 'nanfang-daily-2020-05-20', '--knowledge', knowledge], {
       encoding: 'utf8',
-      timeout: 60_000,
+      timeout: 90_000,
     });
     // What the command wrote, read back the way the engine will.
-    const r = { ...ingest(path.join(knowledge, 'nanfang-daily-2020-05-20', 'raw.txt'), knowledge, { id: 'nanfang-daily-2020-05-20' }), output: run.stdout };
+    let r: Awaited<ReturnType<typeof ingest>> & { output: string };
+    beforeAll(async () => {
+      r = { ...(await ingest(path.join(knowledge, 'nanfang-daily-2020-05-20', 'raw.txt'), knowledge, { id: 'nanfang-daily-2020-05-20' })), output: run.stdout };
+    }, 60_000);
 
     it('prints what it did: metadata, junk dropped, suspected mojibake with file, paragraph, offset and span', () => {
       expect(run.status).toBe(0);
@@ -72,6 +76,16 @@ describe('npm run ingest', () => {
       expect(nansha.found && nansha.quote).toContain('只需10個工作日');
       const english = engine.answer('How long does settling in Nansha take?');
       expect(english.found && english.source.publication).toBe('廣州日報');
+    });
+
+    it('answers an English question about it though nobody translated it: CC-CEDICT maps the words', () => {
+      const engine = createEngine(loadKnowledge(knowledge), { cacheSize: 0 });
+      expect(readFileSync(path.join(knowledge, 'nanfang-daily-2020-05-20', 'cedict.json'), 'utf8')).toContain('CC BY-SA 4.0');
+      const r = engine.answer('How long does it take to set up a company in Foshan?');
+      expect(r.found && r.kind === 'sentence' && r.quote).toContain('1個工作日');
+      expect(r.found && r.source.publication).toBe('南方日報');
+      const self = engine.answer('How many self-service points does Shunde have?');
+      expect(self.found && self.kind === 'sentence' && self.quote).toContain('56個24小時自助服務點');
     });
 
     it('when both articles cover a question, the better match wins and the reply names the other', () => {

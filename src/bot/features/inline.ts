@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import { Composer } from 'telegraf';
 import type { InlineQueryResultArticle } from 'telegraf/types';
 import type { Lang } from '../../knowledge/schema.js';
-import type { Found } from '../../qa/engine.js';
-import { render } from '../../qa/render.js';
+import type { Found, PartialAnswer } from '../../qa/engine.js';
+import { partialNotice, render } from '../../qa/render.js';
 import { simplify, detectLang } from '../../text/normalize.js';
 import type { BotContext, BotDeps } from '../deps.js';
 import { replyLang } from '../lang.js';
@@ -36,6 +36,22 @@ function article(result: Found, lang: Lang, deps: BotDeps, index: number): Inlin
   };
 }
 
+/** A partial reply as the one result: what the article does not give as the title, the closest sentence below it. */
+function partialArticle(result: PartialAnswer, lang: Lang, deps: BotDeps): InlineQueryResultArticle {
+  const quote = lang === 'zh-Hans' ? simplify(result.related.quote) : result.related.quote;
+  const key = `${result.related.source.articleId}:${result.related.sentenceId}:${result.missing}:${lang}`;
+  return {
+    type: 'article',
+    id: `p-${createHash('sha1').update(key).digest('hex').slice(0, 20)}`,
+    title: clip(partialNotice(result, lang), TITLE_CHARS),
+    description: clip(lang === 'en' && result.related.translation ? result.related.translation : quote, DESCRIPTION_CHARS),
+    input_message_content: {
+      message_text: render(result, 'html', deps.render, lang, { suggestionsAsText: false }),
+      parse_mode: 'HTML',
+    },
+  };
+}
+
 export function inlineFeature(deps: BotDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   feature.on('inline_query', async (ctx) => {
@@ -49,11 +65,11 @@ export function inlineFeature(deps: BotDeps): Composer<BotContext> {
           .slice(0, MAX_RESULTS)
           .map((f) => deps.engine.answerFact(f.id, lang))
           .filter((r) => r !== undefined);
-    ctx.log.info({ results: results.length }, 'inline query');
-    await ctx.answerInlineQuery(
-      results.map((r, i) => article(r, lang, deps, i)),
-      { cache_time: 300, is_personal: false },
-    );
+    // Nothing answers: a partial reply (the article speaks of it, but not of what was asked) is offered alone.
+    const partial = query && results.length === 0 ? deps.engine.answer(query) : undefined;
+    const offered = partial?.kind === 'partial' ? [partialArticle(partial, lang, deps)] : results.map((r, i) => article(r, lang, deps, i));
+    ctx.log.info({ results: offered.length, partial: partial?.kind === 'partial' }, 'inline query');
+    await ctx.answerInlineQuery(offered, { cache_time: 300, is_personal: false });
   });
   return feature;
 }
