@@ -234,9 +234,22 @@ export class Engine {
     return this.analyzer.analyze(clause).every((t) => t.kind !== 'content' || this.index.matches(t).units.length === 0);
   }
 
-  /** Whether a clause asks: a question mark, a question word (多久, how), or a request to check a claim. */
+  /** Whether a clause asks: a question mark or a question word (多久, how). */
   private asks(clause: Clause): boolean {
-    return clause.questionMark || this.intents.claim(clause.text) !== undefined || this.analyzer.analyze(clause.text).some((t) => t.kind === 'question');
+    return clause.questionMark || this.analyzer.analyze(clause.text).some((t) => t.kind === 'question');
+  }
+
+  /**
+   * Which clauses of a message ask. When a clause that asks names what it asks about (现在是不是快多了,
+   * is it any quicker these days), the others are the story around it (我朋友前两年在南沙落户…, my buddy
+   * said…). When it names nothing (真的假的, 靠谱吗, is that right), the claim or plan before it is the
+   * question, and every clause counts.
+   */
+  private asking(clauses: Clause[]): boolean[] {
+    if (clauses.length === 1) return [true];
+    const asks = clauses.map((c) => this.asks(c));
+    const names = (c: Clause) => this.analyzer.analyze(c.text).some((t) => t.kind !== 'question');
+    return clauses.some((c, i) => asks[i] && names(c)) ? asks : clauses.map(() => true);
   }
 
   /**
@@ -249,7 +262,7 @@ export class Engine {
     const clauses = kept.length ? kept : all;
     const chatter = this.intents.hasChatter(clauses.map((c) => c.text).join(' '));
     const claim = this.intents.claim(clauses.map((c) => c.text).join(' ')) !== undefined;
-    const asking = clauses.length > 1 ? clauses.map((c) => this.asks(c)) : [true];
+    const asking = this.asking(clauses);
     const context = asking.some(Boolean) ? asking.map((a) => !a) : asking.map(() => false);
     // A claim to check (真的假的, is it true): the numbers it claims are what to check, not what to
     // look up; a number the knowledge has (430) stays. Chatter (can you help me) is not the question.

@@ -29,6 +29,9 @@ export class Intents {
   private readonly metaFields: MetaField[];
   private readonly metaLists: PhraseLists;
   private readonly metaPhrases: Phrases[];
+  /** A count (两位, 几个, two): in 责编是哪两位 it asks how many, not about anything else. */
+  private readonly quantity: RegExp;
+  private readonly numberWords: Set<string>;
 
   constructor(
     lexicon: Lexicon,
@@ -47,11 +50,19 @@ export class Intents {
     const lists = fields.flatMap((f) => [f.phrases, f.weak, f.cues]);
     this.metaLists = new PhraseLists(lists, (f) => analyzer.mandarin(f));
     this.metaPhrases = lists.map((l) => phrases(l));
+    const g = lexicon.grammar;
+    this.quantity = new RegExp(`^(?:${g.numeral})?(?:${g.classifier})?$`, 'u');
+    this.numberWords = new Set(g.numberWords.map((w) => w.toLowerCase()));
   }
 
   /** Whether nothing in the text asks about anything: only function and question words remain. */
   private isEmpty(text: string): boolean {
     return this.analyzer.analyze(text).every((t) => t.kind === 'question');
+  }
+
+  /** Whether the text only asks (who, 哪) or how many (两位, two): beside a cue (责编), it names nothing else. */
+  private onlyAsks(text: string): boolean {
+    return this.analyzer.analyze(text).every((t) => t.kind === 'question' || this.quantity.test(t.text) || this.numberWords.has(t.text));
   }
 
   /**
@@ -101,7 +112,7 @@ export class Intents {
     const without = (list: number) => this.articleWords.remove(this.metaPhrases[list]!.remove(text));
     for (const [i, field] of this.metaFields.entries()) {
       if (found[3 * i]) return { field, rest: without(3 * i), weak: false };
-      if (found[3 * i + 2] && this.isEmpty(without(3 * i + 2))) return { field, rest: '', weak: false };
+      if (found[3 * i + 2] && this.onlyAsks(without(3 * i + 2))) return { field, rest: '', weak: false };
     }
     for (const [i, field] of this.metaFields.entries()) {
       if (found[3 * i + 1]) return { field, rest: without(3 * i + 1), weak: true };
