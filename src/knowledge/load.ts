@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import {
   ArticleSchema,
   DictionarySchema,
+  type Dictionary,
   FactsSchema,
   GlossarySchema,
   LexiconSchema,
@@ -35,8 +36,8 @@ export interface ArticleKnowledge {
   facts: Fact[];
   /** Two lines about the article in each language, when written. */
   summary: Summary | undefined;
-  /** Its CC-CEDICT words (generated cedict.json), when generated: Chinese word → English senses. */
-  dictionary: Record<string, string[]> | undefined;
+  /** Its CC-CEDICT words (generated cedict.json), when generated: Chinese word → English senses, and English compounds. */
+  dictionary: Pick<Dictionary, 'entries' | 'compounds'> | undefined;
 }
 
 export interface Knowledge {
@@ -121,7 +122,7 @@ export function loadArticle(dir: string): ArticleKnowledge {
     translations: existsSync(tFile) ? readJson(tFile, TranslationsSchema) : undefined,
     facts: existsSync(fFile) ? readJson(fFile, FactsSchema) : [],
     summary: existsSync(sFile) ? readJson(sFile, SummarySchema) : undefined,
-    dictionary: existsSync(dFile) ? readJson(dFile, DictionarySchema).entries : undefined,
+    dictionary: existsSync(dFile) ? readJson(dFile, DictionarySchema) : undefined,
   };
   checkArticle(dir, k);
   return k;

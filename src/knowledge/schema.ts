@@ -112,6 +112,10 @@ export const DictionarySchema = z
     source: nonEmpty.describe('Where the senses come from (CC-CEDICT and the date of its data)'),
     license: nonEmpty,
     entries: z.record(nonEmpty, z.array(nonEmpty)).describe('Chinese word (Simplified) → its English senses'),
+    compounds: z
+      .record(nonEmpty, nonEmpty)
+      .default({})
+      .describe('Two-word English compound → the Chinese word for it, a kind of one of the article\'s words (work permit → 工作证)'),
   })
   .describe('GENERATED: the CC-CEDICT words of one article, for English questions');
 export type Dictionary = z.infer<typeof DictionarySchema>;

@@ -210,8 +210,11 @@ export interface VocabularyInput {
   lexicon: Lexicon;
   synonyms: Synonyms;
   glossary: Glossary;
-  /** Each article's CC-CEDICT words: Chinese word → English senses (knowledge/<id>/cedict.json). */
-  dictionaries: Iterable<Record<string, string[]>>;
+  /**
+   * Each article's CC-CEDICT words (knowledge/<id>/cedict.json): Chinese word → English senses, and
+   * two-word English compounds → their Chinese word.
+   */
+  dictionaries: Iterable<{ entries: Record<string, string[]>; compounds: Record<string, string> }>;
   /** Every Chinese text the engine indexes (Simplified, folded). */
   chineseTexts: Iterable<string>;
   /** What the articles' sentences put in quotation marks (“收审分离”), as written. */
@@ -286,8 +289,10 @@ export class Analyzer {
     const fromDictionary = new Map<string, Set<string>>();
     // Articles share most of their words: each word's senses are read once.
     const senses = new Map<string, Set<string>>();
+    const compounds = new Map<string, string>();
     for (const dictionary of input.dictionaries) {
-      for (const [chinese, list] of Object.entries(dictionary)) {
+      for (const [english, chinese] of Object.entries(dictionary.compounds)) compounds.set(english, chinese);
+      for (const [chinese, list] of Object.entries(dictionary.entries)) {
         const set = senses.get(chinese) ?? new Set<string>();
         for (const sense of list) set.add(sense);
         senses.set(chinese, set);
@@ -303,7 +308,6 @@ export class Analyzer {
       }
     }
     for (const [key, chinese] of fromDictionary) if (!this.gloss.has(key)) this.gloss.set(key, [...chinese]);
-
     // A word in the same synonym group as a question word asks too (在哪里 like 哪里, how long like 多久).
     for (const [w, group] of this.zhGroup) if (group.some((g) => this.question.has(g))) this.question.add(w);
     for (const [w, group] of this.enGroup) if (group.some((g) => this.question.has(g))) this.question.add(w);
@@ -311,6 +315,16 @@ export class Analyzer {
       if (IS_HAN.test(w)) this.vocab.add(w);
     }
     for (const terms of this.gloss.values()) for (const w of terms) this.vocab.add(w);
+    // A compound (work permit → 工作证) is one term, unless its first word only shapes the sentence
+    // (this matter) or something else already names it. Its Chinese word may be one no article uses:
+    // then nothing matches it, and the question is about something else. Added after the vocabulary:
+    // a compound's word must not change how Chinese text is cut.
+    for (const [english, chinese] of compounds) {
+      const key = stemPhrase(fold(english));
+      const first = key.split(' ')[0]!;
+      if (this.gloss.has(key) || this.stop.has(first) || this.question.has(first)) continue;
+      this.gloss.set(key, [chinese]);
+    }
     // Each distinct text once: many units share text (a sentence and its facts, repeated phrasings).
     for (const text of new Set(input.chineseTexts)) for (const w of segmentWords(text)) if (IS_HAN.test(w)) this.vocab.add(w);
     // What the articles put in quotes is a name (“收审分离”, “放管服”): one word, however the segmenter cuts it.

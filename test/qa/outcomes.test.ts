@@ -93,6 +93,7 @@ describe('questions about an article itself, recognised by an intent lexicon ove
     ['這篇評論是哪一天刊登的?', 'date', '2019-07-16'],
     ['When was it published?', 'date', '2019-07-16'],
     ['责编是谁', 'editors', '段星宇、王倩'],
+    ['责编是哪两位', 'editors', '段星宇、王倩'],
   ])('%s → the %s field', (q, field, value) => {
     const r = engine.answer(q);
     expect(r).toMatchObject({ found: true, kind: 'meta', field });
@@ -167,6 +168,12 @@ describe('chatty framings reduce to their claim', () => {
     expect(partial('群里有人说南沙落户以前要三个月,现在10个工作日。以前要三个月这个说法文章里有吗?').missing).toBe('earlier figure');
   });
 
+  it('a story before a question that names its subject is context; before 靠谱吗 or true? it is the question', () => {
+    expect(sentence('my buddy moved his hukou to Nansha a couple yrs back and it dragged on forever. is it any quicker these days?').sentenceId).toBe('p2s5');
+    expect(engine.answer('我要不要辞职去南沙开个奶茶店,靠谱吗').found).toBe(false);
+    expect(sentence('heard nansha does the initial review on the same day, true?').sentenceId).toBe('p2s4');
+  });
+
   it('a clause about the asker is context, not question', () => {
     expect(sentence('我是开五金店的小老板,天天跑审批。文章说要让企业把时间多花在哪?').sentenceId).toBe('p3s4');
     expect(sentence('Hi all, I am a freelance reporter based in Tianhe. What exactly is the self-service government kiosk in Haizhu?').sentenceId).toBe('p2s6');
@@ -184,6 +191,12 @@ describe('language resources', () => {
     const terms = engine.explain('Which districts target the housing of the masses?').terms;
     expect(terms.find((t) => t.text === 'housing')?.alts).toContain('住房');
     expect(terms.find((t) => t.text === 'masses')?.alts).toContain('群众');
+  });
+
+  it('reads an English compound as the kind of thing it names (work permit → 工作证), which the article does not mention', () => {
+    expect(engine.explain('How do I renew my work permit in Guangzhou?').terms.find((t) => t.text === 'work permit')?.alts).toContain('工作证');
+    expect(engine.answer('How do I renew my work permit in Guangzhou?').found).toBe(false);
+    expect(sentence('How many certificate requirements did Guangzhou cancel?').sentenceId).toBe('p1s3');
   });
 
   it('cuts Chinese by the knowledge’s own words: 接下来|往, not 接下|来往', () => {
