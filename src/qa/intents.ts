@@ -112,10 +112,13 @@ export class Intents {
     const without = (list: number) => this.articleWords.remove(this.metaPhrases[list]!.remove(text));
     for (const [i, field] of this.metaFields.entries()) {
       if (found[3 * i]) return { field, rest: without(3 * i), weak: false };
-      if (found[3 * i + 2] && this.onlyAsks(without(3 * i + 2))) return { field, rest: '', weak: false };
     }
+    // A phrase that may ask about something else (who published) before a cue of another field (published).
     for (const [i, field] of this.metaFields.entries()) {
       if (found[3 * i + 1]) return { field, rest: without(3 * i + 1), weak: true };
+    }
+    for (const [i, field] of this.metaFields.entries()) {
+      if (found[3 * i + 2] && this.onlyAsks(without(3 * i + 2))) return { field, rest: '', weak: false };
     }
     return undefined;
   }
