@@ -113,14 +113,13 @@ export class Intents {
     for (const [i, field] of this.metaFields.entries()) {
       if (found[3 * i]) return { field, rest: without(3 * i), weak: false };
     }
-    // A phrase that may ask about something else (who published) before a cue of another field (published).
+    const weak = this.metaFields.findIndex((_, i) => found[3 * i + 1]);
     for (const [i, field] of this.metaFields.entries()) {
-      if (found[3 * i + 1]) return { field, rest: without(3 * i + 1), weak: true };
-    }
-    for (const [i, field] of this.metaFields.entries()) {
+      // A cue (published) gives way to a phrase of another field (who published).
+      if (weak >= 0 && weak !== i) continue;
       if (found[3 * i + 2] && this.onlyAsks(without(3 * i + 2))) return { field, rest: '', weak: false };
     }
-    return undefined;
+    return weak >= 0 ? { field: this.metaFields[weak]!, rest: without(3 * weak + 1), weak: true } : undefined;
   }
 
   /**
