@@ -39,15 +39,17 @@ export function metaAnswer(meta: ArticleMeta, field: MetaField, source: SourceRe
   return { 'zh-Hans': simplify(value), 'zh-Hant': value, en: english };
 }
 
-/** The sentence a unit quotes (a sentence unit, or the sentence its fact rests on). */
+/** The sentence a unit quotes (a sentence unit, or the sentence its fact rests on), and after a lead the next. */
 export function quotedOf(unit: Unit, k: ArticleKnowledge, source: SourceRef): Quoted {
   const sentence = unit.sentence;
+  const next = unit.continued;
+  const translations = [sentence, ...(next ? [next] : [])].map((s) => k.translations?.sentences[s.id]).filter((t) => t !== undefined);
   return {
-    quote: sentence.text,
+    quote: next ? sentence.text + next.text : sentence.text,
     sentenceId: sentence.id,
     paragraph: unit.paragraph,
     sentence: unit.sentenceNo,
-    translation: k.translations?.sentences[sentence.id] ?? null,
+    translation: translations.length ? translations.join(' ') : null,
     source,
   };
 }

@@ -17,6 +17,8 @@ export interface Unit {
   fact: Fact | null;
   /** The sentence, or the sentence the fact rests on. */
   sentence: Sentence;
+  /** The sentence after a lead (精细,即措施更精细。首先是来自认识的转变!), quoted with it; else null. */
+  continued: Sentence | null;
   paragraph: number;
   sentenceNo: number;
   /** Index of the sentence unit: itself, or the one the fact rests on. */
@@ -42,6 +44,12 @@ export interface Matches {
   /** How many of the units are sentences (the rest are facts). */
   sentences: number;
 }
+
+/**
+ * A sentence this short that is not the last of its paragraph is a lead (精细,即措施更精细。其次,也得益于
+ * 技术的进步。): alone it says too little, so it is quoted, and checked, with the sentence after it.
+ */
+export const LEAD_CHARS = 13;
 
 /** Unit ids kept in the match cache, over all entries (4 bytes each). */
 const MATCH_CACHE_BUDGET = 4_000_000;
@@ -94,16 +102,19 @@ export class UnitIndex {
       k.article.paragraphs.forEach((p, pi) =>
         p.sentences.forEach((s, si) => {
           sentenceUnit.set(s.id, this.units.length);
+          const continued = [...s.text].length <= LEAD_CHARS ? (p.sentences[si + 1] ?? null) : null;
+          const quoted = continued ? said[next]! + said[next + 1]! : said[next]!;
           this.add({
             article: a,
             fact: null,
             sentence: s,
+            continued,
             paragraph: pi + 1,
             sentenceNo: si + 1,
             sentenceUnit: this.units.length,
-            zh: folded[next]!,
-            said: said[next]!,
-            saidParts: said[next++]!.split(PART_END),
+            zh: folded[next++]!,
+            said: quoted,
+            saidParts: quoted.split(PART_END),
             en: englishStems([k.translations?.sentences[s.id] ?? '']),
             isQuestion: /[?？]\s*$/u.test(s.text),
           });
@@ -119,6 +130,7 @@ export class UnitIndex {
           article: a,
           fact: f,
           sentence: base.sentence,
+          continued: base.continued,
           paragraph: base.paragraph,
           sentenceNo: base.sentenceNo,
           sentenceUnit: su,
