@@ -66,6 +66,9 @@ const QUOTES_BEFORE = /”“[^”]{1,20}”[^。！？；“”]{0,14}$/u;
 /** 包括/有/: and a list right after the focus. */
 const LIST_AFTER = /^[^。！？；]{0,4}(?:包括|有|为|是|即|:)[^。！？；]{0,20}[、”]/u;
 
+/** How far (in characters) a sentence is looked at around a place: longer sentences are rare. */
+const SENTENCE_WINDOW = 120;
+
 /** Where each spelling stands in a text: [start, end) pairs, in order of the spellings. */
 function occurrences(text: string, spellings: string[]): [number, number][] {
   const out: [number, number][] = [];
@@ -248,6 +251,14 @@ export class AnswerTypes {
     return occurrences(evidence.zh, zh).some(([at, end]) => this.countedAt(evidence.zh, at, end, 4, end - at > 1));
   }
 
+  /** Whether a list (、 or ”“) stands in the same sentence as a place (a lead's next sentence is another). */
+  private listedBeside(text: string, at: number, end: number): boolean {
+    const before = text.slice(Math.max(0, at - SENTENCE_WINDOW), at);
+    const head = before.slice(Math.max(...[...'。！？!?'].map((c) => before.lastIndexOf(c))) + 1);
+    const tail = text.slice(end, end + SENTENCE_WINDOW).split(/[。！？!?]/u)[0]!;
+    return this.enumeration.test(head) || this.enumeration.test(tail);
+  }
+
   private lists(focus: Term | undefined, evidence: Evidence): boolean {
     const text = evidence.zh;
     if (!this.enumeration.test(text)) return false;
@@ -256,7 +267,8 @@ export class AnswerTypes {
     // Where the sentence does not name the focus, the asker's word may be a synonym it does not know.
     const places = occurrences(text, zh);
     if (places.length === 0) return true;
-    if (!places.some(([at, end]) => this.countedAt(text, at, end, 2, true))) return true;
+    // Named but not counted: the list must stand beside it (更精细、更精简、更精准 for 三个“精”), not elsewhere.
+    if (!places.some(([at, end]) => this.countedAt(text, at, end, 2, true))) return places.some(([at, end]) => this.listedBeside(text, at, end));
     // Counted: the list must be attached to it: items and 等/的 right before it (民生、交通、住房、
     // 通关等约100项便民服务; “收审分离”“当天初审”等优化措施), or 包括/: right after it. Each place the
     // focus stands is looked at through short windows, so that no pattern backtracks over the sentence.

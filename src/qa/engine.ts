@@ -330,7 +330,12 @@ export class Engine {
       if (other) return { ...base, result: this.found(other.u, round(other.score), lang, []) };
       const required = asked.filter((a) => !a.soft);
       const stillMissing = required.length ? this.answerTypes.missing(required, this.evidence(best), terms) : undefined;
-      if (stillMissing) return { ...base, result: this.partial(best, stillMissing, terms, round(bestScore), lang, ranking) };
+      if (stillMissing) {
+        // Without the preferences: a close unit that gives what must be given.
+        const giving = required.length < asked.length ? this.runnerUpGiving(required, ranking, terms) : undefined;
+        if (giving) return { ...base, result: this.found(giving.u, round(giving.score), lang, []) };
+        return { ...base, result: this.partial(best, stillMissing, terms, round(bestScore), lang, ranking) };
+      }
     }
     const alsoIn = ranking.otherArticles.map((a) => this.sources[a]!);
     return { ...base, result: this.found(best, round(bestScore), lang, alsoIn) };

@@ -50,6 +50,7 @@ export interface Matches {
  * 技术的进步。): alone it says too little, so it is quoted, and checked, with the sentence after it.
  */
 export const LEAD_CHARS = 13;
+const QUESTION_END = /[?？]\s*$/u;
 
 /** Unit ids kept in the match cache, over all entries (4 bytes each). */
 const MATCH_CACHE_BUDGET = 4_000_000;
@@ -102,7 +103,9 @@ export class UnitIndex {
       k.article.paragraphs.forEach((p, pi) =>
         p.sentences.forEach((s, si) => {
           sentenceUnit.set(s.id, this.units.length);
-          const continued = [...s.text].length <= LEAD_CHARS ? (p.sentences[si + 1] ?? null) : null;
+          const after = p.sentences[si + 1];
+          // A question the article asks itself next (过去为什么会出现…?) starts another thought.
+          const continued = [...s.text].length <= LEAD_CHARS && after && !QUESTION_END.test(after.text) ? after : null;
           const quoted = continued ? said[next]! + said[next + 1]! : said[next]!;
           this.add({
             article: a,
@@ -116,7 +119,7 @@ export class UnitIndex {
             said: quoted,
             saidParts: quoted.split(PART_END),
             en: englishStems([k.translations?.sentences[s.id] ?? '']),
-            isQuestion: /[?？]\s*$/u.test(s.text),
+            isQuestion: QUESTION_END.test(s.text),
           });
         }),
       );
