@@ -349,16 +349,29 @@ export class Engine {
    */
   private runnerUpGiving(asked: Asked[], ranking: Ranking, terms: Term[]): { u: number; score: number } | undefined {
     const needed = this.options.threshold * ranking.total;
-    // The closest few only: at a thousand articles hundreds of units tie.
+    // The closest few only, one per distinct text: at a thousand articles hundreds of copies tie, and
+    // a copy answers as its original does. Kept best first by insertion, without sorting them all.
     const close: { u: number; score: number }[] = [];
-    ranking.touched.forEach((u, i) => {
-      const score = ranking.scores[i]!;
-      if (u === ranking.best || score < ranking.bestScore - RUNNER_UP_MARGIN) return;
-      if (this.ranker.matchedWeight(u) < needed || this.ranker.evidence(u) < this.options.minEvidence) return;
-      close.push({ u, score });
-    });
-    close.sort((x, y) => y.score - x.score);
-    const found = close.slice(0, MAX_RUNNERS_UP).find(({ u }) => !this.answerTypes.missing(asked, this.evidence(u), terms));
+    const { touched, scores } = ranking;
+    const textId = this.index.textId;
+    const floor = ranking.bestScore - RUNNER_UP_MARGIN;
+    for (let i = 0; i < touched.length; i++) {
+      const u = touched[i]!;
+      const score = scores[i]!;
+      if (u === ranking.best || score < floor) continue;
+      if (close.length === MAX_RUNNERS_UP && close[MAX_RUNNERS_UP - 1]!.score >= score) continue;
+      if (this.ranker.matchedWeight(u) < needed || this.ranker.evidence(u) < this.options.minEvidence) continue;
+      const same = close.findIndex((c) => textId[c.u] === textId[u]);
+      if (same >= 0) {
+        if (close[same]!.score >= score) continue;
+        close.splice(same, 1);
+      }
+      if (close.length === MAX_RUNNERS_UP) close.pop();
+      let at = close.length;
+      while (at > 0 && close[at - 1]!.score < score) at--;
+      close.splice(at, 0, { u, score });
+    }
+    const found = close.find(({ u }) => !this.answerTypes.missing(asked, this.evidence(u), terms));
     if (found) return found;
     const focus = asked.find((a) => a.focus)?.focus;
     const at = this.index.units[ranking.best]!.sentenceUnit;

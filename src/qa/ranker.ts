@@ -55,6 +55,10 @@ export class Ranker {
   private readonly stamp: Int32Array;
   private queryStamp = 0;
   private scoreBuffer = new Float64Array(256);
+  /** Each article's best score over the threshold in this query (valid where articleStamp is current). */
+  private readonly articleBest: Float64Array;
+  private readonly articleStamp: Int32Array;
+  private readonly articlesOver: number[] = [];
   private readonly touched: number[] = [];
   private readonly tied: number[] = [];
 
@@ -70,6 +74,8 @@ export class Ranker {
     this.literal = new Float64Array(n);
     this.litMark = new Int32Array(n);
     this.stamp = new Int32Array(n);
+    this.articleBest = new Float64Array(index.articleCount);
+    this.articleStamp = new Int32Array(index.articleCount);
   }
 
   /** Weight a unit matched, as of the last rank() call (only for units it touched). */
@@ -94,6 +100,7 @@ export class Ranker {
     if (this.queryStamp >= 30_000_000) {
       this.queryStamp = 0;
       this.stamp.fill(0);
+      this.articleStamp.fill(0);
     }
     // Every term of a query gets its own mark (stampBase + term index), hence the 64-term limit.
     const stampBase = ++this.queryStamp * 64;
@@ -178,7 +185,9 @@ export class Ranker {
     let bestScore = -1;
     const tied = this.tied;
     tied.length = 0;
-    const perArticle = new Map<number, number>();
+    const { articleBest, articleStamp } = this;
+    const articlesOver = this.articlesOver;
+    articlesOver.length = 0;
     const partial: { u: number; score: number }[] = [];
     const needed = this.threshold * total;
     for (let i = 0; i < touched.length; i++) {
@@ -196,14 +205,18 @@ export class Ranker {
       } else if (score >= bestScore - EPSILON) tied.push(u);
       if (all[u]! >= needed) {
         const a = articleOf[u]!;
-        if (score > (perArticle.get(a) ?? -1)) perArticle.set(a, score);
+        if (articleStamp[a] !== this.queryStamp) {
+          articleStamp[a] = this.queryStamp;
+          articleBest[a] = score;
+          articlesOver.push(a);
+        } else if (score > articleBest[a]!) articleBest[a] = score;
       }
       if (isFact[u]) topK(partial, u, score, this.maxSuggestions + 1);
     }
     const best = this.breakTie(tied, terms);
     const bestArticle = best >= 0 ? articleOf[best]! : -1;
-    perArticle.delete(bestArticle);
-    const otherArticles = [...perArticle].sort((x, y) => y[1] - x[1]).slice(0, MAX_ALSO_IN).map(([a]) => a);
+    const otherArticles: number[] = [];
+    for (const a of articlesOver) if (a !== bestArticle) topArticles(otherArticles, a, articleBest, MAX_ALSO_IN);
     const partialFacts = partial.filter((p) => p.u !== best).slice(0, this.maxSuggestions).map((p) => p.u);
     return { best, bestScore, total, evidence: best >= 0 ? evidenceOf[best]! : 0, touched, scores, partialFacts, otherArticles };
   }
@@ -215,28 +228,41 @@ export class Ranker {
    */
   private breakTie(tied: number[], terms: Term[]): number {
     if (tied.length <= 1) return tied[0] ?? -1;
-    const units = this.index.units;
+    const { units, textId, zhLength } = this.index;
     const surface = terms.filter((t) => t.kind !== 'question').map((t) => ({ text: t.text, stem: stem(t.text) }));
     // Articles that repeat a text tie with every copy: each distinct text is looked at once.
     const hitsOf = new Map<number, number>();
     let best = -1;
     let bestHits = -1;
-    for (const u of tied) {
-      const unit = units[u]!;
-      const text = this.index.textId[u]!;
+    for (let i = 0; i < tied.length; i++) {
+      const u = tied[i]!;
+      const text = textId[u]!;
       let hits = hitsOf.get(text);
       if (hits === undefined) {
         hits = 0;
+        const unit = units[u]!;
         for (const w of surface) if (unit.zh.includes(w.text) || unit.en.has(w.stem)) hits++;
         hitsOf.set(text, hits);
       }
-      if (hits > bestHits || (hits === bestHits && unit.zh.length < units[best]!.zh.length)) {
+      if (hits > bestHits || (hits === bestHits && zhLength[u]! < zhLength[best]!)) {
         best = u;
         bestHits = hits;
       }
     }
     return best;
   }
+}
+
+/** Keeps the k best articles (by `best`) of a stream in `list`, best first, earlier first among equals. */
+function topArticles(list: number[], a: number, best: Float64Array, k: number): void {
+  const score = best[a]!;
+  if (list.length === k && best[list[k - 1]!]! >= score) return;
+  let i = list.length < k ? list.length : k - 1;
+  while (i > 0 && best[list[i - 1]!]! < score) {
+    list[i] = list[i - 1]!;
+    i--;
+  }
+  list[i] = a;
 }
 
 /** Keeps the k best units of a stream in `list`, best first (k is tiny: a few suggestions). */

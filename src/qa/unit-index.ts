@@ -69,6 +69,8 @@ export class UnitIndex {
   readonly sentenceUnit: Int32Array;
   /** Units with the same text share an id (copies of an article tie unit for unit). */
   readonly textId: Int32Array;
+  /** Each unit's text length (a tie goes to the shorter, tighter match). */
+  readonly zhLength: Int32Array;
   /**
    * Units that inherit sentence u's words: heirs[heirStart[u] .. heirStart[u + 1]). They are the facts
    * resting on u and, when u is a question the article asks itself (过去为什么会出现…?), the next
@@ -164,6 +166,7 @@ export class UnitIndex {
       if (id === undefined) ids.set(u.zh, (id = ids.size));
       return id;
     });
+    this.zhLength = Int32Array.from(this.units, (u) => u.zh.length);
     this.heirStart = new Int32Array(n + 1);
     const list: number[] = [];
     this.units.forEach((unit, u) => {

@@ -12,7 +12,7 @@
  * help.remove(fold('help 南沙落户')); // ' 南沙落户'
  * ```
  */
-import { fold } from './normalize.js';
+import { foldMany } from './normalize.js';
 import { Trie } from './trie.js';
 
 /** A Latin letter or a digit (folded text is lowercase): an English phrase may not touch one. */
@@ -37,7 +37,8 @@ export class Phrases {
 
   /** @param normalize applied to each folded phrase, as it is to the text (e.g. Analyzer.mandarin) */
   constructor(phrases: Iterable<string>, normalize: (folded: string) => string = (f) => f) {
-    const folded = new Set([...phrases].map((p) => normalize(fold(p))).filter(Boolean));
+    // One script conversion for the whole list.
+    const folded = new Set(foldMany([...phrases]).map(normalize).filter(Boolean));
     this.size = folded.size;
     for (const p of folded) this.trie.add(p);
   }
@@ -100,11 +101,14 @@ export class PhraseLists {
   private readonly count: number;
 
   constructor(lists: Iterable<string>[], normalize: (folded: string) => string = (f) => f) {
-    const all = [...lists];
+    const all = [...lists].map((l) => [...l]);
     this.count = all.length;
     const owners = new Map<string, number[]>();
+    // One script conversion for every list.
+    const folded = foldMany(all.flat()).map(normalize);
+    let at = 0;
     all.forEach((list, li) => {
-      for (const p of new Set([...list].map((x) => normalize(fold(x))).filter(Boolean))) owners.set(p, [...(owners.get(p) ?? []), li]);
+      for (const p of new Set(folded.slice(at, (at += list.length)).filter(Boolean))) owners.set(p, [...(owners.get(p) ?? []), li]);
     });
     for (const [p, lists] of owners) this.trie.add(p, lists);
   }

@@ -49,6 +49,7 @@ interface Word {
   at: number;
 }
 
+const HAS_HAN = /\p{Script=Han}/u;
 const HAN_RUN = /\p{Script=Han}+|[^\s\p{Script=Han}]+/gu;
 const IS_HAN = /^\p{Script=Han}/u;
 const MAX_WORD = 8;
@@ -265,15 +266,32 @@ export class Analyzer {
 
   constructor(input: VocabularyInput) {
     const { lexicon, synonyms, glossary } = input;
-    const addEn = (set: Set<string>, w: string) => set.add(stemPhrase(fold(w)));
-    for (const w of lexicon.stopwords) (IS_HAN.test(w) ? this.stop.add(fold(w)) : addEn(this.stop, w));
-    for (const w of lexicon.questionWords) (IS_HAN.test(w) ? this.question.add(fold(w)) : addEn(this.question, w));
-    for (const w of lexicon.greetings) this.greetings.add(fold(w));
-    for (const w of lexicon.places) (IS_HAN.test(w) ? this.places.add(fold(w)) : addEn(this.places, w));
+    const dictionaries = [...input.dictionaries];
+    // The Chinese of the lexicon, synonyms, glossary and quoted names, folded in one script
+    // conversion (one per word would cost tens of milliseconds at start).
+    const han = [
+      ...lexicon.stopwords,
+      ...lexicon.questionWords,
+      ...lexicon.greetings,
+      ...lexicon.places,
+      ...synonyms.flat(),
+      ...Object.values(glossary).flat(),
+      ...Object.entries(lexicon.dialect).flat(),
+      ...input.quotedNames,
+      ...dictionaries.flatMap((d) => Object.keys(d.entries)),
+    ].filter((w) => HAS_HAN.test(w));
+    const prefolded = new Map<string, string>();
+    foldMany(han).forEach((f, i) => prefolded.set(han[i]!, f));
+    const folded = (w: string): string => prefolded.get(w) ?? fold(w);
+    const addEn = (set: Set<string>, w: string) => set.add(stemPhrase(folded(w)));
+    for (const w of lexicon.stopwords) (IS_HAN.test(w) ? this.stop.add(folded(w)) : addEn(this.stop, w));
+    for (const w of lexicon.questionWords) (IS_HAN.test(w) ? this.question.add(folded(w)) : addEn(this.question, w));
+    for (const w of lexicon.greetings) this.greetings.add(folded(w));
+    for (const w of lexicon.places) (IS_HAN.test(w) ? this.places.add(folded(w)) : addEn(this.places, w));
 
     for (const group of synonyms) {
-      const zh = group.filter((w) => IS_HAN.test(w)).map(fold);
-      const en = group.filter((w) => !IS_HAN.test(w)).map((w) => stemPhrase(fold(w)));
+      const zh = group.filter((w) => IS_HAN.test(w)).map(folded);
+      const en = group.filter((w) => !IS_HAN.test(w)).map((w) => stemPhrase(folded(w)));
       for (const w of zh) this.zhGroup.set(w, [...new Set([...(this.zhGroup.get(w) ?? []), ...zh])]);
       for (const w of en) {
         this.enGroup.set(w, [...new Set([...(this.enGroup.get(w) ?? []), ...en])]);
@@ -282,15 +300,15 @@ export class Analyzer {
       }
     }
     for (const [english, chinese] of Object.entries(glossary)) {
-      const key = stemPhrase(fold(english));
-      this.gloss.set(key, [...new Set([...(this.gloss.get(key) ?? []), ...chinese.map(fold)])]);
+      const key = stemPhrase(folded(english));
+      this.gloss.set(key, [...new Set([...(this.gloss.get(key) ?? []), ...chinese.map(folded)])]);
     }
     // CC-CEDICT senses map English to the knowledge's Chinese words where the hand glossary is silent.
     const fromDictionary = new Map<string, Set<string>>();
     // Articles share most of their words: each word's senses are read once.
     const senses = new Map<string, Set<string>>();
     const compounds = new Map<string, string>();
-    for (const dictionary of input.dictionaries) {
+    for (const dictionary of dictionaries) {
       for (const [english, chinese] of Object.entries(dictionary.compounds)) compounds.set(english, chinese);
       for (const [chinese, list] of Object.entries(dictionary.entries)) {
         const set = senses.get(chinese) ?? new Set<string>();
@@ -303,7 +321,7 @@ export class Analyzer {
         const key = senseKey(sense);
         if (!key || this.stop.has(key)) continue;
         const set = fromDictionary.get(key) ?? new Set();
-        set.add(fold(chinese));
+        set.add(folded(chinese));
         fromDictionary.set(key, set);
       }
     }
@@ -320,7 +338,7 @@ export class Analyzer {
     // then nothing matches it, and the question is about something else. Added after the vocabulary:
     // a compound's word must not change how Chinese text is cut.
     for (const [english, chinese] of compounds) {
-      const key = stemPhrase(fold(english));
+      const key = stemPhrase(folded(english));
       const first = key.split(' ')[0]!;
       if (this.gloss.has(key) || this.stop.has(first) || this.question.has(first)) continue;
       this.gloss.set(key, [chinese]);
@@ -329,13 +347,13 @@ export class Analyzer {
     for (const text of new Set(input.chineseTexts)) for (const w of segmentWords(text)) if (IS_HAN.test(w)) this.vocab.add(w);
     // What the articles put in quotes is a name (“收审分离”, “放管服”): one word, however the segmenter cuts it.
     for (const text of new Set(input.quotedNames)) {
-      const name = fold(text);
+      const name = folded(text);
       if (name.length >= 2 && name.length <= MAX_WORD && /^\p{Script=Han}+$/u.test(name)) this.vocab.add(name);
     }
 
     for (const [from, to] of Object.entries(lexicon.dialect)) {
-      this.dialect.set(fold(from), fold(to));
-      this.dialectWords.add(fold(from), fold(to));
+      this.dialect.set(folded(from), folded(to));
+      this.dialectWords.add(folded(from), folded(to));
     }
     this.dialectMax = Math.max(0, ...[...this.dialect.keys()].map((k) => k.length));
     for (const k of this.dialect.keys()) this.dialectFirst.add(k[0]!);
@@ -351,8 +369,8 @@ export class Analyzer {
     this.englishStems = input.englishStems;
     const words = new Set<string>();
     for (const w of input.englishWords) if (w.length >= 4) words.add(w);
-    for (const k of Object.keys(glossary)) for (const w of fold(k).split(' ')) if (w.length >= 4) words.add(w);
-    for (const w of lexicon.places) if (!IS_HAN.test(w) && w.length >= 4) words.add(fold(w));
+    for (const k of Object.keys(glossary)) for (const w of folded(k).split(' ')) if (w.length >= 4) words.add(w);
+    for (const w of lexicon.places) if (!IS_HAN.test(w) && w.length >= 4) words.add(folded(w));
     for (const w of words) {
       this.englishByLength.set(w.length, [...(this.englishByLength.get(w.length) ?? []), w]);
       this.letters.set(w, letterCounts(w));
