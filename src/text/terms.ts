@@ -54,6 +54,10 @@ const HAN_RUN = /\p{Script=Han}+|[^\s\p{Script=Han}]+/gu;
 const IS_HAN = /^\p{Script=Han}/u;
 const MAX_WORD = 8;
 const MAX_PHRASE_WORDS = 4;
+/** A knowledge word in pinyin: at most this many Latin words, syllables, letters a syllable. */
+const MAX_PINYIN_WORDS = 4;
+const MAX_PINYIN_SYLLABLES = 4;
+const MAX_SYLLABLE = 6;
 /** Pinyin look-ups per question: keeps a long run of unknown characters cheap. */
 const MAX_TYPO_LOOKUPS = 150;
 /** Longer Latin strings are not misspelt words (and fuzzy search on them is slow). */
@@ -241,6 +245,9 @@ export class Analyzer {
   /** Chinese vocabulary for maximum matching. */
   private readonly vocab = new Set<string>();
   private byPinyinCache: Map<string, string> | undefined;
+  private syllableCache: Set<string> | undefined;
+  /** Latin word → the fewest pinyin syllables it cuts into (Infinity: none). */
+  private readonly syllableCounts = new Lru<string, number>(4096);
   private readonly englishStems: ReadonlySet<string>;
   /** English vocabulary by word length, for typo correction. */
   private readonly englishByLength = new Map<number, string[]>();
@@ -626,8 +633,25 @@ export class Analyzer {
     const out: Term[] = [];
     const stems = words.map((w) => (/^\d+$/.test(w.text) ? w.text : stem(w.text)));
     const span = (i: number, n: number) => ({ at: words[i]!.at, end: words[i + n - 1]!.at + words[i + n - 1]!.text.length });
+    // Pinyin candidates: words that cut into syllables, and among them words neither English nor known.
+    const syllabic = words.map((w) => this.fewestSyllables(w.text) <= MAX_PINYIN_SYLLABLES);
+    const foreign = words.map((w, i) => syllabic[i]! && !this.knownEnglish(stems[i]!) && !isEnglishWord(w.text));
     for (let i = 0; i < stems.length; ) {
       let taken = 0;
+      // A knowledge word written in pinyin (jingzhun, fang guan fu): one word, or up to four in a row
+      // of which one at least is neither English nor known.
+      for (let n = Math.min(MAX_PINYIN_WORDS, stems.length - i); n >= 1 && !taken; n--) {
+        if (!foreign.slice(i, i + n).includes(true) || syllabic.slice(i, i + n).includes(false)) continue;
+        const term = this.pinyinWord(words.slice(i, i + n).map((w) => w.text));
+        if (term) {
+          out.push({ ...term, ...span(i, n) });
+          taken = n;
+        }
+      }
+      if (taken) {
+        i += taken;
+        continue;
+      }
       // Only a word that starts some known phrase is tried as a phrase's start (most are not).
       const longest = this.phraseStarts.has(stems[i]!) ? Math.min(MAX_PHRASE_WORDS, stems.length - i) : 1;
       for (let n = longest; n >= 2 && !taken; n--) {
@@ -653,6 +677,62 @@ export class Analyzer {
       i++;
     }
     return out;
+  }
+
+  /** Latin words that spell a knowledge word in toneless pinyin (jingzhun → 精准, fang guan fu → 放管服). */
+  private pinyinWord(latin: string[]): Unplaced | undefined {
+    if (latin.length === 1 && latin[0]!.length < 4) return undefined;
+    const syllables = this.pinyinSyllables;
+    const found: string[] = [];
+    // Every way of cutting the words into syllables, until one names a vocabulary word.
+    const cut = (word: number, at: number, taken: string[]): boolean => {
+      if (word === latin.length) {
+        const w = this.byPinyin.get(taken.join(' '));
+        if (w) found.push(w);
+        return w !== undefined;
+      }
+      const text = latin[word]!;
+      if (at === text.length) return cut(word + 1, 0, taken);
+      for (let len = Math.min(MAX_SYLLABLE, text.length - at); len >= 1; len--) {
+        const syllable = text.slice(at, at + len);
+        if (syllables.has(syllable) && taken.length < MAX_PINYIN_SYLLABLES && cut(word, at + len, [...taken, syllable])) return true;
+      }
+      return false;
+    };
+    // Each word must cut into few enough syllables at all (most typos do not): checked first, cheaply.
+    let least = 0;
+    for (const w of latin) least += this.fewestSyllables(w);
+    if (least > MAX_PINYIN_SYLLABLES) return undefined;
+    if (!cut(0, 0, [])) return undefined;
+    return { text: latin.join(' '), kind: 'content', zh: this.expandZh(found), en: [] };
+  }
+
+  /** The fewest syllables a Latin word cuts into (Infinity when it does not), remembered. */
+  private fewestSyllables(word: string): number {
+    let n = this.syllableCounts.get(word);
+    if (n === undefined) {
+      n = /^[a-z]+$/.test(word) && word.length <= MAX_PINYIN_SYLLABLES * MAX_SYLLABLE ? this.countSyllables(word) : Infinity;
+      this.syllableCounts.set(word, n);
+    }
+    return n;
+  }
+
+  private countSyllables(word: string): number {
+    const syllables = this.pinyinSyllables;
+    const fewest = new Array<number>(word.length + 1).fill(Infinity);
+    fewest[word.length] = 0;
+    for (let i = word.length - 1; i >= 0; i--) {
+      for (let len = 1; len <= MAX_SYLLABLE && i + len <= word.length; len++) {
+        if (syllables.has(word.slice(i, i + len))) fewest[i] = Math.min(fewest[i]!, 1 + fewest[i + len]!);
+      }
+    }
+    return fewest[0]!;
+  }
+
+  /** The syllables of the vocabulary's pinyin (nan, sha, jing…). */
+  private get pinyinSyllables(): Set<string> {
+    this.syllableCache ??= new Set([...this.byPinyin.keys()].flatMap((k) => k.split(' ')));
+    return this.syllableCache;
   }
 
   private englishPhrase(phrase: string): Unplaced | undefined {

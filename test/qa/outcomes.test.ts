@@ -199,6 +199,11 @@ describe('language resources', () => {
     expect(sentence('How many certificate requirements did Guangzhou cancel?').sentenceId).toBe('p1s3');
   });
 
+  it('reads a knowledge word written in pinyin in an English question (jingzhun → 精准, luohu → 落户)', () => {
+    expect(engine.explain('what does jingzhun mean in the article').terms.find((t) => t.text === 'jingzhun')?.alts).toContain('精准');
+    expect(sentence('how long does nansha luohu take').sentenceId).toBe('p2s5');
+  });
+
   it('cuts Chinese by the knowledge’s own words: 接下来|往, not 接下|来往', () => {
     expect(engine.explain('广州接下来往哪个方向努力').terms.map((t) => t.text)).toContain('接下来');
   });
