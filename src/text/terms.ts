@@ -364,11 +364,12 @@ export class Analyzer {
     }
     this.dialectMax = Math.max(0, ...[...this.dialect.keys()].map((k) => k.length));
     for (const k of this.dialect.keys()) this.dialectFirst.add(k[0]!);
-    this.greetingPhrases = new Phrases(this.greetings, (f) => this.mandarin(f));
     for (const w of [...this.vocab, ...this.stop, ...this.question]) {
       if (w.length < 2 || w.length > MAX_WORD || !IS_HAN.test(w)) continue;
       this.knownWords.add(w);
     }
+    // After the known words: mandarin() keeps them (唔该晒 is a greeting as typed), in the phrases as in questions.
+    this.greetingPhrases = new Phrases(this.greetings, (f) => this.mandarin(f));
     for (const w of [...this.stop, ...this.question]) if (w.length === 1) this.functionChars.add(w.charCodeAt(0));
     for (const key of [...this.stop, ...this.question, ...this.places, ...this.gloss.keys()]) {
       if (!IS_HAN.test(key) && key.includes(' ')) this.phraseStarts.add(key.split(' ')[0]!);

@@ -34,6 +34,42 @@ describe('ask command', () => {
   });
 });
 
+describe('partial replies and maintainers’ views', () => {
+  it('--jsonl gives a partial reply as found: false with the closest sentence in related', () => {
+    const run = ask(['--jsonl'], '三个零距离服务是哪三个\n南沙落户要多久\n');
+    expect(run.status).toBe(0);
+    const [partial, answer] = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(partial).toMatchObject({ found: false, quote: null, sentence: null, related: { paragraph: 1, sentence: 'p1s1' } });
+    expect(partial.related.quote).toContain('“三個零距離服務”惠及企業群眾');
+    expect(partial.reply).toMatch(/^文章提到了“三个零距离服务”，但没有/);
+    expect(answer.related).toBeNull();
+  });
+
+  it('--explain shows how a question was read, what it asks for and the outcome', () => {
+    const run = ask(['--explain', '哪九个城市']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('outcome: partial: list');
+    expect(run.stdout).toMatch(/asks for: list/);
+  });
+});
+
+describe('chat command', () => {
+  const chat = (input: string) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/chat.ts'], { input, encoding: 'utf8', timeout: 30_000 });
+
+  it('handles /start, /help, /facts, /source, /lang and /ask as the bot does; a question is answered', () => {
+    const run = chat('/facts\n/source\n/lang en\n/ask 南沙落户要多久\n/help\n南沙落戶要幾耐\n/quit\n');
+    expect(run.status).toBe(0);
+    const out = run.stdout;
+    // /facts lists the key facts; /source names the article; /lang en switches the replies to English.
+    expect(out).toContain('430');
+    expect(out).toContain('毛梓铭');
+    expect(out).toMatch(/10 working days/);
+    expect(out).toContain('Guangzhou Daily');
+    // Commands are never sent to the engine as questions: no "Sorry" among the replies.
+    expect(out).not.toMatch(/Sorry|抱歉/);
+  });
+});
+
 describe('configuration and knowledge errors', () => {
   it('a bad KNOWLEDGE_DIR names the variable and the fix, exit 1, no stack trace', () => {
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/ask.ts', '南沙'], {
