@@ -23,6 +23,40 @@ describe('evaluation sets', () => {
   });
 });
 
+/**
+ * Sets written by helpers who saw only the article's text (README, “Evaluation”): each was scored once
+ * before any change made for it (the first pass, in the README), then kept here so that no later
+ * change makes it worse. The floors are the figures after the fixes of 2026-11-27, less one question.
+ */
+const BLIND: [file: string, answered: number][] = [
+  ['blind1.jsonl', 108],
+  ['blind2.jsonl', 101],
+  ['blind3.jsonl', 101],
+  ['blind4.jsonl', 95],
+  ['blind5.jsonl', 108],
+  ['blind6.jsonl', 103],
+  ['blind7.jsonl', 77],
+  ['blind8.jsonl', 101],
+  ['blind9.jsonl', 106],
+];
+
+describe('blind sets: first-pass sets kept as regression checks', () => {
+  it.each(BLIND)('%s: at least %i answered with the right sentence, every off-topic question declined, ≥ 80% of near misses declined or partial', (file, floor) => {
+    const s = score(engine, readCases(`test/fixtures/${file}`));
+    expect(s.answered, s.misses.join('\n')).toBeGreaterThanOrEqual(floor);
+    expect(s.refused, s.misses.join('\n')).toBe(s.outOfScope);
+    expect(s.hardRefused / s.hard, s.misses.join('\n')).toBeGreaterThanOrEqual(0.8);
+    expect(s.attributed).toBe(s.found);
+  });
+
+  it.each(['nonq1.jsonl', 'nonq2.jsonl'])('%s: every non-question (commands, help, chit-chat, the bot, time, weather) is declined without a quote', (file) => {
+    for (const c of readCases(`test/fixtures/${file}`)) {
+      const r = engine.answer(c.q);
+      expect(r.kind, c.q).toBe('declined');
+    }
+  });
+});
+
 describe('scale', () => {
   it('the same article twenty times over answers and refuses the dev set exactly as one copy does', () => {
     const k = engine.knowledge;
