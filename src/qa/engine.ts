@@ -37,6 +37,10 @@ interface Clause {
 }
 /** Terms beyond this many are ignored (a question is a sentence, not an essay); must stay below 64. */
 const MAX_TERMS = 48;
+const HAS_HAN = /\p{Script=Han}/u;
+/** An English question word asks only among a clause's first words (how, tell me what, so where). */
+const ENGLISH_QUESTION_WORDS_IN = 4;
+const wordsBefore = (text: string, at: number): number => text.slice(0, at).split(/\s+/).filter(Boolean).length;
 /**
  * Weight of the knowledge's words in a clause that does not ask (我是学生,在写关于“放管服”的论文。…动力来自哪里?):
  * they say what the question is about, less than the question itself does.
@@ -234,9 +238,14 @@ export class Engine {
     return this.analyzer.analyze(clause).every((t) => t.kind !== 'content' || this.index.matches(t).units.length === 0);
   }
 
-  /** Whether a clause asks: a question mark or a question word (多久, how). */
+  /**
+   * Whether a clause asks: a question mark or a question word (多久, how). In English a question
+   * word further in than the first few words joins a noun to what follows (an expat who has lived
+   * here…): it does not ask.
+   */
   private asks(clause: Clause): boolean {
-    return clause.questionMark || this.analyzer.analyze(clause.text).some((t) => t.kind === 'question');
+    if (clause.questionMark) return true;
+    return this.analyzer.analyze(clause.text).some((t) => t.kind === 'question' && (HAS_HAN.test(t.text) || wordsBefore(clause.text, t.at) < ENGLISH_QUESTION_WORDS_IN));
   }
 
   /**
@@ -317,7 +326,13 @@ export class Engine {
     // A place or a number the knowledge never mentions (北京, 2020年) means the question is about
     // something else, however well the rest of it matches.
     if (terms.some((t, i) => isForeign(t, matched[i]!))) return decline(bestScore);
-    const coverage = this.ranker.matchedWeight(best) / total;
+    // A story around the question (context) helps choose a unit but never makes one less of an
+    // answer: its words the best unit does not match leave the total.
+    let unmatchedContext = 0;
+    terms.forEach((t, i) => {
+      if (context[clauseOf(t.at)] && !this.index.holdsTerm(best, matched[i]!)) unmatchedContext += weights[i]!;
+    });
+    const coverage = this.ranker.matchedWeight(best) / (total - unmatchedContext);
     if (coverage < this.options.threshold || ranking.evidence < this.options.minEvidence) return decline(bestScore);
     // A question asking for a kind of detail (a fee, a date, a list) is answered only by a sentence
     // that gives one; otherwise the reply says what the article does not give, and quotes the closest.

@@ -197,6 +197,21 @@ export class UnitIndex {
     return id;
   }
 
+  /**
+   * Whether a unit matches a term's units (`matches()`), through its own text or, as the ranker
+   * credits it, through a sentence it inherits from (its own sentence, or a question it answers).
+   */
+  holdsTerm(u: number, m: Matches): boolean {
+    const { units } = m;
+    for (let j = 0; j < units.length; j++) {
+      const v = units[j]!;
+      if (v === u) return true;
+      if (this.isFact[v]) continue;
+      for (let h = this.heirStart[v]!; h < this.heirStart[v + 1]!; h++) if (this.heirs[h] === u) return true;
+    }
+    return false;
+  }
+
   /** English stems present in the index: the analyzer tells known words from unknown ones with it. */
   englishStems(): Set<string> {
     return new Set(this.enPostings.keys());
