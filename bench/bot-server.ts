@@ -6,6 +6,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { Telegraf } from 'telegraf';
+import { OutboundLimits } from '../src/limits.js';
 import { createBot } from '../src/bot/create-bot.js';
 import { memorySettings, type BotContext } from '../src/bot/deps.js';
 import { createWebhookServer } from '../src/bot/webhook-server.js';
@@ -25,7 +26,7 @@ if (kind === 'reform') {
   const { engine, ctx: render } = openEngine(undefined, process.env.BENCH_CACHE === '0' ? { cacheSize: 0 } : {});
   engine.warmUp();
   version = engine.knowledge.version;
-  bot = createBot({ token, apiRoot }, { engine, render, log, settings: memorySettings(), limits: { perUserMs: 0, perGroupPerMinute: 1e9 }, now: Date.now }).bot;
+  bot = createBot({ token, apiRoot }, { engine, render, log, settings: memorySettings(), limits: new OutboundLimits({ perUserMs: 0, groupPerMinute: 1e9, overallPerSecond: 1e9, privateBurst: 1e9, privatePerSecond: 1e9 }), now: Date.now }).bot;
 } else {
   bot = new Telegraf<BotContext>(token, { telegram: { apiRoot: `${apiRoot}/`, webhookReply: false } });
   bot.on('text', (ctx) => ctx.reply(ctx.message.text));

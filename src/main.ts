@@ -11,7 +11,8 @@ import { DeliveryQueue } from './announce/delivery-queue.js';
 import { runDue } from './announce/scheduler.js';
 import { createBot, registerCommands } from './bot/create-bot.js';
 import { storeSettings } from './bot/deps.js';
-import { Store } from './store/store.js';
+import { OutboundLimits } from './limits.js';
+import { Store, StoreOpenError } from './store/store.js';
 import { createWebhookServer } from './bot/webhook-server.js';
 import { BotConfigSchema, ConfigError, loadConfig, loadDotEnv, type BotConfig } from './config.js';
 import { KnowledgeError } from './knowledge/load.js';
@@ -22,6 +23,8 @@ import { openEngine } from './qa/open-engine.js';
 const STOP_GRACE_MS = 9_000;
 /** How often due subscriptions are looked for. */
 const SCHEDULE_TICK_MS = 20_000;
+/** How often the database file is checked to still be the one opened. */
+const FILE_CHECK_MS = 5_000;
 
 function configure(): BotConfig {
   try {
@@ -62,11 +65,23 @@ async function main(): Promise<void> {
   engine.warmUp();
   log.info({ version: engine.knowledge.version, articles: engine.knowledge.articles.length }, 'knowledge loaded');
 
-  const store = new Store(path.join(config.DATA_DIR, 'bot.sqlite'));
-  const settings = storeSettings(store);
+  let store: Store;
+  try {
+    store = new Store(path.join(config.DATA_DIR, 'bot.sqlite'));
+  } catch (e) {
+    if (e instanceof StoreOpenError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const settings = storeSettings(store, log);
+  // One set of limits for everything this process sends: replies and announcements.
+  const limits = new OutboundLimits({ groupPerMinute: config.ANNOUNCE_PER_GROUP_PER_MINUTE });
   // The queue's own client retries nothing by itself: the queue decides and records what to retry.
   const queue = new DeliveryQueue({
     store,
+    limits,
     telegram: new Telegram(config.BOT_TOKEN, { apiRoot: `${config.TELEGRAM_API_ROOT}/` }),
     log: log.child({ component: 'announcements' }),
     perSecond: config.ANNOUNCE_PER_SECOND,
@@ -89,7 +104,7 @@ async function main(): Promise<void> {
       render,
       log,
       settings,
-      limits: { perUserMs: 3_000, perGroupPerMinute: 20 },
+      limits,
       now: Date.now,
       announce: { store, queue, adminIds: config.ADMIN_IDS, zone: config.ANNOUNCE_TZ },
     },
@@ -101,7 +116,13 @@ async function main(): Promise<void> {
 
   let server: Server | undefined;
   if (config.BOT_MODE === 'webhook') {
-    server = createWebhookServer(bot, { path: config.WEBHOOK_PATH, secret: config.WEBHOOK_SECRET!, version: engine.knowledge.version, log });
+    server = createWebhookServer(bot, {
+      path: config.WEBHOOK_PATH,
+      secret: config.WEBHOOK_SECRET!,
+      version: engine.knowledge.version,
+      health: () => ({ queue: queue.health() }),
+      log,
+    });
     await new Promise<void>((resolve) => server!.listen(config.WEBHOOK_PORT, config.WEBHOOK_HOST, resolve));
     const domain = config.WEBHOOK_DOMAIN!.replace(/^https:\/\//, '');
     await bot.telegram.setWebhook(`https://${domain}${config.WEBHOOK_PATH}`, { secret_token: config.WEBHOOK_SECRET! });
@@ -119,6 +140,14 @@ async function main(): Promise<void> {
   queue.start();
   runDue(schedule);
   const ticker = setInterval(() => runDue(schedule), SCHEDULE_TICK_MS);
+  // A database file deleted or replaced under a running bot would take every later write with it:
+  // stop, for the supervisor to start again on the file now at the path.
+  const fileCheck = setInterval(() => {
+    if (store.sameFile()) return;
+    log.fatal({ file: store.file }, 'the database file was deleted or replaced while running: exiting so that a restart opens the new one');
+    process.exit(1);
+  }, FILE_CHECK_MS);
+  fileCheck.unref();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -135,6 +164,7 @@ async function main(): Promise<void> {
     else bot.stop(signal);
     await inFlight.idle();
     clearInterval(ticker);
+    clearInterval(fileCheck);
     await queue.stop();
     store.close();
     log.info('stopped');

@@ -1,65 +1,89 @@
 /**
- * The one queue for all announcement traffic (digests, scheduled posts, broadcasts). It sends one
- * message at a time, at most `perSecond` overall and `perGroupPerMinute` to any group, honours 429
- * retry_after, retries 5xx and network errors with back-off, removes chats that blocked or removed
- * the bot (403), and follows a group that became a supergroup (migrate_to_chat_id).
+ * The one queue for all announcement traffic (digests, scheduled posts, broadcasts). It claims one
+ * delivery at a time from the database and sends it, within the rates every process on the same
+ * file shares (`perSecond` overall, `perGroupPerMinute` to a group, answers included) and within
+ * this process's own limits (answers first); it honours 429 retry_after, retries 5xx and network
+ * errors with back-off, removes chats that blocked or removed the bot (403), follows a group that
+ * became a supergroup (migrate_to_chat_id), and splits a long message like a reply.
  *
- * Crash safety: a delivery is marked 'sending' (committed) before the call and 'sent' after it.
- * After a crash, deliveries still 'sending' are sent again first: as messages go out one at a time,
- * at most one chat, the one in flight at the crash, can receive an announcement twice; no chat
- * misses one.
+ * It cannot die: a storage error (a lock held elsewhere, a full disk) pauses it with a growing
+ * back-off (capped at 30 s) and it resumes by itself; `health()` says it is degraded meanwhile.
+ *
+ * Delivery guarantee, over any number of processes: a delivery is sent only by the process that
+ * claimed it (`Store.claim`); it is marked sent after the call. A process that dies while sending
+ * leaves its claim, which is taken over when it lapses (or at once by a restart on the same host):
+ * the message in flight at the crash can arrive twice, nothing is missed, nothing else is doubled.
  */
 import { TelegramError, type Telegram } from 'telegraf';
+import { splitHtml } from '../bot/split-html.js';
+import type { OutboundLimits } from '../limits.js';
 import type { Logger } from '../log.js';
-import type { Delivery, Report, Store } from '../store/store.js';
+import { storageFault, type ClaimedDelivery, type DeliveryStatus, type Report, type Store } from '../store/store.js';
 
 export interface QueueOptions {
   store: Store;
   /** A Bot API client without automatic retries: the queue decides, and records, what to retry. */
   telegram: Telegram;
   log: Logger;
-  /** Messages per second overall. Default 25. */
+  /** This process's limits, shared with its replies. */
+  limits?: OutboundLimits;
+  /** Announcement messages per second, over every process on the database. Default 25. */
   perSecond?: number;
-  /** Messages per minute to one group. Default 20 (Telegram's limit). */
+  /** Messages per minute to one group, over every process. Default 20 (Telegram's limit). */
   perGroupPerMinute?: number;
   /** Tries for a delivery that keeps failing with 5xx or network errors. Default 5. */
   maxAttempts?: number;
+  /** How long a claim holds before another process may take it over. Default 60 s. */
+  leaseMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
 
-type Outcome = 'sent' | 'failed' | 'removed' | 'migrated';
+export type Outcome = 'sent' | 'failed' | 'removed' | 'migrated';
+
+export interface QueueHealth {
+  degraded: boolean;
+  /** Since when (epoch ms) it has been unable to use the database. */
+  since?: number;
+  /** busy (locked), full, readonly, gone, io, or error (anything else). */
+  fault?: string;
+}
+
+const FINAL: ReadonlySet<DeliveryStatus> = new Set(['sent', 'failed', 'removed', 'migrated']);
+const MAX_PAUSE_MS = 30_000;
+/** Longest idle while someone waits for an outcome another process may bring. */
+const POLL_MS = 1_000;
 
 const key = (announcementId: number, chatId: number) => `${announcementId}:${chatId}`;
-const isGroupChat = (chatId: number) => chatId < 0;
 
 export class DeliveryQueue {
-  private readonly o: Required<Omit<QueueOptions, 'store' | 'telegram' | 'log'>> & Pick<QueueOptions, 'store' | 'telegram' | 'log'>;
-  private readonly sentAt: number[] = [];
-  private readonly groupSentAt = new Map<number, number[]>();
-  private readonly waiters = new Map<string, ((outcome: Outcome) => void)[]>();
+  private readonly o: Required<Omit<QueueOptions, 'limits'>> & Pick<QueueOptions, 'limits'>;
+  private readonly waiters = new Map<string, { announcementId: number; chatId: number; resolve: (o: Outcome) => void }[]>();
   private readonly doneWaiters = new Map<number, ((report: Report) => void)[]>();
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private pausedUntil = 0;
+  private prunedAt = -Infinity;
+  private state: QueueHealth = { degraded: false };
 
   constructor(options: QueueOptions) {
     this.o = {
       perSecond: 25,
       perGroupPerMinute: 20,
       maxAttempts: 5,
+      leaseMs: 60_000,
       now: Date.now,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       ...options,
     };
   }
 
-  /** Starts sending in the background (and resumes what a crash left unfinished). */
+  /** Starts sending in the background (and resumes what a crash left unfinished). Never fails. */
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = this.run().catch((err: unknown) => this.o.log.error({ err }, 'delivery queue stopped on an error'));
+    this.loop = this.run();
   }
 
   /** Stops after the message in flight. */
@@ -74,55 +98,86 @@ export class DeliveryQueue {
     this.wake?.();
   }
 
-  /** Resolves when this delivery is final (sent, failed, removed or migrated). */
+  health(): QueueHealth {
+    return { ...this.state };
+  }
+
+  /** Resolves when this delivery is final (sent, failed, removed or migrated), by whichever process. */
   delivered(announcementId: number, chatId: number): Promise<Outcome> {
     return new Promise((resolve) => {
       const k = key(announcementId, chatId);
-      this.waiters.set(k, [...(this.waiters.get(k) ?? []), resolve]);
+      this.waiters.set(k, [...(this.waiters.get(k) ?? []), { announcementId, chatId, resolve }]);
       this.kick();
     });
   }
 
-  /** Resolves with the report when no delivery of the announcement is left open. */
+  /** Resolves with the report when no delivery of the announcement is left open, however long that takes. */
   done(announcementId: number): Promise<Report> {
-    const report = this.o.store.report(announcementId);
-    if (report.pending === 0) return Promise.resolve(report);
     return new Promise((resolve) => {
       this.doneWaiters.set(announcementId, [...(this.doneWaiters.get(announcementId) ?? []), resolve]);
       this.kick();
     });
   }
 
-  /** Sends until nothing is open (the command line), then stops. */
-  async drain(): Promise<void> {
+  /**
+   * Sends until these announcements are finished (by this process or another), then stops: the
+   * command line. Without ids, until nothing is left open.
+   */
+  async drain(ids?: number[]): Promise<void> {
     this.running = true;
-    await this.run(true);
+    const { store } = this.o;
+    await this.run(() => (ids ? ids.every((id) => store.report(id).pending === 0) : store.unfinished().length === 0));
     this.running = false;
   }
 
-  private async run(untilEmpty = false): Promise<void> {
-    while (this.running) {
-      const open = this.o.store.openDeliveries();
-      if (open.length === 0) {
-        if (untilEmpty) return;
-        await this.idle(5_000);
-        continue;
-      }
-      let sentSome = false;
-      let earliest = Infinity;
-      for (const d of open) {
-        if (!this.running) return;
-        const groupReady = this.groupReadyAt(d.chatId);
-        if (groupReady > this.o.now()) {
-          earliest = Math.min(earliest, groupReady);
-          continue;
-        }
-        await this.waitForRate();
-        await this.deliver(d);
-        sentSome = true;
-      }
-      if (!sentSome && earliest < Infinity) await this.idle(Math.max(1, earliest - this.o.now()));
+  private async run(finished?: () => boolean): Promise<void> {
+    try {
+      this.o.store.releaseDeadClaims();
+    } catch (err) {
+      this.o.log.warn({ err }, 'could not release the claims of a previous run; they lapse by themselves');
     }
+    let pause = 0;
+    while (this.running) {
+      try {
+        const waitMs = await this.step();
+        this.settleWaiters();
+        if (this.state.degraded) this.o.log.info({ down_ms: this.o.now() - this.state.since! }, 'delivery queue: storage is back');
+        this.state = { degraded: false };
+        pause = 0;
+        if (finished?.()) return;
+        if (waitMs > 0) await this.idle(this.waiters.size || this.doneWaiters.size ? Math.min(waitMs, POLL_MS) : Math.min(waitMs, 5_000));
+      } catch (err) {
+        pause = Math.min(Math.max(pause * 2, 250), MAX_PAUSE_MS);
+        this.degrade(err, pause);
+        await this.o.sleep(pause);
+      }
+    }
+  }
+
+  private degrade(err: unknown, pause: number): void {
+    const fault = storageFault(err) ?? 'error';
+    if (!this.state.degraded) this.state = { degraded: true, since: this.o.now(), fault };
+    else this.state.fault = fault;
+    const fields = { err, fault, retry_in_ms: pause };
+    if (fault === 'error') this.o.log.error(fields, 'delivery queue: unexpected error, retrying');
+    else this.o.log.warn(fields, 'delivery queue: storage unavailable, retrying');
+  }
+
+  /** Sends the next claimable delivery; returns 0, or how long to wait before the next try. */
+  private async step(): Promise<number> {
+    const { store } = this.o;
+    const now = this.o.now();
+    if (this.pausedUntil > now) return this.pausedUntil - now;
+    const local = this.o.limits?.queueWaitMs() ?? 0;
+    if (local > 0) return local;
+    if (now - this.prunedAt > 30_000) {
+      store.pruneSends(now);
+      this.prunedAt = now;
+    }
+    const claim = store.claim(now, { leaseMs: this.o.leaseMs, perSecond: this.o.perSecond, perGroupPerMinute: this.o.perGroupPerMinute });
+    if (!claim.delivery) return claim.waitMs;
+    await this.deliver(claim.delivery);
+    return 0;
   }
 
   private async idle(ms: number): Promise<void> {
@@ -130,86 +185,101 @@ export class DeliveryQueue {
     this.wake = undefined;
   }
 
-  /** When the group may get its next message (now, for private chats and groups under the limit). */
-  private groupReadyAt(chatId: number): number {
-    if (!isGroupChat(chatId)) return 0;
-    const now = this.o.now();
-    const times = (this.groupSentAt.get(chatId) ?? []).filter((t) => now - t < 60_000);
-    this.groupSentAt.set(chatId, times);
-    return times.length < this.o.perGroupPerMinute ? 0 : times[0]! + 60_000;
-  }
-
-  private async waitForRate(): Promise<void> {
-    for (;;) {
-      const now = this.o.now();
-      if (this.pausedUntil > now) {
-        await this.o.sleep(this.pausedUntil - now);
-        continue;
+  /**
+   * A write that must happen (a message went out and must not be sent again): retried through any
+   * storage fault until it succeeds, with the queue degraded meanwhile.
+   */
+  private async mustWrite(write: () => void): Promise<void> {
+    for (let pause = 100; ; pause = Math.min(pause * 2, 5_000)) {
+      try {
+        write();
+        return;
+      } catch (err) {
+        // A bug is not retried; nor is anything once stopping (the claim lapses and is taken over).
+        if (storageFault(err) === undefined || !this.running) throw err;
+        this.degrade(err, pause);
+        await this.o.sleep(pause);
       }
-      while (this.sentAt.length && now - this.sentAt[0]! >= 1_000) this.sentAt.shift();
-      if (this.sentAt.length < this.o.perSecond) return;
-      await this.o.sleep(this.sentAt[0]! + 1_000 - now);
     }
   }
 
-  private record(chatId: number): void {
-    const now = this.o.now();
-    this.sentAt.push(now);
-    if (isGroupChat(chatId)) this.groupSentAt.set(chatId, [...(this.groupSentAt.get(chatId) ?? []), now]);
-  }
-
-  private async deliver(d: Delivery): Promise<void> {
-    const { store, telegram, log } = this.o;
-    store.mark(d.announcementId, d.chatId, 'sending', { attempt: true });
-    this.record(d.chatId);
+  private async deliver(d: ClaimedDelivery): Promise<void> {
+    const { store, telegram } = this.o;
+    const parts = splitHtml(d.html);
+    let firstId: number | undefined;
     try {
-      const message = await telegram.sendMessage(d.chatId, d.html, { parse_mode: 'HTML' });
-      store.mark(d.announcementId, d.chatId, 'sent', { messageId: message.message_id });
-      this.settle(d, 'sent');
-    } catch (err) {
-      const e = err instanceof TelegramError ? err : undefined;
-      const description = e?.description ?? (err as Error).message;
-      if (e?.code === 429) {
-        this.pausedUntil = this.o.now() + (e.parameters?.retry_after ?? 1) * 1_000;
-        store.mark(d.announcementId, d.chatId, 'pending', { error: description });
-        log.warn({ chat_id: d.chatId, retry_after: e.parameters?.retry_after }, 'announcement throttled (429)');
-      } else if (e?.code === 403) {
-        store.mark(d.announcementId, d.chatId, 'removed', { error: description });
-        store.unsubscribe(d.chatId);
-        log.info({ chat_id: d.chatId }, 'chat blocked or removed the bot: unsubscribed');
-        this.settle(d, 'removed');
-      } else if (e?.parameters?.migrate_to_chat_id) {
-        const to = e.parameters.migrate_to_chat_id;
-        store.migrateChat(d.chatId, to);
-        store.addDelivery(d.announcementId, to);
-        store.mark(d.announcementId, d.chatId, 'migrated', { error: `migrated to ${to}` });
-        log.info({ chat_id: d.chatId, to }, 'group became a supergroup: following it');
-        this.settle(d, 'migrated');
-      } else if (!e || e.code >= 500) {
-        const final = d.attempts + 1 >= this.o.maxAttempts;
-        store.mark(d.announcementId, d.chatId, final ? 'failed' : 'pending', { error: description });
-        log.warn({ chat_id: d.chatId, attempt: d.attempts + 1, final }, 'announcement delivery failed');
-        if (final) this.settle(d, 'failed');
-        else await this.o.sleep(500 * 2 ** Math.min(d.attempts, 5));
-      } else {
-        store.mark(d.announcementId, d.chatId, 'failed', { error: description });
-        log.warn({ chat_id: d.chatId, err }, 'announcement refused by Telegram');
-        this.settle(d, 'failed');
+      for (let i = d.partsSent; i < parts.length; i++) {
+        if (i > d.partsSent) {
+          // A long message's further parts: each one counts against the rates like any message.
+          for (let w = this.o.limits?.queueWaitMs() ?? 0; w > 0; w = this.o.limits?.queueWaitMs() ?? 0) await this.o.sleep(w);
+          await this.mustWrite(() => store.recordSend(d.chatId, 'queue', this.o.now()));
+        }
+        const message = await telegram.sendMessage(d.chatId, parts[i]!, { parse_mode: 'HTML' });
+        this.o.limits?.queueSent(d.chatId);
+        firstId ??= message.message_id;
+        const partsSent = i + 1;
+        if (partsSent < parts.length) await this.mustWrite(() => store.partSent(d.announcementId, d.chatId, partsSent, firstId, this.o.now()));
       }
+    } catch (err) {
+      await this.failed(d, err);
+      return;
+    }
+    await this.mustWrite(() => store.mark(d.announcementId, d.chatId, 'sent', firstId === undefined ? {} : { messageId: firstId }, this.o.now()));
+  }
+
+  private async failed(d: ClaimedDelivery, err: unknown): Promise<void> {
+    const { store, log } = this.o;
+    const now = this.o.now();
+    const e = err instanceof TelegramError ? err : undefined;
+    const description = e?.description ?? (err as Error).message;
+    if (e?.code === 429) {
+      const after = (e.parameters?.retry_after ?? 1) * 1_000;
+      this.pausedUntil = now + after;
+      await this.mustWrite(() => store.mark(d.announcementId, d.chatId, 'pending', { error: description, notBefore: now + after }, now));
+      log.warn({ chat_id: d.chatId, retry_after: e.parameters?.retry_after }, 'announcement throttled (429)');
+    } else if (e?.code === 403) {
+      await this.mustWrite(() =>
+        store.db.transaction(() => {
+          store.mark(d.announcementId, d.chatId, 'removed', { error: description }, now);
+          store.unsubscribe(d.chatId);
+        })(),
+      );
+      log.info({ chat_id: d.chatId }, 'chat blocked or removed the bot: unsubscribed');
+    } else if (e?.parameters?.migrate_to_chat_id) {
+      const to = e.parameters.migrate_to_chat_id;
+      await this.mustWrite(() =>
+        store.db.transaction(() => {
+          store.migrateChat(d.chatId, to);
+          store.addDelivery(d.announcementId, to, now);
+          store.mark(d.announcementId, d.chatId, 'migrated', { error: `migrated to ${to}` }, now);
+        })(),
+      );
+      log.info({ chat_id: d.chatId, to }, 'group became a supergroup: following it');
+    } else if (!e || e.code >= 500) {
+      const final = d.attempts + 1 >= this.o.maxAttempts;
+      const notBefore = now + 500 * 2 ** Math.min(d.attempts, 5);
+      await this.mustWrite(() => store.mark(d.announcementId, d.chatId, final ? 'failed' : 'pending', { error: description, notBefore }, now));
+      log.warn({ chat_id: d.chatId, attempt: d.attempts + 1, final }, 'announcement delivery failed');
+    } else {
+      await this.mustWrite(() => store.mark(d.announcementId, d.chatId, 'failed', { error: description }, now));
+      log.warn({ chat_id: d.chatId, err }, 'announcement refused by Telegram');
     }
   }
 
-  private settle(d: Delivery, outcome: Outcome): void {
-    const k = key(d.announcementId, d.chatId);
-    for (const resolve of this.waiters.get(k) ?? []) resolve(outcome);
-    this.waiters.delete(k);
-    const waiting = this.doneWaiters.get(d.announcementId);
-    if (waiting) {
-      const report = this.o.store.report(d.announcementId);
-      if (report.pending === 0) {
-        for (const resolve of waiting) resolve(report);
-        this.doneWaiters.delete(d.announcementId);
-      }
+  /** Resolves the waiters whose delivery or announcement is finished (whoever finished it). */
+  private settleWaiters(): void {
+    const { store } = this.o;
+    for (const [k, list] of this.waiters) {
+      const status = store.delivery(list[0]!.announcementId, list[0]!.chatId)?.status;
+      if (status === undefined || !FINAL.has(status)) continue;
+      for (const w of list) w.resolve(status as Outcome);
+      this.waiters.delete(k);
+    }
+    for (const [id, list] of this.doneWaiters) {
+      const report = store.report(id);
+      if (report.pending > 0) continue;
+      for (const resolve of list) resolve(report);
+      this.doneWaiters.delete(id);
     }
   }
 }

@@ -22,8 +22,22 @@ export interface SchedulerOptions {
   now?: () => number;
 }
 
-/** Posts what is due now; returns how many posts were queued. Call it periodically. */
+/**
+ * Posts what is due now; returns how many posts were queued. Call it periodically: it never throws.
+ * While the storage fails (a lock held elsewhere, a full disk) nothing due is lost: it is posted at
+ * the first tick that can write, if still less than an hour late.
+ */
 export function runDue(o: SchedulerOptions): number {
+  try {
+    return postDue(o);
+  } catch (err) {
+    o.log.warn({ err }, 'scheduler: storage unavailable; what is due is posted at a later tick');
+    o.queue.kick();
+    return 0;
+  }
+}
+
+function postDue(o: SchedulerOptions): number {
   const now = (o.now ?? Date.now)();
   let queued = 0;
   for (const s of o.store.due(now)) {

@@ -16,11 +16,16 @@ import { inlineFeature } from './features/inline.js';
 import { langFeature } from './features/lang.js';
 import { membershipFeature } from './features/membership.js';
 import { sourceFeature } from './features/source.js';
-import { contextMiddleware, inFlightCounter, type InFlight } from './middlewares/context.js';
+import { storageFault } from '../store/store.js';
+import { contextMiddleware } from './middlewares/context.js';
+import { dispatcher, type InFlight } from './middlewares/dispatch.js';
 import { fillEntities } from './middlewares/entities.js';
-import { createRateLimiter } from './rate-limit.js';
+import { replyLang } from './lang.js';
 import { withRetries } from './telegram-retry.js';
 import { TEXTS } from './texts.js';
+
+/** Updates handled at once, over all chats (one chat's run one after another). */
+const MAX_IN_FLIGHT = 64;
 
 export interface CreatedBot {
   bot: Telegraf<BotContext>;
@@ -41,17 +46,18 @@ export function createBot(telegram: TelegramOptions, deps: BotDeps): CreatedBot 
     handlerTimeout: 30_000,
   });
   withRetries(bot.telegram, { log: deps.log, ...(deps.sleep ? { sleep: deps.sleep } : {}) });
-  const inFlight = inFlightCounter();
+  const { middleware: dispatch, inFlight } = dispatcher({ maxInFlight: MAX_IN_FLIGHT, onError: (err, ctx) => failed(err, ctx, deps) });
   // telegraf keeps connections alive to an https Bot API (Telegram's) but opens a new one for every
   // call to an http one (a self-hosted server on the same host): keep those alive too.
   const agent = telegram.apiRoot.startsWith('http://') ? new Agent({ keepAlive: true, keepAliveMsecs: 10_000 }) : undefined;
   if (agent) bot.telegram.options.agent = agent;
 
+  bot.use(dispatch);
   bot.use(async (ctx, next) => {
     if (agent) ctx.telegram.options.agent = agent;
     return next();
   });
-  bot.use(contextMiddleware(deps, createRateLimiter(deps.limits, deps.now), inFlight));
+  bot.use(contextMiddleware(deps));
   bot.use(fillEntities);
   bot.use(helpFeature(deps));
   bot.use(sourceFeature(deps));
@@ -64,10 +70,21 @@ export function createBot(telegram: TelegramOptions, deps: BotDeps): CreatedBot 
   bot.use(membershipFeature(deps));
   bot.use(fallbackFeature(deps));
 
-  bot.catch((err, ctx) => {
-    (ctx.log ?? deps.log).error({ err, update_id: ctx.update.update_id }, 'update failed');
-  });
+  // Only the dispatcher itself runs under telegraf's boundary; the handlers end in `failed`.
+  bot.catch((err, ctx) => failed(err, ctx, deps));
   return { bot, inFlight };
+}
+
+/**
+ * The one error boundary: logs the failure; when the storage failed, the user is told it could not
+ * be saved (rather than getting no reply at all).
+ */
+async function failed(err: unknown, ctx: BotContext, deps: BotDeps): Promise<void> {
+  const log = ctx.log ?? deps.log;
+  const fault = storageFault(err);
+  log.error({ err, update_id: ctx.update.update_id, ...(fault ? { storage: fault } : {}) }, 'update failed');
+  if (!fault || !ctx.chat) return;
+  await ctx.reply(TEXTS[replyLang(ctx, deps)].storageDown).catch((e: unknown) => log.warn({ err: e }, 'could not tell the user'));
 }
 
 /** The command menu, per language: English by default, both Chinese scripts for zh users. */

@@ -6,27 +6,22 @@ import type { Engine } from '../qa/engine.js';
 import type { RenderContext } from '../qa/render.js';
 import type { DeliveryQueue } from '../announce/delivery-queue.js';
 import type { Store } from '../store/store.js';
-import type { RateLimiter } from './rate-limit.js';
+import { retryBusy } from '../store/store.js';
+import type { OutboundLimits } from '../limits.js';
 
 /** Per-chat settings: in the database (storeSettings), or in memory for tests and tools. */
 export interface ChatSettings {
   lang(chatId: number): Lang | undefined;
-  setLang(chatId: number, lang: Lang | undefined): void;
+  /** Rejects when it cannot be saved (the caller says so). */
+  setLang(chatId: number, lang: Lang | undefined): Promise<void>;
 }
 
 export function memorySettings(): ChatSettings {
   const langs = new Map<number, Lang>();
   return {
     lang: (chatId) => langs.get(chatId),
-    setLang: (chatId, lang) => (lang ? langs.set(chatId, lang) : langs.delete(chatId)),
+    setLang: async (chatId, lang) => void (lang ? langs.set(chatId, lang) : langs.delete(chatId)),
   };
-}
-
-export interface Limits {
-  /** A user gets at most one answer per this many ms in a group. Default 3,000. */
-  perUserMs: number;
-  /** A group gets at most this many messages per minute (Telegram's own limit is 20). Default 20. */
-  perGroupPerMinute: number;
 }
 
 /** Announcements and subscriptions: present when the bot has its database. */
@@ -39,9 +34,23 @@ export interface AnnounceDeps {
   zone: string;
 }
 
-/** Chat settings kept in the database. */
-export function storeSettings(store: Store): ChatSettings {
-  return { lang: (chatId) => store.lang(chatId), setLang: (chatId, lang) => store.setLang(chatId, lang) };
+/**
+ * Chat settings kept in the database. A setting that cannot be read (the storage fails) is the
+ * default; one that cannot be saved, while another process holds the lock, is retried for a while
+ * without blocking anyone, then reported.
+ */
+export function storeSettings(store: Store, log: Logger): ChatSettings {
+  return {
+    lang: (chatId) => {
+      try {
+        return store.lang(chatId);
+      } catch (err) {
+        log.warn({ err }, 'chat setting unreadable: the default applies');
+        return undefined;
+      }
+    },
+    setLang: (chatId, lang) => retryBusy(() => store.setLang(chatId, lang)),
+  };
 }
 
 export interface BotDeps {
@@ -49,7 +58,8 @@ export interface BotDeps {
   render: RenderContext;
   log: Logger;
   settings: ChatSettings;
-  limits: Limits;
+  /** This process's outbound limits, shared with the delivery queue. */
+  limits: OutboundLimits;
   /** Milliseconds since the epoch; tests pass a fake clock. */
   now: () => number;
   /** For retries of outgoing calls; tests pass a fast one. */
@@ -57,8 +67,12 @@ export interface BotDeps {
   announce?: AnnounceDeps;
 }
 
-/** The context every handler sees: telegraf's, with the update's logger and the group limiter. */
+/** The context every handler sees: telegraf's, with the update's logger and the outbound limits. */
 export interface BotContext extends Context {
   log: Logger;
-  limiter: RateLimiter;
+  limiter: OutboundLimits;
+  /** "Please slow down", in the chat's language. */
+  slowDownText: () => string;
+  /** Logs messages sent to a group for the rate every process shares. */
+  sentToGroup: (chatId: number) => void;
 }

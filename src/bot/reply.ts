@@ -21,14 +21,31 @@ export interface SendOptions {
   replyTo?: number;
 }
 
-/** Sends HTML, split at sentence ends when longer than Telegram allows; buttons go on the last part. */
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Sends HTML, split at sentence ends when longer than Telegram allows; buttons go on the last part.
+ * Within the outbound limits: over a chat's limit the reply is dropped (a private chat gets one
+ * "slow down" note instead); over the overall limit it waits its turn.
+ */
 export async function sendHtml(ctx: BotContext, html: string, keyboard: InlineKeyboardButton[][] = [], options: SendOptions = {}): Promise<void> {
-  const parts = splitHtml(html);
-  if (isGroup(ctx) && !ctx.limiter.allow(ctx.chat!.id, ctx.from?.id, parts.length)) {
-    ctx.log.info({ dropped: parts.length }, 'group rate limit: reply dropped');
-    return;
+  let parts = splitHtml(html);
+  const group = isGroup(ctx);
+  if (ctx.chat) {
+    const verdict = ctx.limiter.reply(ctx.chat.id, group, ctx.from?.id, parts.length);
+    if (verdict === 'drop') {
+      ctx.log.info({ dropped: parts.length }, 'rate limit: reply dropped');
+      return;
+    }
+    if (verdict === 'slowDown') {
+      ctx.log.info({ dropped: parts.length }, 'rate limit: reply dropped, asked to slow down');
+      parts = [escapeHtml(ctx.slowDownText())];
+      keyboard = [];
+    }
   }
   for (const [i, part] of parts.entries()) {
+    for (let wait = ctx.limiter.answerWaitMs(); wait > 0; wait = ctx.limiter.answerWaitMs()) await sleep(wait);
+    if (group) ctx.sentToGroup(ctx.chat!.id);
     const last = i === parts.length - 1;
     // reply_to_message_id as well as reply_parameters: older self-hosted Bot API servers know only the former.
     const replyTo = options.replyTo !== undefined && i === 0 ? options.replyTo : undefined;

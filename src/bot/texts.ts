@@ -12,6 +12,8 @@ export interface Texts {
   sendText: string;
   groupIntro: (username: string) => string;
   staleButton: string;
+  slowDown: string;
+  storageDown: string;
   commands: { command: string; description: string }[];
 }
 
@@ -37,6 +39,8 @@ export const TEXTS: Record<Lang, Texts> = {
     sendText: '请用文字提问，例如：南沙落户要多久？',
     groupIntro: (u) => `大家好！我回答关于广州“减证便民”改革的问题，引用原文并注明出处。用 /ask 问题，或 @${u} 提问。`,
     staleButton: '这个按钮已过期，请直接提问。',
+    slowDown: '消息太多了，请慢一点：我稍后再回答新的问题。',
+    storageDown: '暂时无法保存，请稍后再试。',
     commands: commands('提问：/ask 南沙落户要多久', '开始', '我能回答什么', '文章出处和摘要', '改革要点', '回答语言：zh-Hans、zh-Hant、en'),
   },
   'zh-Hant': {
@@ -51,6 +55,8 @@ export const TEXTS: Record<Lang, Texts> = {
     sendText: '請用文字提問，例如：南沙落戶要多久？',
     groupIntro: (u) => `大家好！我回答關於廣州「減證便民」改革的問題，引用原文並註明出處。用 /ask 問題，或 @${u} 提問。`,
     staleButton: '這個按鈕已過期，請直接提問。',
+    slowDown: '訊息太多了，請慢一點：我稍後再回答新的問題。',
+    storageDown: '暫時無法儲存，請稍後再試。',
     commands: commands('提問：/ask 南沙落戶要多久', '開始', '我能回答甚麼', '文章出處和摘要', '改革要點', '回答語言：zh-Hans、zh-Hant、en'),
   },
   en: {
@@ -65,6 +71,8 @@ export const TEXTS: Record<Lang, Texts> = {
     sendText: 'Please send your question as text, e.g. How long does settling in Nansha take?',
     groupIntro: (u) => `Hello! I answer questions about Guangzhou's 減證便民 reform, quoting the article. Use /ask <question> or mention @${u}.`,
     staleButton: 'This button has expired: please ask directly.',
+    slowDown: 'Too many messages: please slow down, I will answer new questions in a moment.',
+    storageDown: 'Cannot save that right now: please try again later.',
     commands: commands('Ask: /ask how long to settle in Nansha', 'Start', 'What I can answer', 'The article and a summary', 'Key facts', 'Reply language: zh-Hans, zh-Hant, en'),
   },
 };

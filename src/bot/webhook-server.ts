@@ -1,7 +1,9 @@
 /**
  * The webhook endpoint: POST <path> with Telegram's secret header (anything else at that path is a
- * 403), GET /healthz (200 with the knowledge version), 404 for the rest. Updates are handled before
- * the response is sent, so Telegram retries what failed and a graceful stop can wait for them.
+ * 403), GET /healthz (200 with the knowledge version and the delivery queue's state: "ok", or
+ * "degraded" while it cannot use the database — answers still work then), 404 for the rest. An
+ * update is acknowledged once the bot has accepted it (see the dispatcher); a graceful stop waits
+ * for the updates in flight.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -15,6 +17,8 @@ export interface WebhookOptions {
   secret: string;
   /** Reported by /healthz. */
   version: string;
+  /** The delivery queue's state, for /healthz. */
+  health?: () => { queue: { degraded: boolean; since?: number; fault?: string } };
   log: Logger;
   /** Largest update body accepted, in bytes. Default 1 MiB. */
   maxBody?: number;
@@ -49,7 +53,9 @@ export function webhookHandler(bot: Telegraf<BotContext>, options: WebhookOption
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method === 'GET' && url.pathname === '/healthz') {
-      send(res, 200, JSON.stringify({ ok: true, knowledge: options.version }));
+      const queue = options.health?.().queue;
+      const status = queue?.degraded ? 'degraded' : 'ok';
+      send(res, 200, JSON.stringify({ ok: true, status, knowledge: options.version, ...(queue ? { queue } : {}) }));
       return;
     }
     if (url.pathname !== options.path) return send(res, 404);

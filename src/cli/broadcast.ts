@@ -1,6 +1,8 @@
 /**
  * `npm run broadcast -- "<text or fact keyword>"`: posts to every subscribed chat through the
- * delivery queue (same limits and crash safety as the bot) and prints the report.
+ * delivery queue (same limits and crash safety as the bot) and prints the report once every chat
+ * has it. Safe beside a running bot on the same DATA_DIR: each delivery is claimed by one process,
+ * and the rates are shared through the database.
  * `npm run broadcast -- --resume`: finishes what an interrupted broadcast left (the bot also does at start).
  */
 import path from 'node:path';
@@ -10,7 +12,7 @@ import { broadcastHtml } from '../bot/features/announce.js';
 import { BotConfigSchema, ConfigError, loadConfig, loadDotEnv } from '../config.js';
 import { createLogger } from '../log.js';
 import { openEngine } from '../qa/open-engine.js';
-import { Store } from '../store/store.js';
+import { retryBusy, Store, StoreOpenError } from '../store/store.js';
 
 const args = process.argv.slice(2);
 const resume = args.includes('--resume');
@@ -32,7 +34,16 @@ try {
   throw e;
 }
 const log = createLogger({ level: config.LOG_LEVEL, secrets: [config.BOT_TOKEN], write: (line) => process.stderr.write(line) });
-const store = new Store(path.join(config.DATA_DIR, 'bot.sqlite'));
+let store: Store;
+try {
+  store = new Store(path.join(config.DATA_DIR, 'bot.sqlite'));
+} catch (e) {
+  if (e instanceof StoreOpenError) {
+    console.error(e.message);
+    process.exit(1);
+  }
+  throw e;
+}
 const queue = new DeliveryQueue({
   store,
   telegram: new Telegram(config.BOT_TOKEN, { apiRoot: `${config.TELEGRAM_API_ROOT}/` }),
@@ -45,10 +56,11 @@ const ids = store.unfinished();
 if (text) {
   const { engine, ctx } = openEngine(config.KNOWLEDGE_DIR);
   const chats = store.subscriptions().map((s) => s.chatId);
-  ids.push(store.announce('broadcast', broadcastHtml({ engine, render: ctx }, text, 'zh-Hans'), chats));
+  const html = broadcastHtml({ engine, render: ctx }, text, 'zh-Hans');
+  ids.push(await retryBusy(() => store.announce('broadcast', html, chats), { deadlineMs: 60_000 }));
   console.error(`broadcasting to ${chats.length} chats`);
 }
-await queue.drain();
+await queue.drain(ids);
 for (const id of ids) {
   const r = store.report(id);
   console.log(JSON.stringify({ announcement: id, sent: r.sent, failed: r.failed, removed: r.removed, pending: r.pending }));

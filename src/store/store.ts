@@ -1,13 +1,25 @@
 /**
  * The bot's state in one SQLite file (better-sqlite3, WAL): chat settings, subscriptions,
- * announcements and one delivery record per chat per announcement. Migrations are code, run at
- * open, in order, each once. Every method is one short synchronous transaction: a crash leaves
- * either the state before it or after it.
+ * announcements, one delivery record per chat per announcement, and a log of recent sends that every
+ * process on the same file shares for its rate limits. Migrations are code, run at open, in order,
+ * each once. Every method is one short synchronous transaction: a crash leaves either the state
+ * before it or after it.
+ *
+ * Several processes may open the same file (the bot and `npm run broadcast`, or two bots): a
+ * delivery is sent only by the process that claimed it (`claim`), and the rates are counted from the
+ * shared log. SQLite waits at most BUSY_TIMEOUT_MS for a lock another process holds, then throws
+ * SQLITE_BUSY: callers retry without blocking (`retryBusy`), so a lock held elsewhere delays a write,
+ * never the event loop.
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import type { Lang } from '../knowledge/schema.js';
+
+/** How long one statement waits for another connection's lock before SQLITE_BUSY. */
+export const BUSY_TIMEOUT_MS = 20;
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE chats (
@@ -45,6 +57,19 @@ const MIGRATIONS: string[] = [
      PRIMARY KEY (announcement_id, chat_id)
    );
    CREATE INDEX deliveries_open ON deliveries (status, announcement_id) WHERE status IN ('pending', 'sending');`,
+  // Claims (owner and lease), retry times, progress through a long message's parts, and the shared
+  // send log behind the rate limits.
+  `ALTER TABLE deliveries ADD COLUMN owner TEXT;
+   ALTER TABLE deliveries ADD COLUMN lease_until INTEGER;
+   ALTER TABLE deliveries ADD COLUMN not_before INTEGER;
+   ALTER TABLE deliveries ADD COLUMN parts_sent INTEGER NOT NULL DEFAULT 0;
+   CREATE TABLE sends (
+     chat_id INTEGER NOT NULL,
+     at INTEGER NOT NULL,
+     source TEXT NOT NULL CHECK (source IN ('queue', 'answer'))
+   );
+   CREATE INDEX sends_at ON sends (at);
+   CREATE INDEX sends_chat ON sends (chat_id, at);`,
 ];
 
 export type Cadence = 'daily' | 'weekly';
@@ -70,6 +95,76 @@ export interface Delivery {
   status: DeliveryStatus;
   attempts: number;
   html: string;
+}
+
+/** A delivery this process claimed: it alone sends it, until `leaseUntil`. */
+export interface ClaimedDelivery extends Delivery {
+  /** Parts of a long message already sent (a resumed delivery starts after them). */
+  partsSent: number;
+}
+
+/** What `claim` found: a delivery to send now, or how long to wait before asking again. */
+export type Claim = { delivery: ClaimedDelivery } | { delivery?: undefined; waitMs: number };
+
+export interface ClaimLimits {
+  /** How long the claim holds: past it, another process may take the delivery over. */
+  leaseMs: number;
+  /** Announcement messages per second, over every process on this file. */
+  perSecond: number;
+  /** Messages per minute to one group (answers included), over every process on this file. */
+  perGroupPerMinute: number;
+}
+
+/** What went wrong with the storage, in words an operator can act on. */
+export type StorageFault = 'busy' | 'full' | 'readonly' | 'gone' | 'io';
+
+/** The storage fault behind an error thrown by better-sqlite3, or undefined for any other error. */
+export function storageFault(err: unknown): StorageFault | undefined {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return undefined;
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'busy';
+  if (code === 'SQLITE_FULL') return 'full';
+  if (code === 'SQLITE_READONLY_DBMOVED') return 'gone';
+  if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH') return 'readonly';
+  return 'io';
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs a storage call, retrying while another connection holds the lock (SQLITE_BUSY), with a
+ * growing pause between tries (25 ms … `maxPauseMs`) during which the event loop is free. Gives up
+ * after `deadlineMs` by throwing the last SQLITE_BUSY; any other error is thrown at once.
+ */
+export async function retryBusy<T>(call: () => T, o: { deadlineMs?: number; maxPauseMs?: number; sleep?: (ms: number) => Promise<void> } = {}): Promise<T> {
+  const deadline = Date.now() + (o.deadlineMs ?? 5_000);
+  for (let pause = 25; ; pause = Math.min(pause * 2, o.maxPauseMs ?? 500)) {
+    try {
+      return call();
+    } catch (err) {
+      if (storageFault(err) !== 'busy' || Date.now() + pause > deadline) throw err;
+      await (o.sleep ?? sleep)(pause);
+    }
+  }
+}
+
+/** The database cannot be opened or written at start: the message names the file and the fix. */
+export class StoreOpenError extends Error {
+  override name = 'StoreOpenError';
+}
+
+/** This process's name in claims: host, pid and a random part (a restarted pid 1 is someone new). */
+function ownerName(): string {
+  return `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as { code?: string }).code === 'EPERM';
+  }
 }
 
 export interface Report {
@@ -101,28 +196,65 @@ const toSubscription = (r: SubscriptionRow): Subscription => ({
 
 export class Store {
   readonly db: Database.Database;
+  /** This process in claims (see `claim`). */
+  readonly owner = ownerName();
+  private readonly inode: number | undefined;
 
-  /** Opens (creating folders and file as needed) and migrates. `:memory:` for a throwaway store. */
-  constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    this.migrate();
+  /**
+   * Opens (creating folders and file as needed), migrates and proves it can write, or throws a
+   * StoreOpenError naming the file and the fix. `:memory:` for a throwaway store.
+   */
+  constructor(readonly file: string) {
+    try {
+      if (file !== ':memory:') {
+        mkdirSync(path.dirname(file), { recursive: true });
+        // WAL keeps two files beside the database: the folder must be writable too.
+        accessSync(path.dirname(file), constants.W_OK);
+      }
+      this.db = new Database(file);
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('foreign_keys = ON');
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      this.migrate();
+      // The write probe: a read-only file or folder fails here, not at a user's first /subscribe.
+      this.db.transaction(() => this.db.prepare('UPDATE schema_version SET version = version').run()).immediate();
+      this.inode = file === ':memory:' ? undefined : statSync(file).ino;
+    } catch (err) {
+      const why = (err as Error).message;
+      throw new StoreOpenError(
+        `storage: cannot open ${path.resolve(file)} for writing (${why}). Make DATA_DIR (${path.resolve(path.dirname(file))}) ` +
+          'and the file in it writable by this user, free some disk space, or set DATA_DIR to another folder.',
+      );
+    }
+  }
+
+  /**
+   * Whether the file this store opened is still the one at its path: deleted or replaced, writes
+   * would go to a file nobody will ever open again.
+   */
+  sameFile(): boolean {
+    if (this.inode === undefined) return true;
+    try {
+      return statSync(this.file).ino === this.inode;
+    } catch {
+      return false;
+    }
   }
 
   private migrate(): void {
     this.db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
-    const row = this.db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
-    const current = row?.version ?? 0;
-    const run = this.db.transaction(() => {
-      for (let v = current; v < MIGRATIONS.length; v++) this.db.exec(MIGRATIONS[v]!);
-      if (row) this.db.prepare('UPDATE schema_version SET version = ?').run(MIGRATIONS.length);
-      else this.db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(MIGRATIONS.length);
-    });
-    if (current < MIGRATIONS.length) run();
+    // Immediate: two processes opening one file at once migrate it once.
+    this.db
+      .transaction(() => {
+        const row = this.db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
+        const current = row?.version ?? 0;
+        if (current >= MIGRATIONS.length) return;
+        for (let v = current; v < MIGRATIONS.length; v++) this.db.exec(MIGRATIONS[v]!);
+        if (row) this.db.prepare('UPDATE schema_version SET version = ?').run(MIGRATIONS.length);
+        else this.db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(MIGRATIONS.length);
+      })
+      .immediate();
   }
 
   close(): void {
@@ -217,14 +349,108 @@ export class Store {
     );
   }
 
-  /** Marks a delivery; `attempt` counts a try (before sending). */
-  mark(announcementId: number, chatId: number, status: DeliveryStatus, extra: { messageId?: number; error?: string; attempt?: boolean } = {}, now = Date.now()): void {
+  /**
+   * Claims the next delivery to send, in one immediate transaction, so that no other process can
+   * claim it too: a pending one (whose retry time has come), or one whose claim has lapsed (its
+   * owner crashed), first in `openDeliveries` order, skipping groups at their per-minute limit; none
+   * while the announcements sent in the last second reach `perSecond`. The claim is logged as a send
+   * (the rates count it). With nothing to send now, says how long to wait.
+   */
+  claim(now: number, limits: ClaimLimits): Claim {
+    return this.db
+      .transaction((): Claim => {
+        const second = this.db.prepare("SELECT COUNT(*) AS n, MIN(at) AS first FROM sends WHERE source = 'queue' AND at > ?").get(now - 1_000) as {
+          n: number;
+          first: number | null;
+        };
+        if (second.n >= limits.perSecond) return { waitMs: Math.max(1, second.first! + 1_000 - now) };
+        const row = this.db
+          .prepare(
+            `SELECT d.announcement_id AS announcementId, d.chat_id AS chatId, d.status, d.attempts, d.parts_sent AS partsSent, a.html
+             FROM deliveries d JOIN announcements a ON a.id = d.announcement_id
+             WHERE (d.status = 'pending' OR (d.status = 'sending' AND (d.lease_until IS NULL OR d.lease_until <= @now)))
+               AND (d.not_before IS NULL OR d.not_before <= @now)
+               AND (d.chat_id > 0 OR (SELECT COUNT(*) FROM sends s WHERE s.chat_id = d.chat_id AND s.at > @now - 60000) < @perGroup)
+             ORDER BY d.status = 'sending' DESC, a.kind = 'broadcast', d.announcement_id, d.chat_id LIMIT 1`,
+          )
+          .get({ now, perGroup: limits.perGroupPerMinute }) as ClaimedDelivery | undefined;
+        if (!row) return { waitMs: this.nextClaimIn(now, limits) };
+        this.db
+          .prepare("UPDATE deliveries SET status = 'sending', owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE announcement_id = ? AND chat_id = ?")
+          .run(this.owner, now + limits.leaseMs, now, row.announcementId, row.chatId);
+        this.recordSend(row.chatId, 'queue', now);
+        return { delivery: { ...row, status: 'sending' } };
+      })
+      .immediate();
+  }
+
+  /** With nothing claimable now: when something may be (a retry time, a group's minute, a lease). */
+  private nextClaimIn(now: number, limits: ClaimLimits): number {
+    const r = this.db
+      .prepare(
+        `SELECT MIN(CASE
+                 WHEN d.status = 'sending' THEN d.lease_until
+                 WHEN d.not_before > @now THEN d.not_before
+                 ELSE (SELECT MIN(s.at) FROM sends s WHERE s.chat_id = d.chat_id AND s.at > @now - 60000) + 60000
+               END) AS at
+         FROM deliveries d WHERE d.status IN ('pending', 'sending')`,
+      )
+      .get({ now }) as { at: number | null };
+    return r.at === null ? Infinity : Math.min(Math.max(1, r.at - now), limits.leaseMs);
+  }
+
+  /** Logs a message sent to a chat (an answer in a group, or a part of an announcement): the rates count it. */
+  recordSend(chatId: number, source: 'queue' | 'answer', now = Date.now()): void {
+    this.db.prepare('INSERT INTO sends (chat_id, at, source) VALUES (?, ?, ?)').run(chatId, now, source);
+  }
+
+  /** Forgets sends older than any rate window. */
+  pruneSends(now = Date.now()): void {
+    this.db.prepare('DELETE FROM sends WHERE at < ?').run(now - 120_000);
+  }
+
+  /**
+   * Releases claims of processes on this host that are gone (or were this pid before a restart), so
+   * a restart resends what was in flight at once rather than after the lease. Returns how many.
+   */
+  releaseDeadClaims(): number {
+    const host = hostname();
+    const owners = this.db.prepare("SELECT DISTINCT owner FROM deliveries WHERE status = 'sending' AND owner IS NOT NULL").all() as { owner: string }[];
+    let released = 0;
+    for (const { owner } of owners) {
+      const [ownerHost, pid] = owner.split(':');
+      if (owner === this.owner || ownerHost !== host) continue;
+      if (Number(pid) !== process.pid && pidAlive(Number(pid))) continue;
+      released += this.db.prepare("UPDATE deliveries SET lease_until = 0 WHERE status = 'sending' AND owner = ?").run(owner).changes;
+    }
+    return released;
+  }
+
+  /** One more part of a long message went out. */
+  partSent(announcementId: number, chatId: number, partsSent: number, messageId: number | undefined, now = Date.now()): void {
+    this.db
+      .prepare('UPDATE deliveries SET parts_sent = ?, message_id = COALESCE(message_id, ?), updated_at = ? WHERE announcement_id = ? AND chat_id = ?')
+      .run(partsSent, messageId ?? null, now, announcementId, chatId);
+  }
+
+  /**
+   * Marks a delivery, releasing its claim; `attempt` counts a try, `notBefore` delays the next one.
+   * A delivery's first message id is kept.
+   */
+  mark(
+    announcementId: number,
+    chatId: number,
+    status: DeliveryStatus,
+    extra: { messageId?: number; error?: string; attempt?: boolean; notBefore?: number } = {},
+    now = Date.now(),
+  ): void {
     this.db
       .prepare(
-        `UPDATE deliveries SET status = ?, message_id = COALESCE(?, message_id), error = ?, attempts = attempts + ?, updated_at = ?
+        `UPDATE deliveries SET status = ?, message_id = COALESCE(message_id, ?), error = ?, attempts = attempts + ?, not_before = ?,
+           owner = NULL, lease_until = NULL, updated_at = ?
          WHERE announcement_id = ? AND chat_id = ?`,
       )
-      .run(status, extra.messageId ?? null, extra.error ?? null, extra.attempt ? 1 : 0, now, announcementId, chatId);
+      .run(status, extra.messageId ?? null, extra.error ?? null, extra.attempt ? 1 : 0, extra.notBefore ?? null, now, announcementId, chatId);
   }
 
   /** Adds a delivery (a migrated group's new id) to an announcement. */
@@ -242,6 +468,18 @@ export class Store {
     const rows = this.db.prepare('SELECT status, COUNT(*) AS n FROM deliveries WHERE announcement_id = ? GROUP BY status').all(announcementId) as { status: DeliveryStatus; n: number }[];
     const count = (...s: DeliveryStatus[]) => rows.filter((r) => s.includes(r.status)).reduce((a, r) => a + r.n, 0);
     return { sent: count('sent'), failed: count('failed'), removed: count('removed'), pending: count('pending', 'sending') };
+  }
+
+  /** Open announcements recorded for this chat by its own members (groups and private chats, not broadcasts). */
+  openPostsIn(chatId: number): number {
+    return (
+      this.db
+        .prepare(
+          `SELECT COUNT(*) AS n FROM deliveries d JOIN announcements a ON a.id = d.announcement_id
+           WHERE d.chat_id = ? AND d.status IN ('pending', 'sending') AND a.kind IN ('group', 'private')`,
+        )
+        .get(chatId) as { n: number }
+    ).n;
   }
 
   /** Announcements with deliveries still to make. */

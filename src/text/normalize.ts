@@ -46,12 +46,20 @@ export function simplify(text: string): string {
 export const MAX_QUESTION_CHARS = 500;
 
 /**
+ * Format characters (\p{Cf}: zero-width space and joiners, direction marks, soft hyphen, BOM) are
+ * invisible and may sit inside a word (南\u200b沙): they are removed, not turned into spaces.
+ */
+const FORMAT = /\p{Cf}/gu;
+/** Lone surrogates replaced, format characters removed, NFKC, lowercase: every fold starts here. */
+const prepare = (text: string): string => text.toWellFormed().replace(FORMAT, '').normalize('NFKC').toLowerCase();
+
+/**
  * NFKC + lowercase + Simplified, with everything that is not a letter, digit or Han character turned
- * into a space (punctuation, emoji, control and format characters, lone surrogates).
+ * into a space (punctuation, emoji, control characters, lone surrogates); format characters removed.
  */
 export function fold(text: string): string {
   const cut = text.length > MAX_QUESTION_CHARS ? text.slice(0, MAX_QUESTION_CHARS) : text;
-  return finish(scriptFold(cut.toWellFormed().normalize('NFKC').toLowerCase()));
+  return finish(scriptFold(prepare(cut)));
 }
 
 /**
@@ -59,18 +67,18 @@ export function fold(text: string): string {
  * for checks that read a sentence's shape (A、B、C, “A”“B”).
  */
 export function foldPunctuated(text: string): string {
-  return scriptFold(text.toWellFormed().normalize('NFKC').toLowerCase());
+  return scriptFold(prepare(text));
 }
 
 /** foldPunctuated() for many texts at once: one script conversion for all of them. */
 export function foldPunctuatedMany(texts: string[]): string[] {
-  const joined = texts.map((t) => t.toWellFormed().normalize('NFKC').toLowerCase().replace(/\n/g, ' ')).join('\n');
+  const joined = texts.map((t) => prepare(t).replace(/\n/g, ' ')).join('\n');
   return scriptFold(joined).split('\n');
 }
 
 /** fold() for many texts at once (knowledge at start-up): one OpenCC pass instead of one per text. */
 export function foldMany(texts: string[]): string[] {
-  const joined = texts.map((t) => t.toWellFormed().normalize('NFKC').toLowerCase().replace(/\n/g, ' ')).join('\n');
+  const joined = texts.map((t) => prepare(t).replace(/\n/g, ' ')).join('\n');
   return scriptFold(joined).split('\n').map(finish);
 }
 

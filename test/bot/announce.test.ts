@@ -12,6 +12,7 @@ import { DeliveryQueue } from '../../src/announce/delivery-queue.js';
 import { runDue } from '../../src/announce/scheduler.js';
 import { createBot } from '../../src/bot/create-bot.js';
 import { storeSettings } from '../../src/bot/deps.js';
+import { OutboundLimits } from '../../src/limits.js';
 import { createLogger } from '../../src/log.js';
 import { openEngine } from '../../src/qa/open-engine.js';
 import { Store } from '../../src/store/store.js';
@@ -39,8 +40,8 @@ function makeBot(s: Store) {
       engine,
       render,
       log,
-      settings: storeSettings(s),
-      limits: { perUserMs: 0, perGroupPerMinute: 1000 },
+      settings: storeSettings(s, log),
+      limits: new OutboundLimits({ perUserMs: 0, groupPerMinute: 1000, privateBurst: 1000 }),
       now: Date.now,
       sleep: async () => {},
       announce: { store: s, queue, adminIds: new Set([OPERATOR]), zone: 'Asia/Shanghai' },
@@ -90,6 +91,24 @@ describe('in a group', () => {
     const digest = text(await sentTo(group));
     expect(digest).toContain('广州日报');
     for (const fact of ['430', '128', '10个工作日', '琶洲']) expect(digest).toContain(fact);
+  });
+
+  it('an anonymous admin (a message sent as the group itself) may /announce', async () => {
+    const group = freshGroup();
+    const chat = { id: group, type: 'supergroup' as const, title: 'Anonymous admins' };
+    standin.pushUpdate({
+      message: {
+        message_id: 1,
+        date: Math.floor(Date.now() / 1000),
+        chat,
+        sender_chat: chat,
+        from: { id: 1087968824, is_bot: true, first_name: 'Group', username: 'GroupAnonymousBot' },
+        text: '/announce',
+        entities: [{ type: 'bot_command', offset: 0, length: 9 }],
+      },
+    } as never);
+    expect(text(await sentTo(group))).toContain('广州日报');
+    expect(standin.callsTo('getChatMember').filter((c) => c.params.chat_id === group)).toHaveLength(0);
   });
 
   it('/announce pin pins, or says clearly that it may not', async () => {
@@ -157,7 +176,7 @@ describe('in a private chat and for operators', () => {
     standin.privateText('/lang en', { userId: user });
     await sentTo(user, (t) => t.startsWith('OK'));
     const reopened = new Store(path.join(dir, 'bot.sqlite'));
-    expect(storeSettings(reopened).lang(user)).toBe('en');
+    expect(storeSettings(reopened, createLogger({ level: 'silent', secrets: [] })).lang(user)).toBe('en');
     reopened.close();
   });
 });

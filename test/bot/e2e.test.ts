@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBot, registerCommands } from '../../src/bot/create-bot.js';
 import { memorySettings } from '../../src/bot/deps.js';
+import { OutboundLimits } from '../../src/limits.js';
 import { createLogger } from '../../src/log.js';
 import { openEngine } from '../../src/qa/open-engine.js';
 import { startStandin, type BotApiStandin, type RecordedCall } from '../support/bot-api-standin.js';
@@ -28,11 +29,16 @@ const sentTo = (chatId: number) => standin.sent().filter((m) => m.chat_id === ch
 const textOf = (call: RecordedCall) => String(call.params.text ?? '');
 /** Waits for the bot's next sendMessage to a chat. */
 const reply = (chatId: number) => standin.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === chatId && c.response?.ok === true);
-/** Gives the bot time to (not) act: a marker update in another chat, answered after everything before it. */
+let idle: () => Promise<void>;
+/**
+ * Gives the bot time to (not) act: a marker update in another chat, fetched after everything before
+ * it; once it is answered, everything before it has been accepted, and then every update is done.
+ */
 async function settle(): Promise<void> {
   const marker = freshUser();
   standin.privateText('你好', { userId: marker });
   await reply(marker);
+  await idle();
 }
 
 beforeAll(async () => {
@@ -45,7 +51,7 @@ beforeAll(async () => {
       render,
       log,
       settings: memorySettings(),
-      limits: { perUserMs: 3_000, perGroupPerMinute: 20 },
+      limits: new OutboundLimits({}, () => clock),
       now: () => clock,
       sleep: async (ms) => {
         sleeps.push(ms);
@@ -54,6 +60,7 @@ beforeAll(async () => {
   );
   await registerCommands(bot);
   const running = bot.launch({ dropPendingUpdates: false });
+  idle = () => inFlight.idle();
   stopBot = async () => {
     bot.stop('test done');
     await running;

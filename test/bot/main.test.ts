@@ -91,14 +91,19 @@ describe('npm start', () => {
 
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
-    expect(((await health.json()) as { knowledge: string }).knowledge).toMatch(/^[0-9a-f]{8}$/);
+    const body = (await health.json()) as { knowledge: string; status: string; queue: { degraded: boolean } };
+    expect(body.knowledge).toMatch(/^[0-9a-f]{8}$/);
+    expect(body.status).toBe('ok');
+    expect(body.queue.degraded).toBe(false);
 
     const update = standin.privateText('南沙落户要多久', { userId: 78, enqueue: false });
     expect(await postUpdate(url, update)).toBe(403);
     expect(await postUpdate(url, update, 'wrong-secret-0123456789')).toBe(403);
     expect(standin.callsTo('sendMessage')).toHaveLength(0);
+    // Acknowledged once accepted; the answer follows.
     expect(await postUpdate(url, update, SECRET)).toBe(200);
-    expect(String(standin.callsTo('sendMessage')[0]!.params.text)).toContain('广州日报');
+    const answer = await standin.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === 78, 10_000);
+    expect(String(answer.params.text)).toContain('广州日报');
 
     // A slow Bot API: the update is still being answered when SIGTERM arrives.
     standin.onMethod('sendMessage', async (params) => {
@@ -110,6 +115,8 @@ describe('npm start', () => {
     p.kill('SIGTERM');
     expect(await slow).toBe(200);
     expect(await exited(p, 10_000)).toBe(0);
+    // The stop waited for the answer in flight to be delivered.
+    expect(standin.calls.find((c) => c.method === 'sendMessage' && c.params.chat_id === 79)?.state).toBe('done');
     expect(output).not.toContain(standin.token);
     expect(output).not.toContain(SECRET);
   }, 40_000);

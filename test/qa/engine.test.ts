@@ -10,6 +10,15 @@ const found = (q: string): Found => {
   return r;
 };
 
+describe('invisible characters', () => {
+  it('a zero-width space inside a word is ignored: the question is answered as without it', () => {
+    const plain = engine.answer('南沙落户要多久');
+    const hidden = engine.answer('南\u200b沙落户要多\u200d久');
+    expect(plain.found).toBe(true);
+    expect(hidden).toEqual(plain);
+  });
+});
+
 describe('answer()', () => {
   it.each([
     ['南沙落户要多久', 'zh-Hans'],

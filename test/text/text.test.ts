@@ -18,6 +18,11 @@ describe('normalize', () => {
     expect(foldMany(texts)).toEqual(texts.map(fold));
   });
 
+  it('removes invisible format characters inside a word instead of splitting it', () => {
+    expect(fold('南\u200b沙落\u2060户要多久\ufeff')).toBe(fold('南沙落户要多久'));
+    expect(fold('re\u00adform\u200e')).toBe('reform');
+  });
+
   it('tells the asker’s language and script', () => {
     expect(detectLang('南沙落户要多久')).toBe('zh-Hans');
     expect(detectLang('南沙落戶要幾耐？')).toBe('zh-Hant');

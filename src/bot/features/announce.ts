@@ -5,7 +5,7 @@
  * can subscribe themselves. Operators /broadcast to every subscribed chat. Everything posted goes
  * through the delivery queue.
  */
-import { Composer, TelegramError } from 'telegraf';
+import { Composer } from 'telegraf';
 import { digestHtml } from '../../announce/content.js';
 import { formatTime, nextOccurrence, parseSchedule } from '../../announce/schedule.js';
 import type { Lang } from '../../knowledge/schema.js';
@@ -13,12 +13,15 @@ import { escapeHtml, render } from '../../qa/render.js';
 import type { AnnounceDeps, BotContext, BotDeps } from '../deps.js';
 import { replyLang } from '../lang.js';
 import { isGroup, sendText } from '../reply.js';
+import { retryBusy } from '../../store/store.js';
 
 interface AnnounceTexts {
   notAdmin: () => string;
   notOperator: () => string;
   noFact: () => string;
   cannotPin: () => string;
+  notPosted: () => string;
+  stillPosting: () => string;
   usage: () => string;
   subscribed: (next: string) => string;
   unsubscribed: () => string;
@@ -35,6 +38,8 @@ const T: Record<Lang, AnnounceTexts> = {
     notOperator: () => '只有运营者可以群发。',
     noFact: () => '没有找到相关的要点。',
     cannotPin: () => '已发布，但我没有置顶权限：请在群设置里给我“置顶消息”的权限。',
+    notPosted: () => '没能发布，所以也没有置顶。',
+    stillPosting: () => '前面的公告还在发送，请稍后再发。',
     usage: () => '用法：/subscribe daily 09:00 或 /subscribe weekly mon 09:00',
     subscribed: (t) => `已订阅，下一次：${t}`,
     unsubscribed: () => '已取消订阅。',
@@ -49,6 +54,8 @@ const T: Record<Lang, AnnounceTexts> = {
     notOperator: () => '只有營運者可以群發。',
     noFact: () => '沒有找到相關的要點。',
     cannotPin: () => '已發布，但我沒有置頂權限：請在群組設定給我「置頂訊息」的權限。',
+    notPosted: () => '沒能發布，所以也沒有置頂。',
+    stillPosting: () => '前面的公告還在發送，請稍後再發。',
     usage: () => '用法：/subscribe daily 09:00 或 /subscribe weekly mon 09:00',
     subscribed: (t) => `已訂閱，下一次：${t}`,
     unsubscribed: () => '已取消訂閱。',
@@ -63,6 +70,8 @@ const T: Record<Lang, AnnounceTexts> = {
     notOperator: () => 'Only operators can broadcast.',
     noFact: () => 'No fact matches that.',
     cannotPin: () => 'Posted, but I may not pin: give me the "Pin messages" right in the group settings.',
+    notPosted: () => 'It could not be posted, so it is not pinned.',
+    stillPosting: () => 'The previous announcements are still being posted: try again in a moment.',
     usage: () => 'Usage: /subscribe daily 09:00 or /subscribe weekly mon 09:00',
     subscribed: (t) => `Subscribed. Next post: ${t}`,
     unsubscribed: () => 'Unsubscribed.',
@@ -74,8 +83,12 @@ const T: Record<Lang, AnnounceTexts> = {
   },
 };
 
-/** Creator or administrator of this group, or an operator. In a private chat, the user is at home. */
+/**
+ * Creator or administrator of this group (an anonymous admin posts as the group itself), or an
+ * operator. In a private chat, the user is at home.
+ */
 async function isAdmin(ctx: BotContext, a: AnnounceDeps): Promise<boolean> {
+  if (isGroup(ctx) && (ctx.message as { sender_chat?: { id: number } } | undefined)?.sender_chat?.id === ctx.chat!.id) return true;
   const userId = ctx.from?.id;
   if (userId === undefined) return false;
   if (a.adminIds.has(userId)) return true;
@@ -89,21 +102,51 @@ async function isAdmin(ctx: BotContext, a: AnnounceDeps): Promise<boolean> {
   }
 }
 
-/** How long /announce pin waits for its message to go out before giving up on pinning. */
-const PIN_WAIT_MS = 20_000;
+/** Announcements of a chat's own still being sent: beyond this, /announce waits for them. */
+const MAX_OPEN_POSTS = 3;
 
 /**
- * Records an announcement for this chat; the queue sends it. With `wait`, resolves with its message
- * id once sent (to pin it), or undefined if it failed or took too long.
+ * Records an announcement for this chat (the queue sends it) and returns its id, or undefined when
+ * the chat is over its limits (it has been told, or the reply was dropped).
  */
-async function postHere(ctx: BotContext, a: AnnounceDeps, html: string, wait: boolean): Promise<number | undefined> {
+async function postHere(ctx: BotContext, deps: BotDeps, a: AnnounceDeps, html: string): Promise<number | undefined> {
   const chatId = ctx.chat!.id;
-  const id = a.store.announce(ctx.chat!.type === 'private' ? 'private' : 'group', html, [chatId], ctx.from?.id);
+  const lang = replyLang(ctx, deps);
+  // A private /announce counts like any other message to that chat (a flood gets one "slow down").
+  if (!isGroup(ctx)) {
+    const verdict = ctx.limiter.reply(chatId, false, ctx.from?.id, 1);
+    if (verdict !== 'send') {
+      if (verdict === 'slowDown') await sendText(ctx, ctx.slowDownText());
+      return undefined;
+    }
+  }
+  if (a.store.openPostsIn(chatId) >= MAX_OPEN_POSTS) {
+    await sendText(ctx, T[lang].stillPosting());
+    return undefined;
+  }
+  const id = await retryBusy(() => a.store.announce(ctx.chat!.type === 'private' ? 'private' : 'group', html, [chatId], ctx.from?.id));
   a.queue.kick();
-  if (!wait) return undefined;
-  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), PIN_WAIT_MS).unref());
-  const outcome = await Promise.race([a.queue.delivered(id, chatId), timeout]);
-  return outcome === 'sent' ? (a.store.delivery(id, chatId)?.messageId ?? undefined) : undefined;
+  return id;
+}
+
+/** Pins the announcement once the queue has sent it; tells the admin when it cannot. Not awaited by the handler. */
+function pinWhenSent(ctx: BotContext, deps: BotDeps, a: AnnounceDeps, id: number): void {
+  const chatId = ctx.chat!.id;
+  const lang = replyLang(ctx, deps);
+  void a.queue
+    .delivered(id, chatId)
+    .then(async (outcome) => {
+      if (outcome !== 'sent') return sendText(ctx, T[lang].notPosted());
+      const messageId = a.store.delivery(id, chatId)?.messageId;
+      if (messageId == null) return sendText(ctx, T[lang].notPosted());
+      try {
+        await ctx.telegram.pinChatMessage(chatId, messageId, { disable_notification: true });
+      } catch (err) {
+        ctx.log.warn({ err }, 'pin failed');
+        await sendText(ctx, T[lang].cannotPin());
+      }
+    })
+    .catch((err: unknown) => ctx.log.warn({ err }, 'pin: the admin could not be told'));
 }
 
 const describeSchedule = (s: { cadence: string; weekday: number | null; time: string; nextAt: number }, zone: string) =>
@@ -126,15 +169,8 @@ export function announceFeature(deps: BotDeps): Composer<BotContext> {
       if (!result.found) return sendText(ctx, T[lang].noFact());
       html = render(result, 'html', deps.render, lang);
     }
-    const messageId = await postHere(ctx, a, html, pin);
-    if (pin && messageId !== undefined) {
-      try {
-        await ctx.telegram.pinChatMessage(ctx.chat.id, messageId, { disable_notification: true });
-      } catch (err) {
-        if (err instanceof TelegramError && err.code === 400) await sendText(ctx, T[lang].cannotPin());
-        else throw err;
-      }
-    }
+    const id = await postHere(ctx, deps, a, html);
+    if (pin && id !== undefined) pinWhenSent(ctx, deps, a, id);
   });
 
   feature.command('subscribe', async (ctx) => {
@@ -143,14 +179,15 @@ export function announceFeature(deps: BotDeps): Composer<BotContext> {
     const schedule = parseSchedule(ctx.payload);
     if (!schedule) return sendText(ctx, T[lang].usage());
     const nextAt = nextOccurrence(schedule, deps.now(), a.zone);
-    a.store.subscribe({ chatId: ctx.chat.id, chatType: ctx.chat.type, ...schedule, nextAt, createdBy: ctx.from?.id }, deps.now());
+    await retryBusy(() => a.store.subscribe({ chatId: ctx.chat.id, chatType: ctx.chat.type, ...schedule, nextAt, createdBy: ctx.from?.id }, deps.now()));
     await sendText(ctx, T[lang].subscribed(formatTime(nextAt, a.zone)));
   });
 
   feature.command('unsubscribe', async (ctx) => {
     const lang = replyLang(ctx, deps);
     if (!(await isAdmin(ctx, a))) return sendText(ctx, T[lang].notAdmin());
-    await sendText(ctx, a.store.unsubscribe(ctx.chat.id) ? T[lang].unsubscribed() : T[lang].notSubscribed());
+    const removed = await retryBusy(() => a.store.unsubscribe(ctx.chat.id));
+    await sendText(ctx, removed ? T[lang].unsubscribed() : T[lang].notSubscribed());
   });
 
   feature.command('subscription', async (ctx) => {
@@ -165,7 +202,8 @@ export function announceFeature(deps: BotDeps): Composer<BotContext> {
     const arg = ctx.payload.trim();
     if (!arg) return sendText(ctx, T[lang].broadcastUsage());
     const chats = a.store.subscriptions().map((s) => s.chatId);
-    const id = a.store.announce('broadcast', broadcastHtml(deps, arg, lang), chats, ctx.from.id);
+    const html = broadcastHtml(deps, arg, lang);
+    const id = await retryBusy(() => a.store.announce('broadcast', html, chats, ctx.from.id));
     a.queue.kick();
     await sendText(ctx, T[lang].broadcasting(String(chats.length)));
     // The report comes when the queue is done, which may take minutes: not awaited by the handler.

@@ -11,10 +11,10 @@ export function langFeature(deps: BotDeps): Composer<BotContext> {
   feature.command('lang', async (ctx) => {
     const choice = langChoice(ctx.payload);
     if (choice === 'auto') {
-      deps.settings.setLang(ctx.chat.id, undefined);
+      await deps.settings.setLang(ctx.chat.id, undefined);
       await sendText(ctx, TEXTS[replyLang(ctx, deps)].langAuto);
     } else if (choice) {
-      deps.settings.setLang(ctx.chat.id, choice);
+      await deps.settings.setLang(ctx.chat.id, choice);
       await sendText(ctx, TEXTS[choice].langSet);
     } else {
       await sendText(ctx, TEXTS[replyLang(ctx, deps)].langUsage);
