@@ -23,6 +23,8 @@ import { openEngine } from './qa/open-engine.js';
 const STOP_GRACE_MS = 9_000;
 /** How often due subscriptions are looked for. */
 const SCHEDULE_TICK_MS = 20_000;
+/** How soon a tick that met a storage error is tried again. */
+const SCHEDULE_RETRY_MS = 2_000;
 /** How often the database file is checked to still be the one opened. */
 const FILE_CHECK_MS = 5_000;
 
@@ -138,8 +140,14 @@ async function main(): Promise<void> {
 
   // Unfinished deliveries (a crash, a restart mid-broadcast) resume first; then the schedule runs.
   queue.start();
-  runDue(schedule);
-  const ticker = setInterval(() => runDue(schedule), SCHEDULE_TICK_MS);
+  // Every tick, and while the storage fails, again every few seconds until it is back.
+  let retryTick: NodeJS.Timeout | undefined;
+  const tick = () => {
+    clearTimeout(retryTick);
+    if (runDue(schedule) === undefined) retryTick = setTimeout(tick, SCHEDULE_RETRY_MS);
+  };
+  tick();
+  const ticker = setInterval(tick, SCHEDULE_TICK_MS);
   // A database file deleted or replaced under a running bot would take every later write with it:
   // stop, for the supervisor to start again on the file now at the path.
   const fileCheck = setInterval(() => {
@@ -164,6 +172,7 @@ async function main(): Promise<void> {
     else bot.stop(signal);
     await inFlight.idle();
     clearInterval(ticker);
+    clearTimeout(retryTick);
     clearInterval(fileCheck);
     await queue.stop();
     store.close();

@@ -23,17 +23,17 @@ export interface SchedulerOptions {
 }
 
 /**
- * Posts what is due now; returns how many posts were queued. Call it periodically: it never throws.
- * While the storage fails (a lock held elsewhere, a full disk) nothing due is lost: it is posted at
- * the first tick that can write, if still less than an hour late.
+ * Posts what is due now; returns how many posts were queued, or undefined when the storage failed
+ * (a lock held elsewhere, a full disk): call it again soon. It never throws, and nothing due is
+ * lost: it is posted by the first call that can write, if still less than an hour late.
  */
-export function runDue(o: SchedulerOptions): number {
+export function runDue(o: SchedulerOptions): number | undefined {
   try {
     return postDue(o);
   } catch (err) {
-    o.log.warn({ err }, 'scheduler: storage unavailable; what is due is posted at a later tick');
+    o.log.warn({ err }, 'scheduler: storage unavailable; what is due is posted when it is back');
     o.queue.kick();
-    return 0;
+    return undefined;
   }
 }
 

@@ -19,6 +19,8 @@ export function suggestionKeyboard(suggestions: Suggestion[], lang: Lang): Inlin
 export interface SendOptions {
   /** Reply to this message (groups). */
   replyTo?: number;
+  /** Already counted against the chat's limits (the "slow down" note a command decided to send). */
+  counted?: boolean;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -31,7 +33,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export async function sendHtml(ctx: BotContext, html: string, keyboard: InlineKeyboardButton[][] = [], options: SendOptions = {}): Promise<void> {
   let parts = splitHtml(html);
   const group = isGroup(ctx);
-  if (ctx.chat) {
+  if (ctx.chat && !options.counted) {
     const verdict = ctx.limiter.reply(ctx.chat.id, group, ctx.from?.id, parts.length);
     if (verdict === 'drop') {
       ctx.log.info({ dropped: parts.length }, 'rate limit: reply dropped');

@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Store } from '../../src/store/store.js';
+import { retryBusy, Store, StoreOpenError, storageFault } from '../../src/store/store.js';
 
 /** How many migrations src/store/store.ts has today; update when one is added. */
 const MIGRATION_COUNT = 2;
@@ -282,5 +282,126 @@ describe('announcements and deliveries', () => {
       { announcementId: id, chatId: 1, status: 'sending', attempts: 1, html: 'x' },
       { announcementId: id, chatId: 2, status: 'pending', attempts: 0, html: 'x' },
     ]);
+  });
+});
+
+describe('claims shared by processes', () => {
+  const limits = { leaseMs: 60_000, perSecond: 25, perGroupPerMinute: 20 };
+
+  it('two connections on one file never claim the same delivery', () => {
+    const a = openStore();
+    const b = openStore();
+    const chats = Array.from({ length: 50 }, (_, i) => 100 + i);
+    const id = a.announce('broadcast', 'x', chats);
+    const claimed: number[] = [];
+    let now = 1_000_000;
+    for (let i = 0; i < 60; i++) {
+      const store = i % 2 ? a : b;
+      const c = store.claim((now += 100), limits);
+      if (c.delivery) {
+        claimed.push(c.delivery.chatId);
+        store.mark(id, c.delivery.chatId, 'sent', {}, now);
+      }
+    }
+    expect(claimed.sort((x, y) => x - y)).toEqual(chats);
+    expect(a.report(id)).toEqual({ sent: 50, failed: 0, removed: 0, pending: 0 });
+  });
+
+  it('a claim holds until its lease lapses, then another process takes it over', () => {
+    const a = openStore();
+    const b = openStore();
+    const id = a.announce('broadcast', 'x', [7]);
+    const first = a.claim(1_000, limits);
+    expect(first.delivery?.chatId).toBe(7);
+    const meanwhile = b.claim(2_000, limits);
+    expect(meanwhile.delivery).toBeUndefined();
+    // Told to come back when the lease lapses.
+    expect(meanwhile.delivery ? 0 : meanwhile.waitMs).toBe(59_000);
+    const after = b.claim(61_001, limits);
+    expect(after.delivery).toMatchObject({ announcementId: id, chatId: 7, attempts: 1 });
+  });
+
+  it('counts every process’s sends: overall per second, and per group per minute with answers included', () => {
+    const a = openStore();
+    const b = openStore();
+    a.announce('broadcast', 'x', Array.from({ length: 40 }, (_, i) => 1 + i));
+    let sent = 0;
+    for (let i = 0; i < 40; i++) if ((i % 2 ? a : b).claim(5_000, { ...limits, perSecond: 25 }).delivery) sent++;
+    expect(sent).toBe(25);
+    const wait = a.claim(5_000, limits);
+    expect(wait.delivery ? 0 : wait.waitMs).toBe(1_000);
+
+    const other = path.join(dir, 'groups.db');
+    const c = openStore(other);
+    const d = openStore(other);
+    const group = -55;
+    for (let i = 0; i < 19; i++) d.recordSend(group, 'answer', 100_000);
+    c.announce('group', 'g1', [group]);
+    c.announce('group', 'g2', [group]);
+    expect(c.claim(100_001, limits).delivery?.chatId).toBe(group);
+    const full = d.claim(100_002, limits);
+    expect(full.delivery).toBeUndefined();
+    expect(full.delivery ? 0 : full.waitMs).toBe(59_998);
+  });
+
+  it('a retry time keeps a delivery back until it comes', () => {
+    const s = openStore();
+    const id = s.announce('broadcast', 'x', [9]);
+    s.claim(1_000, limits);
+    s.mark(id, 9, 'pending', { error: '502', notBefore: 5_000 }, 1_000);
+    const early = s.claim(2_000, limits);
+    expect(early.delivery ? 0 : early.waitMs).toBe(3_000);
+    expect(s.claim(5_000, limits).delivery?.chatId).toBe(9);
+  });
+
+  it('a restart on the same host releases the claims of its dead predecessor at once', async () => {
+    const a = openStore();
+    const id = a.announce('broadcast', 'x', [11]);
+    // A claim left by a process that no longer exists (a pid far above any live one).
+    a.db.prepare("UPDATE deliveries SET status = 'sending', owner = ?, lease_until = ? WHERE announcement_id = ?").run(`${hostname()}:999999999:dead`, 9e15, id);
+    const b = openStore();
+    expect(b.claim(Date.now(), limits).delivery).toBeUndefined();
+    expect(b.releaseDeadClaims()).toBe(1);
+    expect(b.claim(Date.now(), limits).delivery?.chatId).toBe(11);
+  });
+});
+
+describe('storage faults', () => {
+  it('retryBusy waits for a lock held by another connection without blocking, and gives up at its deadline', async () => {
+    const s = openStore();
+    const holder = new Database(file);
+    holder.exec('BEGIN IMMEDIATE');
+    holder.prepare('UPDATE schema_version SET version = version').run();
+    const started = Date.now();
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    setTimeout(() => holder.exec('COMMIT'), 300);
+    await retryBusy(() => s.setLang(1, 'en'));
+    clearInterval(timer);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    // The event loop ran meanwhile: about 30 ticks of 10 ms.
+    expect(ticks).toBeGreaterThan(10);
+    expect(s.lang(1)).toBe('en');
+
+    holder.exec('BEGIN IMMEDIATE');
+    holder.prepare('UPDATE schema_version SET version = version').run();
+    await expect(retryBusy(() => s.setLang(2, 'en'), { deadlineMs: 200 })).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+    expect(storageFault(await retryBusy(() => s.setLang(2, 'en'), { deadlineMs: 100 }).catch((e: unknown) => e))).toBe('busy');
+    holder.exec('ROLLBACK');
+    holder.close();
+  });
+
+  it('a folder that cannot be created is a StoreOpenError naming the path and DATA_DIR', () => {
+    const blocker = path.join(dir, 'not-a-folder');
+    writeFileSync(blocker, '');
+    expect(() => new Store(path.join(blocker, 'bot.sqlite'))).toThrow(StoreOpenError);
+    expect(() => new Store(path.join(blocker, 'bot.sqlite'))).toThrow(/not-a-folder.*DATA_DIR/);
+  });
+
+  it('notices when its file is deleted or replaced', () => {
+    const s = openStore();
+    expect(s.sameFile()).toBe(true);
+    rmSync(file);
+    expect(s.sameFile()).toBe(false);
   });
 });

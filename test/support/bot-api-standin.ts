@@ -764,6 +764,16 @@ export class BotApiStandin {
     this.handlers.set(method, (params) => handler(params, this));
   }
 
+  /**
+   * The stand-in's own handler of a method (one that needs no request context, such as
+   * sendMessage), to wrap in an `onMethod` override: a delay, or a fault for some chats only.
+   */
+  builtinHandler(method: string): (params: Params) => unknown {
+    const handler = this.builtin(method);
+    if (!handler) throw new Error(`bot-api-standin: no built-in ${method}`);
+    return (params) => handler(params, undefined as never);
+  }
+
   setChatMember(chatId: number, userId: number, status: ChatMemberStatus): void {
     this.memberStatus.set(`${chatId}:${userId}`, status);
   }

@@ -116,7 +116,7 @@ async function postHere(ctx: BotContext, deps: BotDeps, a: AnnounceDeps, html: s
   if (!isGroup(ctx)) {
     const verdict = ctx.limiter.reply(chatId, false, ctx.from?.id, 1);
     if (verdict !== 'send') {
-      if (verdict === 'slowDown') await sendText(ctx, ctx.slowDownText());
+      if (verdict === 'slowDown') await sendText(ctx, ctx.slowDownText(), { counted: true });
       return undefined;
     }
   }

@@ -1,0 +1,49 @@
+/** Telegram's limits for every message, on a fake clock. */
+import { describe, expect, it } from 'vitest';
+import { OutboundLimits } from '../src/limits.js';
+
+function limits(options: ConstructorParameters<typeof OutboundLimits>[0] = {}) {
+  const clock = { t: 1_000_000 };
+  return { clock, l: new OutboundLimits(options, () => clock.t) };
+}
+
+describe('outbound limits', () => {
+  it('a private chat: a burst, then about one a second; a flood gets one "slow down" a minute', () => {
+    const { clock, l } = limits();
+    const verdicts = Array.from({ length: 8 }, () => l.reply(1, false, 1));
+    expect(verdicts).toEqual(['send', 'send', 'send', 'send', 'send', 'slowDown', 'drop', 'drop']);
+    clock.t += 1_000;
+    expect(l.reply(1, false, 1)).toBe('send');
+    expect(l.reply(1, false, 1)).toBe('drop');
+    // Another chat is not affected.
+    expect(l.reply(2, false, 2)).toBe('send');
+    clock.t += 60_000;
+    expect(Array.from({ length: 6 }, () => l.reply(1, false, 1)).at(-1)).toBe('slowDown');
+  });
+
+  it('a group: one answer per user every 3 s, 20 messages a minute with the queue’s posts counted, never "slow down"', () => {
+    const { clock, l } = limits();
+    expect(l.reply(-1, true, 10)).toBe('send');
+    expect(l.reply(-1, true, 10)).toBe('drop');
+    for (let i = 0; i < 9; i++) l.queueSent(-1);
+    for (let u = 11; u < 21; u++) expect(l.reply(-1, true, u)).toBe('send');
+    expect(l.reply(-1, true, 99)).toBe('drop');
+    clock.t += 60_000;
+    expect(l.reply(-1, true, 99, 2)).toBe('send');
+  });
+
+  it('overall: answers may use the whole second; the queue leaves room for answers', () => {
+    const { clock, l } = limits({ overallPerSecond: 30, queueReservePerSecond: 5 });
+    for (let i = 0; i < 25; i++) {
+      expect(l.queueWaitMs()).toBe(0);
+      l.queueSent(100 + i);
+    }
+    expect(l.queueWaitMs()).toBe(1_000);
+    for (let i = 0; i < 5; i++) expect(l.answerWaitMs()).toBe(0);
+    clock.t += 400;
+    expect(l.answerWaitMs()).toBe(600);
+    clock.t += 600;
+    expect(l.answerWaitMs()).toBe(0);
+    expect(l.queueWaitMs()).toBe(0);
+  });
+});
