@@ -61,6 +61,9 @@ export class DeliveryQueue {
   private readonly waiters = new Map<string, { announcementId: number; chatId: number; resolve: (o: Outcome) => void }[]>();
   private readonly doneWaiters = new Map<number, ((report: Report) => void)[]>();
   private running = false;
+  /** Resolved by stop(): ends a back-off early. */
+  private stopped: Promise<void> = Promise.resolve();
+  private signalStop: () => void = () => {};
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private pausedUntil = 0;
@@ -82,15 +85,26 @@ export class DeliveryQueue {
   /** Starts sending in the background (and resumes what a crash left unfinished). Never fails. */
   start(): void {
     if (this.running) return;
-    this.running = true;
+    this.begin();
     this.loop = this.run();
   }
 
   /** Stops after the message in flight. */
   async stop(): Promise<void> {
     this.running = false;
+    this.signalStop();
     this.wake?.();
     await this.loop;
+  }
+
+  private begin(): void {
+    this.running = true;
+    this.stopped = new Promise((resolve) => (this.signalStop = resolve));
+  }
+
+  /** A back-off pause, cut short by stop(). */
+  private async pause(ms: number): Promise<void> {
+    await Promise.race([this.o.sleep(ms), this.stopped]);
   }
 
   /** New deliveries were recorded. */
@@ -124,7 +138,7 @@ export class DeliveryQueue {
    * command line. Without ids, until nothing is left open.
    */
   async drain(ids?: number[]): Promise<void> {
-    this.running = true;
+    this.begin();
     const { store } = this.o;
     await this.run(() => (ids ? ids.every((id) => store.report(id).pending === 0) : store.unfinished().length === 0));
     this.running = false;
@@ -145,11 +159,13 @@ export class DeliveryQueue {
         this.state = { degraded: false };
         pause = 0;
         if (finished?.()) return;
-        if (waitMs > 0) await this.idle(this.waiters.size || this.doneWaiters.size ? Math.min(waitMs, POLL_MS) : Math.min(waitMs, 5_000));
+        // Someone waits for an outcome another process may bring: look again soon.
+        const polling = finished || this.waiters.size || this.doneWaiters.size;
+        if (waitMs > 0) await this.idle(Math.min(waitMs, polling ? POLL_MS : 5_000));
       } catch (err) {
         pause = Math.min(Math.max(pause * 2, 250), MAX_PAUSE_MS);
         this.degrade(err, pause);
-        await this.o.sleep(pause);
+        await this.pause(pause);
       }
     }
   }
@@ -198,7 +214,7 @@ export class DeliveryQueue {
         // A bug is not retried; nor is anything once stopping (the claim lapses and is taken over).
         if (storageFault(err) === undefined || !this.running) throw err;
         this.degrade(err, pause);
-        await this.o.sleep(pause);
+        await this.pause(pause);
       }
     }
   }

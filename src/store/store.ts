@@ -20,6 +20,8 @@ import type { Lang } from '../knowledge/schema.js';
 
 /** How long one statement waits for another connection's lock before SQLITE_BUSY. */
 export const BUSY_TIMEOUT_MS = 20;
+/** The same while opening: nobody is waiting yet, and a restart must not fail on a short transaction elsewhere. */
+const OPEN_BUSY_TIMEOUT_MS = 5_000;
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE chats (
@@ -215,10 +217,11 @@ export class Store {
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');
-      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      this.db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
       this.migrate();
       // The write probe: a read-only file or folder fails here, not at a user's first /subscribe.
       this.db.transaction(() => this.db.prepare('UPDATE schema_version SET version = version').run()).immediate();
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       this.inode = file === ':memory:' ? undefined : statSync(file).ino;
     } catch (err) {
       const why = (err as Error).message;

@@ -10,6 +10,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryQueue } from '../../src/announce/delivery-queue.js';
 import { createLogger } from '../../src/log.js';
 import { Store } from '../../src/store/store.js';
+import { createWebhookServer } from '../../src/bot/webhook-server.js';
+import { holdWriteLock, until } from '../support/process.js';
+import type { AddressInfo } from 'node:net';
 import { BotApiError, startStandin, type BotApiStandin } from '../support/bot-api-standin.js';
 
 let standin: BotApiStandin;
@@ -131,4 +134,39 @@ describe('delivery queue', () => {
     expect([...received.keys()].sort()).toEqual([2, 3, 4, 5]);
     expect(store.report(id).sent).toBe(5);
   });
+});
+
+describe('delivery queue under a held lock (real time)', () => {
+  it('reports degraded (also on /healthz) while another process holds the write lock, then delivers everything once', async () => {
+    const { received } = recordSends(() => undefined);
+    const chats = Array.from({ length: 10 }, (_, i) => 70_000 + i);
+    const id = store.announce('broadcast', 'x', chats);
+    const log = createLogger({ level: 'silent', secrets: [] });
+    const q = new DeliveryQueue({ store, telegram: new Telegram(standin.token, { apiRoot: `${standin.url}/` }), log, perSecond: 30 });
+    const server = createWebhookServer(undefined as never, { path: '/hook', secret: 'x'.repeat(16), version: 'v1', log, health: () => ({ queue: q.health() }) });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const health = async () => {
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/healthz`);
+      return { code: res.status, body: (await res.json()) as { status: string; queue: { fault?: string } } };
+    };
+    try {
+      const lock = await holdWriteLock(store.file, 1_500);
+      q.start();
+      await until(() => q.health().degraded, 5_000, 'degraded');
+      const during = await health();
+      expect(during.code).toBe(200);
+      expect(during.body.status).toBe('degraded');
+      expect(during.body.queue.fault).toBe('busy');
+      expect(received.size).toBe(0);
+      await lock.released;
+      await until(() => received.size === chats.length, 10_000, 'every chat');
+      await until(() => !q.health().degraded, 5_000, 'healthy again');
+      expect((await health()).body.status).toBe('ok');
+      expect([...received.values()].every((n) => n === 1)).toBe(true);
+      expect(await q.done(id)).toMatchObject({ sent: 10, pending: 0 });
+    } finally {
+      await q.stop();
+      server.close();
+    }
+  }, 20_000);
 });

@@ -108,18 +108,22 @@ describe('storage faults', () => {
   }, 90_000);
 
   it('a scheduled post falling due during a 25 s lock: the bot stays up and posts it after', async () => {
-    const [group] = subscribeGroups(1, -100_000_900, Date.now() + 4_000);
+    // Due 20 s from now; the lock runs from 4 s before that to 21 s after, so the first scheduler
+    // tick after the due time (ticks are 20 s apart) meets it.
+    const due = Date.now() + 20_000;
+    const [group] = subscribeGroups(1, -100_000_900, due);
     const bot = await startBot();
+    await new Promise((r) => setTimeout(r, Math.max(0, due - 4_000 - Date.now())));
     const lock = await holdWriteLock(file, 25_000);
-    // Due while locked; meanwhile questions are answered on time.
-    await new Promise((r) => setTimeout(r, 5_000));
+    await new Promise((r) => setTimeout(r, 6_000));
     expect(count(group!)).toBe(0);
+    // Meanwhile questions are answered on time.
     expect(await timeToAnswer(5002, '琶洲驿站几点关门')).toBeLessThan(1_500);
     await lock.released;
     await until(() => count(group!) === 1, 15_000, 'the scheduled post');
     expect(bot.process.exitCode).toBeNull();
     expect(bot.output()).toContain('scheduler: storage unavailable');
-  }, 60_000);
+  }, 80_000);
 });
 
 describe('two processes on one database', () => {
