@@ -6,7 +6,9 @@
  * Each bot runs in a child process (bench/bot-server.ts); the senders and a minimal Bot API run here.
  * The Bot API is a sink that answers every call at once with a fixed result: the test stand-in
  * validates HTML and records every call, work that would weigh on the bot with the longer replies
- * and muddy the comparison. The updates are built with the stand-in's helpers.
+ * and muddy the comparison. The updates are built with the stand-in's helpers. An update counts as
+ * done when the bot's reply reaches the sink (the reform bot acknowledges an update before it has
+ * answered it, so the webhook's response alone would flatter it).
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -30,7 +32,9 @@ interface Run {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? NaN;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function drive(standin: BotApiStandin, url: string, questions: string[]): Promise<Run> {
+type Sink = Awaited<ReturnType<typeof startSink>>;
+
+async function drive(standin: BotApiStandin, sink: Sink, url: string, questions: string[]): Promise<Run> {
   const updates = Array.from({ length: UPDATES }, (_, i) => standin.privateText(questions[i % questions.length]!, { userId: 10_000 + (i % 500), enqueue: false }));
   const latencies: number[] = [];
   let failed = 0;
@@ -42,9 +46,11 @@ async function drive(standin: BotApiStandin, url: string, questions: string[]): 
       while (next < updates.length && performance.now() < deadline) {
         const update = updates[next++]!;
         const t0 = performance.now();
+        const replied = sink.reply(update.message!.chat.id, 10_000);
         const status = await postUpdate(url, update, SECRET, 10_000).catch(() => 0);
+        const ok = status === 200 && (await replied);
         latencies.push(performance.now() - t0);
-        if (status !== 200) failed++;
+        if (!ok) failed++;
       }
     }),
   );
@@ -53,13 +59,22 @@ async function drive(standin: BotApiStandin, url: string, questions: string[]): 
   return { seconds, perSecond: latencies.length / seconds, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), failed };
 }
 
-/** A Bot API that accepts every call: getMe answers the bot's identity, everything else a message. */
+/**
+ * A Bot API that accepts every call: getMe answers the bot's identity, everything else a message.
+ * `reply(chatId)` resolves true when the next sendMessage to that chat arrives (false after timeoutMs).
+ */
 async function startSink(token: string, me: object) {
   let calls = 0;
+  const waiting = new Map<number, ((ok: boolean) => void)[]>();
   const server = createServer((req, res) => {
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       calls++;
+      if (req.url?.endsWith('/sendMessage')) {
+        const chatId = Number((JSON.parse(Buffer.concat(chunks).toString()) as { chat_id: number }).chat_id);
+        waiting.get(chatId)?.shift()?.(true);
+      }
       const result = req.url?.endsWith('/getMe') ? me : { message_id: calls, date: 0, chat: { id: 1, type: 'private' }, text: 'ok' };
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, result }));
     });
@@ -70,6 +85,17 @@ async function startSink(token: string, me: object) {
     token,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     calls: () => calls,
+    reply: (chatId: number, timeoutMs: number) =>
+      new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), timeoutMs);
+        waiting.set(chatId, [
+          ...(waiting.get(chatId) ?? []),
+          (ok) => {
+            clearTimeout(timer);
+            resolve(ok);
+          },
+        ]);
+      }),
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }
@@ -109,10 +135,10 @@ async function main(): Promise<void> {
     'reform, no cache': await serve('reform', sink, false),
   };
   const names = Object.keys(bots) as (keyof typeof bots)[];
-  for (const name of names) await drive(standin, bots[name].url, questions.slice(0, 50));
+  for (const name of names) await drive(standin, sink, bots[name].url, questions.slice(0, 50));
   // Rounds rotate through the bots so that slow spells of a shared machine hit all of them alike.
   const runs = Object.fromEntries(names.map((n) => [n, [] as Run[]])) as Record<keyof typeof bots, Run[]>;
-  for (let round = 0; round < ROUNDS; round++) for (const name of names) runs[name].push(await drive(standin, bots[name].url, questions));
+  for (let round = 0; round < ROUNDS; round++) for (const name of names) runs[name].push(await drive(standin, sink, bots[name].url, questions));
   for (const name of names) await bots[name].close();
   await standin.close();
   await sink.close();
