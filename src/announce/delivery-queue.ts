@@ -35,6 +35,8 @@ export interface QueueOptions {
   maxAttempts?: number;
   /** How long a claim holds before another process may take it over. Default 60 s. */
   leaseMs?: number;
+  /** A send taking longer is abandoned and retried later, like a network error. Default 30 s (half the lease). */
+  sendTimeoutMs?: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -76,6 +78,7 @@ export class DeliveryQueue {
       perGroupPerMinute: 20,
       maxAttempts: 5,
       leaseMs: 60_000,
+      sendTimeoutMs: 30_000,
       now: Date.now,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       ...options,
@@ -230,7 +233,13 @@ export class DeliveryQueue {
           for (let w = this.o.limits?.queueWaitMs() ?? 0; w > 0; w = this.o.limits?.queueWaitMs() ?? 0) await this.o.sleep(w);
           await this.mustWrite(() => store.recordSend(d.chatId, 'queue', this.o.now()));
         }
-        const message = await telegram.sendMessage(d.chatId, parts[i]!, { parse_mode: 'HTML' });
+        // A hung connection must not hold the queue (nor outlive the claim): it counts as a network error.
+        const message = await telegram.callApi(
+          'sendMessage',
+          { chat_id: d.chatId, text: parts[i]!, parse_mode: 'HTML' },
+          // telegraf types the signal as the abort-controller package's; node-fetch takes Node's own.
+          { signal: AbortSignal.timeout(this.o.sendTimeoutMs) as never },
+        );
         this.o.limits?.queueSent(d.chatId);
         firstId ??= message.message_id;
         const partsSent = i + 1;

@@ -21,6 +21,7 @@ import { contextMiddleware } from './middlewares/context.js';
 import { dispatcher, type InFlight } from './middlewares/dispatch.js';
 import { fillEntities } from './middlewares/entities.js';
 import { replyLang } from './lang.js';
+import { sendText } from './reply.js';
 import { withRetries } from './telegram-retry.js';
 import { TEXTS } from './texts.js';
 
@@ -84,7 +85,7 @@ async function failed(err: unknown, ctx: BotContext, deps: BotDeps): Promise<voi
   const fault = storageFault(err);
   log.error({ err, update_id: ctx.update.update_id, ...(fault ? { storage: fault } : {}) }, 'update failed');
   if (!fault || !ctx.chat) return;
-  await ctx.reply(TEXTS[replyLang(ctx, deps)].storageDown).catch((e: unknown) => log.warn({ err: e }, 'could not tell the user'));
+  await sendText(ctx, TEXTS[replyLang(ctx, deps)].storageDown).catch((e: unknown) => log.warn({ err: e }, 'could not tell the user'));
 }
 
 /** The command menu, per language: English by default, both Chinese scripts for zh users. */

@@ -170,3 +170,22 @@ describe('delivery queue under a held lock (real time)', () => {
     }
   }, 20_000);
 });
+
+describe('delivery queue and a hung Bot API call (real time)', () => {
+  it('abandons a send that hangs, delivers the others meanwhile, and sends the hung one later', async () => {
+    const delivered: number[] = [];
+    let hung = 0;
+    standin.onMethod('sendMessage', async (params) => {
+      const chatId = Number(params.chat_id);
+      if (chatId === 90_000 && hung++ === 0) await new Promise(() => {});
+      delivered.push(chatId);
+      return { message_id: delivered.length, date: 0, chat: { id: chatId, type: 'private' }, text: String(params.text) };
+    });
+    const id = store.announce('broadcast', 'x', [90_000, 90_001, 90_002]);
+    const q = new DeliveryQueue({ store, telegram: new Telegram(standin.token, { apiRoot: `${standin.url}/` }), log, sendTimeoutMs: 300 });
+    await q.drain([id]);
+    expect(delivered.slice(0, 2)).toEqual([90_001, 90_002]);
+    expect(delivered.filter((c) => c === 90_000)).toHaveLength(1);
+    expect(store.report(id)).toMatchObject({ sent: 3, pending: 0 });
+  }, 10_000);
+});

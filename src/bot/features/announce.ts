@@ -207,12 +207,10 @@ export function announceFeature(deps: BotDeps): Composer<BotContext> {
     a.queue.kick();
     await sendText(ctx, T[lang].broadcasting(String(chats.length)));
     // The report comes when the queue is done, which may take minutes: not awaited by the handler.
-    const operator = ctx.chat.id;
-    void a.queue.done(id).then((r) =>
-      ctx.telegram
-        .sendMessage(operator, T[lang].report(`sent ${r.sent}, failed ${r.failed}, removed ${r.removed}`))
-        .catch((err: unknown) => ctx.log.warn({ err }, 'broadcast report not delivered')),
-    );
+    void a.queue
+      .done(id)
+      .then((r) => sendText(ctx, T[lang].report(`sent ${r.sent}, failed ${r.failed}, removed ${r.removed}`)))
+      .catch((err: unknown) => ctx.log.warn({ err }, 'broadcast report not delivered'));
   });
 
   return feature;
