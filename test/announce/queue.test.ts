@@ -123,6 +123,22 @@ describe('delivery queue', () => {
     expect(store.report(id)).toEqual({ sent: 0, failed: 1, removed: 0, pending: 0 });
   });
 
+  it('splits an announcement longer than Telegram allows, like a reply', async () => {
+    const texts: string[] = [];
+    standin.onMethod('sendMessage', (params) => {
+      texts.push(String(params.text));
+      return { message_id: texts.length, date: 0, chat: { id: Number(params.chat_id), type: 'private' }, text: String(params.text) };
+    });
+    const long = Array.from({ length: 300 }, (_, i) => `第${i}句：琶洲驿站24小时不打烊。`).join('');
+    expect(long.length).toBeGreaterThan(4096);
+    const id = store.announce('broadcast', long, [4343]);
+    await queue().drain([id]);
+    expect(texts.length).toBeGreaterThanOrEqual(2);
+    expect(texts.every((t) => t.length <= 4096)).toBe(true);
+    expect(texts.join('')).toBe(long);
+    expect(store.delivery(id, 4343)).toMatchObject({ status: 'sent', messageId: 1 });
+  });
+
   it('resumes after a crash: what was in flight is sent again, nothing else twice', async () => {
     const { received } = recordSends(() => undefined);
     const chats = [1, 2, 3, 4, 5];
