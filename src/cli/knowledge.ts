@@ -13,7 +13,7 @@ const check = process.argv.includes('--check');
 let stale = 0;
 for (const entry of readdirSync(DEFAULT_KNOWLEDGE_DIR, { withFileTypes: true })) {
   const dir = path.join(DEFAULT_KNOWLEDGE_DIR, entry.name);
-  if (!entry.isDirectory() || !existsSync(path.join(dir, 'raw.txt')) || !existsSync(path.join(dir, 'corrections.json'))) continue;
+  if (!entry.isDirectory() || entry.name.startsWith('.') || !existsSync(path.join(dir, 'raw.txt')) || !existsSync(path.join(dir, 'corrections.json'))) continue;
   const { json, report } = generateArticle(dir);
   const file = path.join(dir, 'article.json');
   const current = existsSync(file) ? readFileSync(file, 'utf8') : '';
@@ -31,7 +31,7 @@ for (const entry of readdirSync(DEFAULT_KNOWLEDGE_DIR, { withFileTypes: true }))
 }
 for (const entry of readdirSync(DEFAULT_KNOWLEDGE_DIR, { withFileTypes: true })) {
   const dir = path.join(DEFAULT_KNOWLEDGE_DIR, entry.name);
-  if (!entry.isDirectory() || !existsSync(path.join(dir, 'article.json'))) continue;
+  if (!entry.isDirectory() || entry.name.startsWith('.') || !existsSync(path.join(dir, 'article.json'))) continue;
   const json = dictionaryJson(await buildDictionary(loadArticle(dir).article));
   const file = path.join(dir, 'cedict.json');
   const current = existsSync(file) ? readFileSync(file, 'utf8') : '';

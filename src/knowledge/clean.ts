@@ -145,28 +145,75 @@ export interface Suspect {
   /** The suspicious span with a little context. */
   span: string;
   reason: string;
+  /** A corrections.json entry to complete: `damaged` as found in raw.txt, `original` to fill in. */
+  correction: { damaged: string; original: string; reason: string };
 }
 
 const SUSPECTS: [RegExp, string][] = [
+  [/\uFFFD/gu, 'replacement character (U+FFFD): the text was decoded with the wrong encoding'],
   [/[\uE000-\uF8FF]/gu, 'private-use character'],
+  [/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/gu, 'control character'],
   // A question mark that does not end its sentence: a character the decoder could not map.
   [/\?+(?=.)/gu, '"?" inside Chinese text'],
   [/(?<=\p{Script=Han})[a-z\u00e0-\u024f]+\)?|[a-z\u00e0-\u024f]+\)?(?=\p{Script=Han})/gu, 'Latin letters glued to Chinese'],
   [/[\u3400-\u4dbf]|[\u{20000}-\u{2FFFF}]/gu, 'rare character (CJK extension)'],
 ];
 
-/** Spans that look like mojibake, to be repaired in corrections.json (never kept or dropped silently). */
-export function findMojibake(article: Article): Suspect[] {
+/** A pattern for cleaned text as raw.txt may hold it: a pinyin reading may follow any Han character. */
+const rawPattern = (text: string): RegExp =>
+  new RegExp(
+    [...text].map((ch) => ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + (/\p{Script=Han}/u.test(ch) ? '(?:\\([a-zà-ɏü]{1,8}\\))?' : '')).join(''),
+    'gu',
+  );
+
+/**
+ * The shortest stretch of raw.txt around a suspect that occurs there exactly once, pinyin readings
+ * included (what a corrections.json entry's `damaged` must be), or the span itself when none does.
+ */
+function damagedInRaw(raw: string | undefined, text: string, at: number, length: number): string {
+  // Two characters either side at least: an entry must say where it applies, not only what.
+  for (let pad = 2; raw !== undefined && pad <= 8; pad++) {
+    const found = [...raw.matchAll(rawPattern(text.slice(Math.max(0, at - pad), at + length + pad)))];
+    if (found.length === 1) return found[0]![0];
+  }
+  return text.slice(Math.max(0, at - 4), at + length + 4);
+}
+
+/**
+ * Spans that look like damage, to be repaired in corrections.json (never kept or dropped silently):
+ * replacement, private-use and control characters, "?" or Latin letters inside Chinese, CJK
+ * extension characters, and characters in `rare` (rare in the dictionary: see rareCharacters).
+ * With the raw text, each comes with a corrections.json entry to complete.
+ */
+export function findMojibake(article: Article, rare: ReadonlySet<string> = new Set(), raw?: string): Suspect[] {
+  const patterns = rare.size ? [...SUSPECTS, [new RegExp(`[${[...rare].join('')}]`, 'gu'), 'rare character (in at most two dictionary words)'] as [RegExp, string]] : SUSPECTS;
   const out: Suspect[] = [];
   for (const p of article.paragraphs) {
     let start = 0;
     for (const sentence of p.sentences) {
-      const text = sentence.text.replace(/[?？]+[”’」』)]*$/u, (end) => '\u0000'.repeat(end.length));
-      for (const [pattern, reason] of SUSPECTS) {
-        for (const m of text.matchAll(pattern)) {
-          const at = m.index;
-          out.push({ paragraph: p.id, offset: start + at, span: sentence.text.slice(Math.max(0, at - 4), at + m[0].length + 4), reason });
-        }
+      // A sentence's closing ? is punctuation, not damage: blanked before matching.
+      const text = sentence.text.replace(/[?？]+[”’」』)]*$/u, (end) => ' '.repeat(end.length));
+      const found: { at: number; end: number; reasons: string[] }[] = [];
+      for (const [pattern, reason] of patterns) for (const m of text.matchAll(pattern)) found.push({ at: m.index, end: m.index + m[0].length, reasons: [reason] });
+      // Damage next to damage is one repair: "?nèi)" is a lost character, not two problems.
+      found.sort((a, b) => a.at - b.at);
+      const merged: typeof found = [];
+      for (const f of found) {
+        const last = merged.at(-1);
+        if (last && f.at <= last.end + 1) {
+          last.end = Math.max(last.end, f.end);
+          for (const r of f.reasons) if (!last.reasons.includes(r)) last.reasons.push(r);
+        } else merged.push({ ...f, reasons: [...f.reasons] });
+      }
+      for (const { at, end, reasons } of merged) {
+        const reason = reasons.join('; ');
+        out.push({
+          paragraph: p.id,
+          offset: start + at,
+          span: sentence.text.slice(Math.max(0, at - 4), end + 4),
+          reason,
+          correction: { damaged: damagedInRaw(raw, sentence.text, at, end - at), original: '', reason },
+        });
       }
       start += sentence.text.length;
     }

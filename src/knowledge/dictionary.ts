@@ -35,6 +35,8 @@ interface Loaded {
   version: string;
   /** Two-word English senses (work permit → 工作证) by their last word (permit). */
   compoundsByHead: Map<string, [phrase: string, word: string][]>;
+  /** For each Han character, how many dictionary words (either script) hold it: a frequency proxy. */
+  wordsWith: Map<string, number>;
 }
 let loaded: Loaded | undefined;
 
@@ -55,6 +57,10 @@ async function loadCedict(): Promise<Loaded> {
     const source = readFileSync(data('all.js'), 'utf8');
     const all = (JSON.parse(source.slice(source.indexOf('{'), source.lastIndexOf('}') + 1)) as { all: Entry[] }).all;
     const compoundsByHead = new Map<string, [string, string][]>();
+    const wordsWith = new Map<string, number>();
+    for (const [traditional, simplified] of all) {
+      for (const ch of new Set([...traditional, ...simplified])) wordsWith.set(ch, (wordsWith.get(ch) ?? 0) + 1);
+    }
     for (const [, simplified, , senses] of all) {
       if (!/^\p{Script=Han}{2,}$/u.test(simplified)) continue;
       for (const sense of typeof senses === 'string' ? senses.split(';') : senses) {
@@ -65,7 +71,7 @@ async function loadCedict(): Promise<Loaded> {
         compoundsByHead.set(m[2]!, list);
       }
     }
-    loaded = { cedict, version: updated.slice(0, 10), compoundsByHead };
+    loaded = { cedict, version: updated.slice(0, 10), compoundsByHead, wordsWith };
   }
   return loaded;
 }
@@ -87,6 +93,23 @@ function compoundsOf(entries: Record<string, string[]>, byHead: Loaded['compound
     }
   }
   return Object.fromEntries(Object.keys(out).sort().map((p) => [p, out[p]!]));
+}
+
+/**
+ * A character in at most this many CC-CEDICT words is rare enough to be suspicious in news text:
+ * the characters of modern news are in dozens to thousands of words each; the ones a broken
+ * encoding puts in their place (寯 for 讓數) are in one or two.
+ */
+const RARE_MAX_WORDS = 2;
+
+/** The article's Han characters that are rare (see RARE_MAX_WORDS), as written. */
+export async function rareCharacters(article: Article): Promise<Set<string>> {
+  const { wordsWith } = await loadCedict();
+  const out = new Set<string>();
+  for (const p of article.paragraphs) {
+    for (const s of p.sentences) for (const [ch] of s.text.matchAll(/\p{Script=Han}/gu)) if ((wordsWith.get(ch!) ?? 0) <= RARE_MAX_WORDS) out.add(ch!);
+  }
+  return out;
 }
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });

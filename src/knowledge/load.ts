@@ -144,7 +144,8 @@ function versionOf(parts: string[]): string {
 export function loadKnowledge(dir: string): Knowledge {
   if (!existsSync(dir)) throw new KnowledgeError(`${dir}: knowledge directory not found`);
   const articleDirs = readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, 'article.json')))
+    // A dot-folder is ingest's work in progress (or what an interrupted one left): never an article.
+    .filter((d) => d.isDirectory() && !d.name.startsWith('.') && existsSync(path.join(dir, d.name, 'article.json')))
     .map((d) => path.join(dir, d.name))
     .sort();
   if (articleDirs.length === 0) throw new KnowledgeError(`${dir}: no article (expected ${dir}/<article-id>/article.json)`);

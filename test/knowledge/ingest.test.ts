@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, type Dirent } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,7 +40,8 @@ describe('npm run ingest', () => {
       expect(run.status).toBe(0);
       expect(r.output).toContain('南方日報 · 李文華 · 2020-05-20');
       expect(r.output).toMatch(/dropped junk line: 佛山市\| 順德區/);
-      expect(r.output).toMatch(/suspected mojibake: test\/fixtures\/second-article\.raw\.txt, paragraph p2, offset \d+: “[^”]*nèi/);
+      expect(r.output).toMatch(/suspected damage: test\/fixtures\/second-article\.raw\.txt, paragraph p2, offset \d+: “[^”]*nèi/);
+      expect(r.output).toMatch(/corrections\.json: \{"damaged":"[^"]*nèi[^"]*","original":""/);
     });
 
     it('is cleaned: metadata read, pinyin removed, Chinese in parentheses kept, junk dropped and reported', () => {
@@ -106,4 +107,71 @@ describe('npm run ingest', () => {
       expect(after.attributed).toBe(after.found);
     });
   });
+});
+
+describe('ingest is all or nothing', () => {
+  /** Every file under the folder with its content: equal before and after means nothing changed. */
+  const snapshot = (dir: string) =>
+    (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
+      .map((d) => path.join(d.parentPath, d.name))
+      .sort()
+      .map((f) => `${f}\n${statSync(f).isFile() ? readFileSync(f, 'utf8') : ''}`)
+      .join('\n');
+  const knowledge = path.join(work, 'all-or-nothing');
+  cpSync('knowledge', knowledge, { recursive: true });
+  const cli = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/ingest.ts', ...args, '--knowledge', knowledge], { encoding: 'utf8', timeout: 90_000 });
+
+  const bad = path.join(work, 'bad');
+  mkdirSync(bad, { recursive: true });
+  writeFileSync(path.join(bad, 'empty.txt'), '');
+  writeFileSync(path.join(bad, 'binary.bin'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0xff, 0xfe, 0x00]));
+  writeFileSync(path.join(bad, 'notes.txt'), '購物清單\n\n牛奶、雞蛋、麵包\n');
+
+  it.each([
+    ['a missing file', path.join(bad, 'missing.txt'), /missing\.txt: no such file/],
+    ['an empty file', path.join(bad, 'empty.txt'), /empty\.txt: the file is empty/],
+    ['a binary file', path.join(bad, 'binary.bin'), /binary\.bin: not UTF-8 text/],
+    ['a text that is not an article', path.join(bad, 'notes.txt'), /notes\.txt: not an article in the expected layout/],
+    ['a folder', bad, /bad: not a file/],
+  ])('%s: one line saying what is wrong, exit 1, knowledge/ untouched', (_what, file, message) => {
+    const before = snapshot(knowledge);
+    const run = cli(file);
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim()).toMatch(message);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(snapshot(knowledge)).toBe(before);
+  }, 60_000);
+
+  it('an id that exists needs --force (which keeps the article’s corrections and facts); the default id is publication and date', () => {
+    const first = cli('test/fixtures/second-article.raw.txt');
+    expect(first.status).toBe(0);
+    const id = 'nanfangribao-2020-05-20';
+    expect(first.stdout).toContain(path.join(knowledge, id));
+    writeFileSync(path.join(knowledge, id, 'facts.json'), '[]\n\n');
+    const before = snapshot(knowledge);
+    const again = cli('test/fixtures/second-article.raw.txt');
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/exists; pass --force/);
+    expect(snapshot(knowledge)).toBe(before);
+    const forced = cli('test/fixtures/second-article.raw.txt', '--force');
+    expect(forced.status).toBe(0);
+    expect(readFileSync(path.join(knowledge, id, 'facts.json'), 'utf8')).toBe('[]\n\n');
+    expect(readdirSync(knowledge).filter((n) => n.startsWith('.'))).toEqual([]);
+  }, 120_000);
+
+  it('reports a U+FFFD, a control character and a rare character with their paragraph and a corrections entry', async () => {
+    const raw = readFileSync('test/fixtures/second-article.raw.txt', 'utf8')
+      .replace('代辦點', '代\uFFFD點')
+      .replace('自助服務點', '自助服\u0007務點')
+      .replace('各村', '各寯');
+    const file = path.join(bad, 'damaged.raw.txt');
+    writeFileSync(file, raw);
+    const r = await ingest(file, knowledge, { id: 'damaged-2020-05-20' });
+    const reasons = r.suspects.map((s) => `${s.paragraph} ${s.reason} ${s.correction.damaged}`);
+    expect(reasons.some((x) => /^p\d+ replacement character \(U\+FFFD\).*\uFFFD/u.test(x))).toBe(true);
+    expect(reasons.some((x) => /control character/.test(x))).toBe(true);
+    expect(reasons.some((x) => /rare character \(in at most two dictionary words\).*寯/u.test(x))).toBe(true);
+    for (const s of r.suspects) expect(raw).toContain(s.correction.damaged);
+  }, 60_000);
 });
