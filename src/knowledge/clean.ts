@@ -149,13 +149,18 @@ export interface Suspect {
   correction: { damaged: string; original: string; reason: string };
 }
 
+/** A sentence that asks something: its ? is a question mark. */
+const ASKS = /[嗎吗呢哪何怎誰谁幾几麼么豈岂]|多少|是否|難道|难道/u;
+
 const SUSPECTS: [RegExp, string][] = [
   [/\uFFFD/gu, 'replacement character (U+FFFD): the text was decoded with the wrong encoding'],
   [/[\uE000-\uF8FF]/gu, 'private-use character'],
   [/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/gu, 'control character'],
   // A question mark that does not end its sentence: a character the decoder could not map.
   [/\?+(?=.)/gu, '"?" inside Chinese text'],
-  [/(?<=\p{Script=Han})[a-z\u00e0-\u024f]+\)?|[a-z\u00e0-\u024f]+\)?(?=\p{Script=Han})/gu, 'Latin letters glued to Chinese'],
+  // Pinyin of a character the decoder lost: a tone mark or a closing parenthesis gives it away
+  // (App, i深圳 are words, nèi) is not).
+  [/(?<=[\p{Script=Han}?])[a-z\u00e0-\u024f]*[\u00e0-\u024f][a-z\u00e0-\u024f]*\)?|[a-z\u00e0-\u024f]+\)(?=\p{Script=Han})/gu, 'pinyin glued to Chinese'],
   [/[\u3400-\u4dbf]|[\u{20000}-\u{2FFFF}]/gu, 'rare character (CJK extension)'],
 ];
 
@@ -189,33 +194,37 @@ export function findMojibake(article: Article, rare: ReadonlySet<string> = new S
   const patterns = rare.size ? [...SUSPECTS, [new RegExp(`[${[...rare].join('')}]`, 'gu'), 'rare character (in at most two dictionary words)'] as [RegExp, string]] : SUSPECTS;
   const out: Suspect[] = [];
   for (const p of article.paragraphs) {
-    let start = 0;
-    for (const sentence of p.sentences) {
-      // A sentence's closing ? is punctuation, not damage: blanked before matching.
-      const text = sentence.text.replace(/[?？]+[”’」』)]*$/u, (end) => ' '.repeat(end.length));
-      const found: { at: number; end: number; reasons: string[] }[] = [];
-      for (const [pattern, reason] of patterns) for (const m of text.matchAll(pattern)) found.push({ at: m.index, end: m.index + m[0].length, reasons: [reason] });
-      // Damage next to damage is one repair: "?nèi)" is a lost character, not two problems.
-      found.sort((a, b) => a.at - b.at);
-      const merged: typeof found = [];
-      for (const f of found) {
-        const last = merged.at(-1);
-        if (last && f.at <= last.end + 1) {
-          last.end = Math.max(last.end, f.end);
-          for (const r of f.reasons) if (!last.reasons.includes(r)) last.reasons.push(r);
-        } else merged.push({ ...f, reasons: [...f.reasons] });
-      }
-      for (const { at, end, reasons } of merged) {
-        const reason = reasons.join('; ');
-        out.push({
-          paragraph: p.id,
-          offset: start + at,
-          span: sentence.text.slice(Math.max(0, at - 4), end + 4),
-          reason,
-          correction: { damaged: damagedInRaw(raw, sentence.text, at, end - at), original: '', reason },
-        });
-      }
-      start += sentence.text.length;
+    const text = p.sentences.map((s) => s.text).join('');
+    // A sentence's closing ? is punctuation, not damage, and is blanked before matching, unless it
+    // stands between two Han characters in a sentence that asks nothing (服?管理: a lost character
+    // that the splitter took for a question mark).
+    let masked = '';
+    for (const [i, s] of p.sentences.entries()) {
+      const next = p.sentences[i + 1]?.text ?? '';
+      const lost = /\p{Script=Han}\?$/u.test(s.text) && /^\p{Script=Han}/u.test(next) && !ASKS.test(s.text);
+      masked += lost ? s.text : s.text.replace(/[?？]+[”’」』)]*$/u, (end) => ' '.repeat(end.length));
+    }
+    const found: { at: number; end: number; reasons: string[] }[] = [];
+    for (const [pattern, reason] of patterns) for (const m of masked.matchAll(pattern)) found.push({ at: m.index, end: m.index + m[0].length, reasons: [reason] });
+    // Damage next to damage is one repair: "?nèi)" is a lost character, not two problems.
+    found.sort((a, b) => a.at - b.at);
+    const merged: typeof found = [];
+    for (const f of found) {
+      const last = merged.at(-1);
+      if (last && f.at <= last.end + 1) {
+        last.end = Math.max(last.end, f.end);
+        for (const r of f.reasons) if (!last.reasons.includes(r)) last.reasons.push(r);
+      } else merged.push({ ...f, reasons: [...f.reasons] });
+    }
+    for (const { at, end, reasons } of merged) {
+      const reason = reasons.join('; ');
+      out.push({
+        paragraph: p.id,
+        offset: at,
+        span: text.slice(Math.max(0, at - 4), end + 4),
+        reason,
+        correction: { damaged: damagedInRaw(raw, text, at, end - at), original: '', reason },
+      });
     }
   }
   return out.sort((a, b) => a.paragraph.localeCompare(b.paragraph, 'en', { numeric: true }) || a.offset - b.offset);

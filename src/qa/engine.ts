@@ -12,17 +12,17 @@
  */
 import type { Knowledge } from '../knowledge/load.js';
 import { LANGS, type Fact, type Lang } from '../knowledge/schema.js';
-import { detectLang, finishFold, fold, foldPunctuated, MAX_QUESTION_CHARS } from '../text/normalize.js';
+import { detectLang, finishFold, fold, foldPunctuated, MAX_QUESTION_CHARS, simplify } from '../text/normalize.js';
 import { Analyzer, englishStems, type Term } from '../text/terms.js';
 import { Lru } from './lru.js';
 import { resolveOptions, type EngineOptions } from './options.js';
-import { Ranker, type Ranking } from './ranker.js';
+import { Ranker, type Ranking, type Weigh } from './ranker.js';
 import { metaAnswer, quotedOf, sourceOf, subjectOf, suggestionOf, suggestionsFrom } from './results.js';
 import { AnswerTypes, type Asked, type Evidence } from './answer-types.js';
 import { Intents, type MetaQuestion } from './intents.js';
-import type { Declined, DeclineReason, Found, MetaAnswer, NotFound, PartialAnswer, Result, SentenceAnswer, SourceRef, Suggestion } from './types.js';
+import type { Declined, DeclineReason, Found, MetaAnswer, NotFound, PartialAnswer, PerLang, Result, SentenceAnswer, SourceRef, Suggestion } from './types.js';
 import { UnitIndex, type Matches } from './unit-index.js';
-import { isForeign, termWeight, type WeightContext } from './weights.js';
+import { isForeign, termWeight, termWeightIn, type WeightContext } from './weights.js';
 
 export type * from './types.js';
 export type { EngineOptions } from './options.js';
@@ -81,6 +81,10 @@ export class Engine {
   private readonly answerTypes: AnswerTypes;
   /** A number with its measure word (四百多项, 一个多月, 好几趟): in a claim to check, it is not looked up. */
   private readonly claimedQuantity: RegExp;
+  /** Words that name a place (see placesOf): a question naming one is about the articles that name it. */
+  private readonly placeWords: Set<string>;
+  /** Each article's own rarity scale (see termWeightIn). */
+  private readonly articleContext: WeightContext[];
 
   constructor(knowledge: Knowledge, options: EngineOptions = {}) {
     this.knowledge = knowledge;
@@ -103,9 +107,11 @@ export class Engine {
       unknownWeight: this.options.unknownWeight,
       elsewhereWeight: this.options.elsewhereWeight,
     };
+    this.articleContext = Array.from(this.index.articleSentences, (n) => ({ ...this.weightContext, sentenceCount: n, articleCount: 1 }));
     this.answers = new Lru(this.options.cacheSize);
     this.intents = new Intents(knowledge.lexicon, this.analyzer);
     this.answerTypes = new AnswerTypes(knowledge.lexicon);
+    this.placeWords = placesOf(knowledge);
     const g = knowledge.lexicon.grammar;
     this.claimedQuantity = new RegExp(`(?:\\d+(?:\\.\\d+)?|(?:${g.numeral}|[好几])+[多余来几]?个?(?:${g.classifier})[多余]?)`, 'gu');
   }
@@ -154,10 +160,9 @@ export class Engine {
       out.push(result);
     };
     take(ranking.best, first);
-    const needed = this.options.threshold * ranking.total;
     const candidates = ranking.touched
       .map((u, i) => ({ u, score: ranking.scores[i]! }))
-      .filter(({ u }) => u !== ranking.best && this.ranker.matchedWeight(u) >= needed && this.ranker.evidence(u) >= this.options.minEvidence)
+      .filter(({ u, score }) => u !== ranking.best && score >= 0 && this.passes(u))
       .sort((x, y) => y.score - x.score || this.index.isFact[y.u]! - this.index.isFact[x.u]!);
     for (const { u, score } of candidates) {
       if (out.length >= limit) break;
@@ -225,7 +230,10 @@ export class Engine {
     const answered = this.lookUp(clauses, lang);
     // Asked in words that may be about something the article mentions (the title of the report):
     // the article's own field only when the rest of the question names nothing the knowledge knows.
-    const aboutArticle = meta && !answered.result.found && !this.analyzer.analyze(meta.rest).some((t) => t.kind === 'content' && this.index.matches(t).units.length > 0);
+    const aboutArticle =
+      meta &&
+      !answered.result.found &&
+      (this.articleNamed(meta.rest) >= 0 || !this.analyzer.analyze(meta.rest).some((t) => t.kind === 'content' && this.index.matches(t).units.length > 0));
     return meta && aboutArticle ? this.metaQuery(meta, lang) : answered;
   }
 
@@ -305,14 +313,18 @@ export class Engine {
       .slice(0, MAX_TERMS);
     const terms = analyzed.map((a) => a.t);
     const matched = analyzed.map((a) => a.m);
-    const weights = terms.map((t, i) => termWeight(t, matched[i]!, this.weightContext) * (context[clauseOf(t.at)] ? CONTEXT_FACTOR : 1));
+    const factor = terms.map((t) => (context[clauseOf(t.at)] ? CONTEXT_FACTOR : 1));
+    const weights = terms.map((t, i) => termWeight(t, matched[i]!, this.weightContext) * factor[i]!);
+    const weigh = this.weighFor(terms, matched, factor);
     // Units whose sentence holds the asker's own spelling (not a fact's phrasing: how people ask).
     const literal = terms.map((t) =>
       t.kind === 'content' && t.zh.length > 1 && t.zh.includes(t.text) ? this.index.matches({ ...t, zh: [t.text], en: [] }) : undefined,
     );
-    const ranking = this.ranker.rank(terms, matched, weights, literal);
-    const base = { terms, matched, weights, ranking, text: claim ? asAsked : text };
+    const ranking = this.ranker.rank(terms, matched, weights, weigh, literal, this.placeScope(terms, matched));
     const { best, total, bestScore } = ranking;
+    // The best unit's article's own weights: what it was scored with (and what --explain shows).
+    const own = best >= 0 ? terms.map((_, i) => this.ranker.weightOf(i, this.index.articleOf[best]!)) : weights;
+    const base = { terms, matched, weights: own, ranking, text: claim ? asAsked : text };
     const decline = (score: number): Query => ({
       ...base,
       result: this.declined(
@@ -330,7 +342,7 @@ export class Engine {
     // answer: its words the best unit does not match leave the total.
     let unmatchedContext = 0;
     terms.forEach((t, i) => {
-      if (context[clauseOf(t.at)] && !this.index.holdsTerm(best, matched[i]!)) unmatchedContext += weights[i]!;
+      if (context[clauseOf(t.at)] && !this.index.holdsTerm(best, matched[i]!)) unmatchedContext += own[i]!;
     });
     const coverage = this.ranker.matchedWeight(best) / (total - unmatchedContext);
     if (coverage < this.options.threshold || ranking.evidence < this.options.minEvidence) return decline(bestScore);
@@ -363,7 +375,6 @@ export class Engine {
    * 人工智能等新技术发展…).
    */
   private runnerUpGiving(asked: Asked[], ranking: Ranking, terms: Term[]): { u: number; score: number } | undefined {
-    const needed = this.options.threshold * ranking.total;
     // The closest few only, one per distinct text: at a thousand articles hundreds of copies tie, and
     // a copy answers as its original does. Kept best first by insertion, without sorting them all.
     const close: { u: number; score: number }[] = [];
@@ -375,7 +386,7 @@ export class Engine {
       const score = scores[i]!;
       if (u === ranking.best || score < floor) continue;
       if (close.length === MAX_RUNNERS_UP && close[MAX_RUNNERS_UP - 1]!.score >= score) continue;
-      if (this.ranker.matchedWeight(u) < needed || this.ranker.evidence(u) < this.options.minEvidence) continue;
+      if (!this.passes(u)) continue;
       const same = close.findIndex((c) => textId[c.u] === textId[u]);
       if (same >= 0) {
         if (close[same]!.score >= score) continue;
@@ -398,6 +409,41 @@ export class Engine {
     return this.answerTypes.missing(asked, e, terms) ? undefined : { u: at + 1, score: ranking.bestScore };
   }
 
+  /** A term's weight for one article's units: rarity within that article, as if it were alone. */
+  private weighFor(terms: Term[], matched: Matches[], factor?: number[]): Weigh {
+    return (ti, a) => {
+      const by = this.index.perArticle(matched[ti]!);
+      return termWeightIn(terms[ti]!, by.sentences[a]!, by.facts[a]!, this.articleContext[a]!) * (factor?.[ti] ?? 1);
+    };
+  }
+
+  /** Whether a unit, as of the last rank(), matches enough of the question to answer it. */
+  private passes(u: number): boolean {
+    const total = this.ranker.totalOf(this.index.articleOf[u]!);
+    return total > 0 && this.ranker.matchedWeight(u) >= this.options.threshold * total && this.ranker.evidence(u) >= this.options.minEvidence;
+  }
+
+  /**
+   * The articles a question is about when it names a place that some articles name and others do
+   * not (成都: the Chengdu article, not Guangzhou's 10个工作日 for 成都落户要几天): undefined when it
+   * names none, or with a single article.
+   */
+  private placeScope(terms: Term[], matched: Matches[]): Uint8Array | undefined {
+    const n = this.knowledge.articles.length;
+    if (n < 2) return undefined;
+    let allowed: Uint8Array | undefined;
+    terms.forEach((t, i) => {
+      if (t.kind !== 'elsewhere' && !t.zh.some((z) => this.placeWords.has(z))) return;
+      // Named by an article's own sentences (a fact's phrasings are how people ask, not what it says).
+      const naming = new Uint8Array(n);
+      for (const u of matched[i]!.units) if (!this.index.isFact[u]) naming[this.index.articleOf[u]!] = 1;
+      if (naming.every(Boolean) || !naming.some(Boolean)) return;
+      allowed ??= new Uint8Array(n);
+      naming.forEach((v, a) => (allowed![a] ||= v));
+    });
+    return allowed;
+  }
+
   /** Whether the knowledge mentions the number in a quantity (430项: yes; 四百多项: no). */
   private knowsNumber(quantity: string): boolean {
     const digits = /\d+/.exec(quantity)?.[0];
@@ -407,22 +453,48 @@ export class Engine {
   /** A question about an article itself: the field of the article the rest of the question is about. */
   private metaQuery(meta: MetaQuestion, lang: Lang): Query {
     const terms = this.analyzer.analyze(meta.rest).slice(0, MAX_TERMS);
-    let article = 0;
-    let others = this.sources.map((_, a) => a).filter((a) => a !== 0);
-    if (terms.some((t) => t.kind !== 'question')) {
-      const matched = terms.map((t) => this.index.matches(t));
-      const weights = terms.map((t, i) => termWeight(t, matched[i]!, this.weightContext));
-      const ranking = this.ranker.rank(terms, matched, weights);
-      if (ranking.best >= 0) {
-        article = this.index.articleOf[ranking.best]!;
-        others = ranking.otherArticles;
-      }
+    const n = this.knowledge.articles.length;
+    // Which article: the one whose publication, author or title the question names, else the one
+    // its other words clearly point to (an answer-strength match); with several articles and no
+    // pointer, each article's value.
+    let article = n === 1 ? 0 : this.articleNamed(meta.rest);
+    // A single character (登 of 哪个报纸登的) says how it was asked, not which article.
+    const pointers = terms.filter((t) => t.kind !== 'question' && (!HAS_HAN.test(t.text) || [...t.text].length > 1));
+    if (article < 0 && pointers.length) {
+      const matched = pointers.map((t) => this.index.matches(t));
+      const weights = pointers.map((t, i) => termWeight(t, matched[i]!, this.weightContext));
+      const ranking = this.ranker.rank(pointers, matched, weights, this.weighFor(pointers, matched), [], this.placeScope(pointers, matched));
+      if (ranking.best >= 0 && this.ranker.matchedWeight(ranking.best) >= this.options.threshold * ranking.total) article = this.index.articleOf[ranking.best]!;
     }
-    const source = this.sources[article]!;
-    const shortAnswer = metaAnswer(this.knowledge.articles[article]!.article.meta, meta.field, source);
-    const result: MetaAnswer = { found: true, kind: 'meta', field: meta.field, shortAnswer, source, alsoIn: others.map((a) => this.sources[a]!), score: 1, lang };
+    const shortAnswer = article >= 0 ? metaAnswer(this.knowledge.articles[article]!.article.meta, meta.field, this.sources[article]!) : this.everyArticle(meta.field);
+    const source = this.sources[Math.max(article, 0)]!;
+    const result: MetaAnswer = { found: true, kind: 'meta', field: meta.field, shortAnswer, source, alsoIn: [], score: 1, lang };
     return { terms, matched: [], weights: [], ranking: undefined, result };
   }
+
+  /** The article whose publication, author or title a text names, or -1. */
+  private articleNamed(text: string): number {
+    const t = fold(text).replace(/ /g, '');
+    return this.knowledge.articles.findIndex(({ article: { meta } }) =>
+      [meta.publication, meta.author, meta.title].some((v) => {
+        const f = fold(v).replace(/ /g, '');
+        return f.length >= 2 && t.includes(f);
+      }),
+    );
+  }
+
+  /** A metadata field of every article, each with its article: "this article" is any of them. */
+  private everyArticle(field: MetaQuestion['field']): PerLang {
+    const each = this.knowledge.articles.map((k, a) => ({ value: metaAnswer(k.article.meta, field, this.sources[a]!), meta: k.article.meta }));
+    const zh = (l: 'zh-Hans' | 'zh-Hant') =>
+      each.map(({ value, meta }) => (field === 'publication' || field === 'title' ? `${value[l]}（${l === 'zh-Hans' ? simplify(meta.author) : meta.author}）` : `${value[l]}（${l === 'zh-Hans' ? simplify(meta.publication) : meta.publication}）`)).join('；');
+    return {
+      'zh-Hans': zh('zh-Hans'),
+      'zh-Hant': zh('zh-Hant'),
+      en: each.map(({ value, meta }) => `${value.en} (${field === 'publication' || field === 'title' ? meta.author : meta.publication})`).join('; '),
+    };
+  }
+
 
   /** What a unit's answer says, for the answer-type checks: its sentence and, for a fact, its short answer. */
   private evidence(u: number): Evidence {
@@ -504,4 +576,23 @@ export type { NotFound };
 
 export function createEngine(knowledge: Knowledge, options?: EngineOptions): Engine {
   return new Engine(knowledge, options);
+}
+
+/** A dictionary sense that is a name (Guangzhou, Chengdu), and one that says it names a place. */
+const NAME_SENSE = /^[A-Z][a-zü]+$/;
+const PLACE_SENSE = /\b(?:city|district|province|county|prefecture|island|town|region|area)\b|^see \S*[市区县省]/i;
+
+/**
+ * Words that name a place: the lexicon's places, and the articles' CC-CEDICT words that are names
+ * of places (a romanised name among their senses, and a sense that says city, district… or points
+ * to one: 广州 "see 廣州市|广州市", 琶洲 "Pazhou district in Guangzhou").
+ */
+function placesOf(knowledge: Knowledge): Set<string> {
+  const out = new Set(knowledge.lexicon.places.filter((p) => HAS_HAN.test(p)).map(fold));
+  for (const k of knowledge.articles) {
+    for (const [word, senses] of Object.entries(k.dictionary?.entries ?? {})) {
+      if (senses.some((s) => NAME_SENSE.test(s)) && senses.some((s) => PLACE_SENSE.test(s))) out.add(word);
+    }
+  }
+  return out;
 }

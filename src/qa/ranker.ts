@@ -23,14 +23,28 @@ const LITERAL_BONUS = 0.1;
 const QUESTION_SENTENCE_FACTOR = 0.9;
 /** Scores closer than this are a tie. */
 const EPSILON = 1e-9;
+/**
+ * Another article is named as also answering only when its best unit scores nearly as well as the
+ * answer (over the threshold on shared generic words is not enough: 办事, 证明 are in every article
+ * on the subject).
+ */
+const ALSO_IN_RATIO = 0.9;
 /** Other articles named in a reply at most. */
 const MAX_ALSO_IN = 3;
+/** Terms of a query at most (each gets its own stamp mark). */
+const MAX_TERMS = 64;
+
+/**
+ * A term's weight for the units of one article (NaN: that article cannot answer the question). A
+ * unit is scored with its own article's weights: adding an article never changes another's scores.
+ */
+export type Weigh = (term: number, article: number) => number;
 
 export interface Ranking {
   /** The best unit, or -1 when no term matched anything. */
   best: number;
   bestScore: number;
-  /** Sum of the question's term weights. */
+  /** Sum of the question's term weights for the best unit's article (for the collection when none). */
   total: number;
   /** Weight of content terms the best unit matched. */
   evidence: number;
@@ -61,6 +75,13 @@ export class Ranker {
   private readonly articlesOver: number[] = [];
   private readonly touched: number[] = [];
   private readonly tied: number[] = [];
+  /** Per term and article (term * articleCount + article): the weight, and the query it is of. */
+  private readonly weightMemo: Float64Array;
+  private readonly weightStamp: Int32Array;
+  private readonly totalMemo: Float64Array;
+  private readonly totalStamp: Int32Array;
+  private weigh: Weigh = () => 0;
+  private termCount = 0;
 
   constructor(
     private readonly index: UnitIndex,
@@ -76,6 +97,31 @@ export class Ranker {
     this.stamp = new Int32Array(n);
     this.articleBest = new Float64Array(index.articleCount);
     this.articleStamp = new Int32Array(index.articleCount);
+    this.weightMemo = new Float64Array(MAX_TERMS * index.articleCount);
+    this.weightStamp = new Int32Array(MAX_TERMS * index.articleCount);
+    this.totalMemo = new Float64Array(index.articleCount);
+    this.totalStamp = new Int32Array(index.articleCount);
+  }
+
+  /** A term's weight for an article's units in the last rank() call. */
+  weightOf(term: number, article: number): number {
+    const k = term * this.index.articleCount + article;
+    if (this.weightStamp[k] !== this.queryStamp) {
+      this.weightStamp[k] = this.queryStamp;
+      this.weightMemo[k] = this.weigh(term, article);
+    }
+    return this.weightMemo[k]!;
+  }
+
+  /** The sum of the terms' weights for an article in the last rank() call (NaN: it cannot answer). */
+  totalOf(article: number): number {
+    if (this.totalStamp[article] !== this.queryStamp) {
+      let sum = 0;
+      for (let t = 0; t < this.termCount; t++) sum += this.weightOf(t, article);
+      this.totalStamp[article] = this.queryStamp;
+      this.totalMemo[article] = sum;
+    }
+    return this.totalMemo[article]!;
   }
 
   /** Weight a unit matched, as of the last rank() call (only for units it touched). */
@@ -91,20 +137,31 @@ export class Ranker {
   /**
    * One pass over the postings to credit weights, one pass over the touched units to find the best,
    * the best of each other article, and partly matching facts: no sort.
-   */
-  /**
    * @param literal for each term, the units holding the asker's own spelling, when the term has
    *   other spellings too (undefined otherwise)
+   * @param allowed when given, only units of the articles it flags (1) can be the best, an "also
+   *   in" article or a suggestion: the question names a place only those articles name
    */
-  rank(terms: Term[], matched: Matches[], weights: number[], literal: (Matches | undefined)[] = []): Ranking {
+  /**
+   * @param weights each term's weight over the collection: orders the terms and prunes the light ones
+   * @param weigh each term's weight for one article's units: what units are scored with
+   */
+  rank(terms: Term[], matched: Matches[], weights: number[], weigh: Weigh, literal: (Matches | undefined)[] = [], allowed?: Uint8Array): Ranking {
     if (this.queryStamp >= 30_000_000) {
       this.queryStamp = 0;
       this.stamp.fill(0);
       this.articleStamp.fill(0);
+      this.weightStamp.fill(0);
+      this.totalStamp.fill(0);
     }
     // Every term of a query gets its own mark (stampBase + term index), hence the 64-term limit.
-    const stampBase = ++this.queryStamp * 64;
+    const stampBase = ++this.queryStamp * MAX_TERMS;
+    this.weigh = weigh;
+    this.termCount = Math.min(terms.length, MAX_TERMS);
     const total = weights.reduce((a, b) => a + b, 0);
+    const A = this.index.articleCount;
+    const { weightMemo, weightStamp } = this;
+    const qs = this.queryStamp;
 
     // Pruning: the lightest terms whose weights add up to less than the threshold cannot lift a unit
     // to an answer by themselves, so they only add to units the heavier terms already touched. Common
@@ -123,16 +180,24 @@ export class Ranker {
     touched.length = 0;
     const litMark = this.litMark;
     const { all, own, literal: lit, evidenceOf, stamp } = this;
-    const { isFact, heirStart, heirs } = this.index;
+    const { isFact, heirStart, heirs, articleOf } = this.index;
     for (let k = 0; k < order.length; k++) {
       const ti = order[k]!;
-      const w = weights[ti]!;
+      const row = ti * A;
       const isContent = terms[ti]!.kind === 'content';
       const mark = stampBase + ti;
       // Question words (多少, how) never open a candidate: they cannot make an answer on their own.
       const opens = k < firstLight && terms[ti]!.kind !== 'question';
       // isOwn: through a fact's own phrasings; otherwise through a sentence's text (its own, or inherited).
       const credit = (u: number, isOwn: boolean) => {
+        const key = row + articleOf[u]!;
+        let w: number;
+        if (weightStamp[key] === qs) w = weightMemo[key]!;
+        else {
+          w = weigh(ti, articleOf[u]!);
+          weightMemo[key] = w;
+          weightStamp[key] = qs;
+        }
         const st = stamp[u]!;
         if (st < stampBase) {
           if (!opens) return;
@@ -163,14 +228,13 @@ export class Ranker {
     // The asker's own spelling: only units this query touched, each term once per unit.
     literal.forEach((m, ti) => {
       if (!m) return;
-      const w = weights[ti]!;
       const mark = -(stampBase + ti);
       for (const u of m.units) {
         if (isFact[u]) continue;
         const touch = (v: number) => {
           if (stamp[v]! >= stampBase && litMark[v] !== mark) {
             litMark[v] = mark;
-            lit[v] = lit[v]! + w;
+            lit[v] = lit[v]! + this.weightOf(ti, articleOf[v]!);
           }
         };
         touch(u);
@@ -178,7 +242,7 @@ export class Ranker {
       }
     });
 
-    const { isQuestion, articleOf, sentenceUnit } = this.index;
+    const { isQuestion, sentenceUnit } = this.index;
     if (this.scoreBuffer.length < touched.length) this.scoreBuffer = new Float64Array(Math.max(touched.length, 2 * this.scoreBuffer.length));
     // A view of a buffer reused by every query: valid until the next rank().
     const scores = this.scoreBuffer.subarray(0, touched.length);
@@ -189,13 +253,19 @@ export class Ranker {
     const articlesOver = this.articlesOver;
     articlesOver.length = 0;
     const partial: { u: number; score: number }[] = [];
-    const needed = this.threshold * total;
     for (let i = 0; i < touched.length; i++) {
       const u = touched[i]!;
+      const ownTotal = this.totalOf(articleOf[u]!);
+      // A unit of an article the question cannot be about (a place or number it never mentions).
+      if ((allowed && !allowed[articleOf[u]!]) || !(ownTotal > 0)) {
+        scores[i] = -1;
+        continue;
+      }
+      const needed = this.threshold * ownTotal;
       // Weight matched through the sentence: a sentence's all of it, a fact's its sentence's.
       const su = sentenceUnit[u]!;
       const sent = su === u ? all[u]! : stamp[su]! >= stampBase ? all[su]! : 0;
-      let score = total > 0 ? (all[u]! + OWN_BONUS * own[u]! + SENTENCE_BONUS * sent + LITERAL_BONUS * lit[u]!) / total : 0;
+      let score = (all[u]! + OWN_BONUS * own[u]! + SENTENCE_BONUS * sent + LITERAL_BONUS * lit[u]!) / ownTotal;
       if (isQuestion[u]) score *= QUESTION_SENTENCE_FACTOR;
       scores[i] = score;
       if (score > bestScore + EPSILON) {
@@ -216,9 +286,9 @@ export class Ranker {
     const best = this.breakTie(tied, terms);
     const bestArticle = best >= 0 ? articleOf[best]! : -1;
     const otherArticles: number[] = [];
-    for (const a of articlesOver) if (a !== bestArticle) topArticles(otherArticles, a, articleBest, MAX_ALSO_IN);
+    for (const a of articlesOver) if (a !== bestArticle && articleBest[a]! >= ALSO_IN_RATIO * bestScore) topArticles(otherArticles, a, articleBest, MAX_ALSO_IN);
     const partialFacts = partial.filter((p) => p.u !== best).slice(0, this.maxSuggestions).map((p) => p.u);
-    return { best, bestScore, total, evidence: best >= 0 ? evidenceOf[best]! : 0, touched, scores, partialFacts, otherArticles };
+    return { best, bestScore, total: bestArticle >= 0 ? this.totalOf(bestArticle) : total, evidence: best >= 0 ? evidenceOf[best]! : 0, touched, scores, partialFacts, otherArticles };
   }
 
   /**

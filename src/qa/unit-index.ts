@@ -43,6 +43,8 @@ export interface Matches {
   units: Int32Array;
   /** How many of the units are sentences (the rest are facts). */
   sentences: number;
+  /** The same per article (filled in by UnitIndex.perArticle on first use). */
+  byArticle?: { sentences: Int32Array; facts: Int32Array };
 }
 
 /**
@@ -61,6 +63,8 @@ export class UnitIndex {
   readonly factUnit = new Map<string, number>();
   readonly sentenceCount: number;
   readonly articleCount: number;
+  /** Sentence units of each article. */
+  readonly articleSentences: Int32Array;
   /** Flat copies of what the ranking loop reads for every matched unit. */
   readonly isFact: Uint8Array;
   readonly isQuestion: Uint8Array;
@@ -155,6 +159,8 @@ export class UnitIndex {
     ]);
     const n = this.units.length;
     this.sentenceCount = this.units.filter((u) => u.fact === null).length;
+    this.articleSentences = new Int32Array(this.articleCount);
+    for (const u of this.units) if (u.fact === null) this.articleSentences[u.article] = this.articleSentences[u.article]! + 1;
     this.seen = new Int32Array(n);
     this.isFact = Uint8Array.from(this.units, (u) => (u.fact ? 1 : 0));
     this.isQuestion = Uint8Array.from(this.units, (u) => (u.isQuestion ? 1 : 0));
@@ -210,6 +216,20 @@ export class UnitIndex {
       for (let h = this.heirStart[v]!; h < this.heirStart[v + 1]!; h++) if (this.heirs[h] === u) return true;
     }
     return false;
+  }
+
+  /** How many sentences and fact units of each article a term matched (kept with the matches). */
+  perArticle(m: Matches): { sentences: Int32Array; facts: Int32Array } {
+    if (m.byArticle) return m.byArticle;
+    const sentences = new Int32Array(this.articleCount);
+    const facts = new Int32Array(this.articleCount);
+    for (const u of m.units) {
+      const counts = this.isFact[u] ? facts : sentences;
+      const a = this.articleOf[u]!;
+      counts[a] = counts[a]! + 1;
+    }
+    m.byArticle = { sentences, facts };
+    return m.byArticle;
   }
 
   /** English stems present in the index: the analyzer tells known words from unknown ones with it. */

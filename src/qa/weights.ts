@@ -3,9 +3,11 @@
  * the share of the question's total weight it matches, so these numbers decide what is answered
  * and what is declined.
  *
- * Rarity is measured over the articles' sentences (what the knowledge says), scaled so that a word
- * found in one sentence of an average-sized article weighs the most (3) whatever the number of
- * articles: adding articles does not shift the weights, and so not the refusals.
+ * Rarity is measured over the articles' sentences (what the knowledge says). A unit is scored with
+ * the weights of its own article (termWeightIn: rarity within that article, as if it were alone), so
+ * adding an article never changes how another article's sentences score: each article answers or
+ * declines a question on its own terms, and the best of them answers. The collection-wide weight
+ * (termWeight) only orders the terms for the ranker.
  */
 import type { Term } from '../text/terms.js';
 import type { Matches } from './unit-index.js';
@@ -37,10 +39,23 @@ export function isForeign(term: Term, matched: Matches): boolean {
 
 const isSingleHan = (term: Term): boolean => term.zh.length > 0 && [...term.text].length === 1 && /\p{Script=Han}/u.test(term.text);
 
-/** The weight of one term, given the units it matched. */
+/** The weight of one term over the whole collection, given the units it matched. */
 export function termWeight(term: Term, matched: Matches, ctx: WeightContext): number {
-  const df = matched.sentences;
-  const inFacts = matched.units.length > df;
+  return weightOf(term, matched.sentences, matched.units.length - matched.sentences, ctx);
+}
+
+/**
+ * The weight of one term for the units of one article, given the sentences and fact units of that
+ * article it matched, and the article's own sentence count: NaN when the article cannot answer the
+ * question at all (a place or a number it never mentions, that another article does).
+ */
+export function termWeightIn(term: Term, sentences: number, facts: number, ctx: WeightContext): number {
+  if (sentences + facts === 0 && (term.kind === 'elsewhere' || (term.kind === 'content' && /^\d+$/.test(term.text)))) return NaN;
+  return weightOf(term, sentences, facts, ctx);
+}
+
+function weightOf(term: Term, df: number, facts: number, ctx: WeightContext): number {
+  const inFacts = facts > 0;
   const scale = isSingleHan(term) ? SINGLE_CHAR_FACTOR : 1;
   switch (term.kind) {
     case 'question':
@@ -52,7 +67,7 @@ export function termWeight(term: Term, matched: Matches, ctx: WeightContext): nu
     case 'unknown':
       return ctx.unknownWeight * scale;
     case 'content':
-      if (isForeign(term, matched)) return ctx.elsewhereWeight;
+      if (/^\d+$/.test(term.text) && df + facts === 0) return ctx.elsewhereWeight;
       return contentWeight(df, inFacts, scale, ctx);
   }
 }

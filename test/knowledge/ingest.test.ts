@@ -89,12 +89,16 @@ describe('npm run ingest', () => {
       expect(self.found && self.kind === 'sentence' && self.quote).toContain('56個24小時自助服務點');
     });
 
-    it('when both articles cover a question, the better match wins and the reply names the other', () => {
+    it('when both articles cover a question, the better match wins and the reply names the other; a question naming one city is about that city only', () => {
       const engine = createEngine(loadKnowledge(knowledge), { cacheSize: 0 });
-      const r2 = engine.answer('佛山取消了证明事项吗');
-      expect(r2.found && r2.source.publication).toBe('南方日報');
-      expect(r2.found && r2.alsoIn.map((s) => s.publication)).toContain('廣州日報');
-      expect(render(r2, 'text', { sources: engine.sources })).toMatch(/另见：毛梓铭/);
+      const both = engine.answer('取消证明事项');
+      expect(both.found && both.source.publication).toBe('廣州日報');
+      expect(both.found && both.alsoIn.map((s) => s.publication)).toContain('南方日報');
+      expect(render(both, 'text', { sources: engine.sources })).toMatch(/另见：李文华/);
+      // Guangzhou's cancelled certificates do not answer whether Foshan cancelled any.
+      const foshan = engine.answer('佛山取消了证明事项吗');
+      expect(foshan.found && foshan.source.publication).toBe('南方日報');
+      expect(foshan.found && foshan.alsoIn).toEqual([]);
     });
 
     it('adding the article does not make the first article’s answers worse: the dev set keeps its score', () => {
