@@ -114,7 +114,7 @@ async function main(): Promise<void> {
 
   bot.botInfo = await bot.telegram.getMe();
   log.info({ username: bot.botInfo.username, mode: config.BOT_MODE }, 'bot starting');
-  await registerCommands(bot).catch((err: unknown) => log.warn({ err }, 'setMyCommands failed; the menu may be stale'));
+  await registerCommands(bot, engine).catch((err: unknown) => log.warn({ err }, 'setMyCommands failed; the menu may be stale'));
 
   let server: Server | undefined;
   if (config.BOT_MODE === 'webhook') {

@@ -4,10 +4,11 @@ import type { Engine, SentenceAnswer } from '../qa/engine.js';
 import { citation, escapeHtml, render, TELEGRAM_MAX_CHARS, type RenderContext } from '../qa/render.js';
 import { simplify } from '../text/normalize.js';
 
-const HEADINGS: Record<Lang, { digest: string; paragraph: (n: number) => string }> = {
-  'zh-Hans': { digest: '减证便民 · 要点', paragraph: (n) => `第${n}段` },
-  'zh-Hant': { digest: '減證便民 · 要點', paragraph: (n) => `第${n}段` },
-  en: { digest: 'Fewer certificates, more convenience: key facts', paragraph: (n) => `paragraph ${n}` },
+/** The digest's heading is the collection's short name (knowledge/bot.json) with this. */
+const HEADINGS: Record<Lang, { digest: (short: string | undefined) => string; paragraph: (n: number) => string }> = {
+  'zh-Hans': { digest: (s) => (s ? `${s} · 要点` : '要点'), paragraph: (n) => `第${n}段` },
+  'zh-Hant': { digest: (s) => (s ? `${s} · 要點` : '要點'), paragraph: (n) => `第${n}段` },
+  en: { digest: (s) => (s ? `${s}: key facts` : 'Key facts'), paragraph: (n) => `paragraph ${n}` },
 };
 
 /** The key facts in one message: each short answer with its quote and paragraph, then the source. */
@@ -23,11 +24,11 @@ export function digestHtml(engine: Engine, ctx: RenderContext, lang: Lang): stri
   });
   const sources = [...new Set(answers.map((r) => r.source))].map((s) => citation(s, lang));
   const footer = `\n\n<i>— ${escapeHtml(sources.join('; '))}</i>`;
-  let html = `<b>${escapeHtml(h.digest)}</b>\n\n${blocks.join('\n\n')}${footer}`;
+  let html = `<b>${escapeHtml(h.digest(ctx.topic?.short[lang]))}</b>\n\n${blocks.join('\n\n')}${footer}`;
   // One message: facts are dropped from the end until it fits.
   while (html.length > TELEGRAM_MAX_CHARS && blocks.length > 1) {
     blocks.pop();
-    html = `<b>${escapeHtml(h.digest)}</b>\n\n${blocks.join('\n\n')}${footer}`;
+    html = `<b>${escapeHtml(h.digest(ctx.topic?.short[lang]))}</b>\n\n${blocks.join('\n\n')}${footer}`;
   }
   return html;
 }

@@ -5,6 +5,7 @@
  */
 import { Agent } from 'node:http';
 import { Telegraf } from 'telegraf';
+import type { Engine } from '../qa/engine.js';
 import type { BotContext, BotDeps } from './deps.js';
 import { announceFeature } from './features/announce.js';
 import { askFeature } from './features/ask.js';
@@ -89,12 +90,13 @@ async function failed(err: unknown, ctx: BotContext, deps: BotDeps): Promise<voi
 }
 
 /** The command menu, per language: English by default, both Chinese scripts for zh users. */
-export async function registerCommands(bot: Telegraf<BotContext>): Promise<void> {
-  const zh = TEXTS['zh-Hans'].commands.map((c, i) => {
-    const hant = TEXTS['zh-Hant'].commands[i]!.description;
-    return { command: c.command, description: hant === c.description ? c.description : `${c.description}｜${hant}` };
+export async function registerCommands(bot: Telegraf<BotContext>, engine: Engine): Promise<void> {
+  const [hans, hant, en] = (['zh-Hans', 'zh-Hant', 'en'] as const).map((l) => TEXTS[l].commands(engine.example(l)));
+  const zh = hans!.map((c, i) => {
+    const traditional = hant![i]!.description;
+    return { command: c.command, description: traditional === c.description ? c.description : `${c.description}｜${traditional}` };
   });
-  await bot.telegram.setMyCommands(TEXTS.en.commands);
-  await bot.telegram.setMyCommands(TEXTS.en.commands, { language_code: 'en' });
+  await bot.telegram.setMyCommands(en!);
+  await bot.telegram.setMyCommands(en!, { language_code: 'en' });
   await bot.telegram.setMyCommands(zh, { language_code: 'zh' });
 }

@@ -4,7 +4,7 @@
  */
 import type { Lang } from '../knowledge/schema.js';
 import type { Engine } from '../qa/engine.js';
-import { citation, covers, escapeHtml, render, type Format, type RenderContext } from '../qa/render.js';
+import { citation, covers, escapeHtml, render, topicOf, type Format, type RenderContext } from '../qa/render.js';
 import { TEXTS } from './texts.js';
 
 /** Example questions shown by /start and /help. */
@@ -17,7 +17,7 @@ const plain = (text: string, format: Format) => (format === 'html' ? escapeHtml(
 /** /start and /help: what the bot knows and how to ask; the examples follow as buttons (HTML) or a list (text). */
 export function helpMessage(engine: Engine, ctx: RenderContext, lang: Lang, format: Format): string {
   const t = TEXTS[lang];
-  const head = `${plain(t.help(covers(ctx.sources, lang)), format)}\n\n${plain(t.examples, format)}`;
+  const head = `${plain(t.help(covers(ctx.sources, lang), topicOf(ctx, lang)), format)}\n\n${plain(t.examples, format)}`;
   if (format === 'html') return head;
   return `${head}\n${engine
     .examples(EXAMPLES)

@@ -1,5 +1,5 @@
 /**
- * `npm run ask -- "南沙落户要多久"` prints the reply a person would read.
+ * `npm run ask -- "<question>"` prints the reply a person would read.
  * `npm run --silent ask -- --jsonl` reads one question per line on stdin and writes one JSON object
  * per line, in order (the evaluation's contract: keep it stable):
  *   {"question","found","quote","reply","short_answer","source","paragraph","sentence","score","lang","related"}
@@ -52,7 +52,7 @@ if (args.includes('--jsonl')) {
   for (const t of e.terms) console.log(`  ${t.text.padEnd(14)} ${t.kind.padEnd(9)} ${t.weight.toFixed(2).padStart(5)}  ${t.alts.join(' ')}`);
   for (const u of e.top) console.log(`  ${u.score.toFixed(3)}  ${u.unit}`);
 } else if (args.length === 0) {
-  console.error('usage: npm run ask -- "南沙落户要多久"   or   npm run --silent ask -- --jsonl < questions.txt');
+  console.error('usage: npm run ask -- "<question>"   or   npm run --silent ask -- --jsonl < questions.txt');
   process.exit(2);
 } else {
   console.log(render(engine.answer(args.join(' ')), 'text', ctx));

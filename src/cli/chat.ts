@@ -37,7 +37,7 @@ function command(line: string): string | undefined {
       return choice === 'auto' ? TEXTS[lang()].langAuto : choice ? TEXTS[choice].langSet : TEXTS[lang()].langUsage;
     }
     case 'ask':
-      return arg.trim() ? answer(arg) : TEXTS[lang()].askUsage;
+      return arg.trim() ? answer(arg) : TEXTS[lang()].askUsage(engine.example(lang()));
     default:
       return helpMessage(engine, ctx, lang(), 'text');
   }

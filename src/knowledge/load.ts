@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import {
   ArticleSchema,
+  BotSchema,
+  type Bot,
   DictionarySchema,
   type Dictionary,
   FactsSchema,
@@ -45,6 +47,8 @@ export interface Knowledge {
   synonyms: Synonyms;
   glossary: Glossary;
   lexicon: Lexicon;
+  /** What the collection is about (knowledge/bot.json), when given. */
+  bot?: Bot;
   /** Changes whenever any knowledge file changes: shown by /healthz and the bench. */
   version: string;
 }
@@ -158,8 +162,10 @@ export function loadKnowledge(dir: string): Knowledge {
   const synonyms = readJson(path.join(dir, 'synonyms.json'), SynonymsSchema);
   const glossary = readJson(path.join(dir, 'glossary.json'), GlossarySchema);
   const lexicon = readJson(path.join(dir, 'lexicon.json'), LexiconSchema);
-  const version = versionOf([JSON.stringify(articles), JSON.stringify(synonyms), JSON.stringify(glossary), JSON.stringify(lexicon)]);
-  return { articles, synonyms, glossary, lexicon, version };
+  const botFile = path.join(dir, 'bot.json');
+  const bot = existsSync(botFile) ? readJson(botFile, BotSchema) : undefined;
+  const version = versionOf([JSON.stringify(articles), JSON.stringify(synonyms), JSON.stringify(glossary), JSON.stringify(lexicon), JSON.stringify(bot ?? null)]);
+  return { articles, synonyms, glossary, lexicon, ...(bot ? { bot } : {}), version };
 }
 
 export const DEFAULT_KNOWLEDGE_DIR = fileURLToPath(new URL('../../knowledge', import.meta.url));

@@ -11,6 +11,7 @@
  *   summary.json       a two-line summary in each language (optional)        → SummarySchema
  *   cedict.json        GENERATED: the CC-CEDICT words of the article          → DictionarySchema
  * Shared (`knowledge/`):
+ *   bot.json           what the collection is about, in three languages         → BotSchema
  *   synonyms.json      groups of interchangeable words                        → SynonymsSchema
  *   glossary.json      English term → Chinese terms                           → GlossarySchema
  *   lexicon.json       function and question words, greetings, places not     → LexiconSchema
@@ -122,6 +123,14 @@ export type Dictionary = z.infer<typeof DictionarySchema>;
 
 export const SummarySchema = perLang(nonEmpty.max(600)).describe('A two-line summary of the article, shown by /source');
 export type Summary = z.infer<typeof SummarySchema>;
+
+export const BotSchema = z
+  .object({
+    topic: perLang(nonEmpty.max(120)).describe('What the collection is about, as the bot introduces itself: 我回答关于<topic>的问题'),
+    short: perLang(nonEmpty.max(40)).describe('The same in a few words: the heading of the digest (<short> · 要点)'),
+  })
+  .describe('knowledge/bot.json: how the bot names what its articles are about');
+export type Bot = z.infer<typeof BotSchema>;
 
 export const SynonymsSchema = z
   .array(z.array(nonEmpty).min(2))

@@ -59,7 +59,7 @@ const AUXILIARY = /^ (?:are|were|do|does|did|can|could|will|would|should|have|ha
 const CONNECTOR_BEFORE = /(?:等|的|这些|类似的?)[^。！？；、,“”]{0,8}$/u;
 /** An item of a list (…、住房、通关) just before the connector. */
 const ITEMS_BEFORE = /、[^、。！？；,“”]{1,12}$/u;
-/** After a quoted name: more quoted names, then 等 (“收审分离”“当天初审”“减证提速”等). */
+/** After a quoted name: more quoted names, then 等 (“收审分离”“当天初审”“简化流程”等). */
 const LISTED_AFTER = /^(?:“[^”]{1,12}”)*等/u;
 /** Quoted names (“收审分离”“当天初审”) shortly before the focus. */
 const QUOTES_BEFORE = /”“[^”]{1,20}”[^。！？；“”]{0,14}$/u;
@@ -192,7 +192,7 @@ export class AnswerTypes {
 
   /**
    * Whether the evidence explains the focus rather than only naming it as one item of a list of
-   * quoted names (实施“收审分离”“当天初审”“减证提速”等优化措施 names 收审分离; 精细,即措施更精细 explains 精细).
+   * quoted names (实施“收审分离”“当天初审”“简化流程”等优化措施 names 收审分离; 精细,即措施更精细 explains 精细).
    */
   private explains(focus: Term | undefined, evidence: Evidence): boolean {
     const zh = focus ? this.spellings(focus) : [];

@@ -121,7 +121,7 @@ export class Engine {
    * reply, or a decline with suggestions. Never throws, whatever the text.
    *
    * ```ts
-   * const result = engine.answer('南沙落户要多久');
+   * const result = engine.answer('天河落户要多久');
    * if (result.found && result.kind === 'sentence') console.log(result.quote, result.source.publication);
    * ```
    */
@@ -138,7 +138,7 @@ export class Engine {
    * unit over the threshold, one per sentence. A question without an answer gets none.
    *
    * ```ts
-   * engine.search('南沙', 5).map((r) => r.kind === 'sentence' ? r.sentenceId : r.field);
+   * engine.search('天河', 5).map((r) => r.kind === 'sentence' ? r.sentenceId : r.field);
    * ```
    */
   search(question: string, limit: number): Found[] {
@@ -258,7 +258,7 @@ export class Engine {
 
   /**
    * Which clauses of a message ask. When a clause that asks names what it asks about (现在是不是快多了,
-   * is it any quicker these days), the others are the story around it (我朋友前两年在南沙落户…, my buddy
+   * is it any quicker these days), the others are the story around it (我朋友前两年在天河落户…, my buddy
    * said…). When it names nothing (真的假的, 靠谱吗, is that right), the claim or plan before it is the
    * question, and every clause counts.
    */
@@ -272,7 +272,7 @@ export class Engine {
   /**
    * A question about what the articles say (its clauses, read): analyze, weigh, rank, decide. In a
    * message of several clauses, those that do not ask are context: the knowledge's words in them
-   * count, words it does not know do not (我朋友前两年在南沙落户折腾了好久,现在是不是快多了).
+   * count, words it does not know do not (我朋友前两年在天河落户折腾了好久,现在是不是快多了).
    */
   private lookUp(all: Clause[], lang: Lang): Query {
     const kept = all.length > 1 ? all.filter((c) => !this.isContext(c.text)) : all;
@@ -541,6 +541,11 @@ export class Engine {
     return this.keyFactList.slice(0, count).map(suggestionOf);
   }
 
+  /** A question the knowledge answers, for usage lines (/ask <example>): the first key fact's. */
+  example(lang: Lang): string {
+    return this.keyFactList[0]?.questions[lang][0] ?? this.knowledge.articles[0]!.facts[0]?.questions[lang][0] ?? '?';
+  }
+
   /** Facts marked key, across articles, in knowledge order: /facts, digests, empty inline queries. */
   keyFacts(): Fact[] {
     return this.keyFactList;
@@ -550,7 +555,7 @@ export class Engine {
    * The answer a fact gives (a suggestion button, an inline result), or undefined for an unknown id.
    *
    * ```ts
-   * engine.answerFact('nansha-settle-days', 'en')?.shortAnswer?.en; // 'Only 10 working days …'
+   * engine.answerFact(engine.keyFacts()[0]!.id, 'en')?.shortAnswer?.en; // its short answer in English
    * ```
    */
   answerFact(factId: string, lang: Lang): SentenceAnswer | undefined {

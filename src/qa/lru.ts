@@ -5,8 +5,8 @@
  *
  * ```ts
  * const cache = new Lru<string, number[]>(1_000, (units) => units.length + 1);
- * cache.set('南沙', [3, 17]);
- * cache.get('南沙'); // [3, 17], now the most recently used
+ * cache.set('天河', [3, 17]);
+ * cache.get('天河'); // [3, 17], now the most recently used
  * ```
  */
 interface Entry<V> {

@@ -10,8 +10,9 @@ export interface OpenEngine {
 }
 
 export function openEngine(dir: string = DEFAULT_KNOWLEDGE_DIR, options?: EngineOptions): OpenEngine {
-  const engine = createEngine(loadKnowledge(dir), options);
-  return { engine, ctx: { sources: engine.sources } };
+  const knowledge = loadKnowledge(dir);
+  const engine = createEngine(knowledge, options);
+  return { engine, ctx: { sources: engine.sources, ...(knowledge.bot ? { topic: knowledge.bot } : {}) } };
 }
 
 /**

@@ -3,7 +3,7 @@
  * language and script, as plain text or Telegram HTML. Short answer first, then the quote, then the
  * attribution (author, title, publication, date, paragraph).
  */
-import type { Lang } from '../knowledge/schema.js';
+import type { Bot, Lang } from '../knowledge/schema.js';
 import { simplify } from '../text/normalize.js';
 import type { DeclineReason, Found, PartialAnswer, Quoted, Result, SourceRef, Suggestion } from './engine.js';
 
@@ -23,7 +23,7 @@ interface Labels {
   /** Before the closest sentence of a partial reply. */
   closest: string;
   /** One text for each reason a question is declined. */
-  greeting: (covers: string) => string;
+  greeting: (covers: string, topic: string) => string;
   help: (covers: string) => string;
   'out-of-scope': (covers: string) => string;
   empty: (covers: string) => string;
@@ -36,7 +36,7 @@ const LABELS: Record<Lang, Labels> = {
     paragraph: (n) => `第${n}段`,
     alsoIn: '另见：',
     tryAsking: '可以这样问：',
-    greeting: (c) => `你好！我回答关于广州“减证便民”改革的问题，每个回答都引用原文并注明出处。资料来源：${c}。`,
+    greeting: (c, topic) => `你好！我回答关于${topic}的问题，每个回答都引用原文并注明出处。资料来源：${c}。`,
     'out-of-scope': (c) => `抱歉，文章没有谈到这个问题，我不想乱答。我能回答的是${c}里的内容。`,
     help: (c) => `我回答关于这篇文章的问题：${c}。每个回答都引用原文并注明出处，请直接用一句话提问。`,
     partial: (subject, missing) => `文章提到了“${subject}”，但没有${missing}。`,
@@ -49,7 +49,7 @@ const LABELS: Record<Lang, Labels> = {
     paragraph: (n) => `第${n}段`,
     alsoIn: '另見：',
     tryAsking: '可以這樣問：',
-    greeting: (c) => `你好！我回答關於廣州「減證便民」改革的問題，每個回答都引用原文並註明出處。資料來源：${c}。`,
+    greeting: (c, topic) => `你好！我回答關於${topic}的問題，每個回答都引用原文並註明出處。資料來源：${c}。`,
     'out-of-scope': (c) => `抱歉，文章沒有談到這個問題，我不想亂答。我能回答的是${c}裡的內容。`,
     help: (c) => `我回答關於這篇文章的問題：${c}。每個回答都引用原文並註明出處，請直接用一句話提問。`,
     partial: (subject, missing) => `文章提到了「${subject}」，但沒有${missing}。`,
@@ -62,8 +62,7 @@ const LABELS: Record<Lang, Labels> = {
     paragraph: (n) => `paragraph ${n}`,
     alsoIn: 'Also covered in: ',
     tryAsking: 'You could ask:',
-    greeting: (c) =>
-      `Hello! I answer questions about Guangzhou's "fewer certificates, more convenience" (減證便民) reform, quoting the article each answer rests on. Source: ${c}.`,
+    greeting: (c, topic) => `Hello! I answer questions about ${topic}, quoting the article each answer rests on. Source: ${c}.`,
     'out-of-scope': (c) => `Sorry, the article does not cover that, and I would rather not guess. I can answer questions about ${c}.`,
     help: (c) => `I answer questions about this article: ${c}. Each answer quotes the sentence it rests on. Just ask in a sentence.`,
     partial: (subject, missing) => `The article mentions “${subject}” but does not ${missing}.`,
@@ -147,9 +146,9 @@ function partialParts(r: PartialAnswer, suggestions: Suggestion[], lang: Lang): 
   return [{ text: partialNotice(r, lang), style: 'b' }, { text: l.closest }, { text: '\n' }, ...quoteParts(r.related, lang), ...suggestionParts(suggestions, lang)];
 }
 
-function declinedParts(reason: DeclineReason, suggestions: Suggestion[], lang: Lang, covers: string): Part[] {
+function declinedParts(reason: DeclineReason, suggestions: Suggestion[], lang: Lang, covers: string, topic: string): Part[] {
   const l = LABELS[lang];
-  return [{ text: l[reason](covers) }, ...suggestionParts(suggestions, lang)];
+  return [{ text: reason === 'greeting' ? l.greeting(covers, topic) : l[reason](covers) }, ...suggestionParts(suggestions, lang)];
 }
 
 function compose(parts: Part[], format: Format): string {
@@ -185,6 +184,16 @@ function fit(parts: Part[], format: Format): string {
 export interface RenderContext {
   /** The articles the engine knows, for "what I can answer" in refusals and greetings. */
   sources: SourceRef[];
+  /** What the collection is about (knowledge/bot.json), for greetings and help. */
+  topic?: Bot;
+}
+
+/** Without a knowledge/bot.json, the bot says it answers about its articles. */
+const ARTICLES: Record<Lang, string> = { 'zh-Hans': '下面这些文章', 'zh-Hant': '下面這些文章', en: 'the articles below' };
+
+/** What the bot says it answers questions about, in a reply language. */
+export function topicOf(ctx: RenderContext, lang: Lang): string {
+  return ctx.topic?.topic[lang] ?? ARTICLES[lang];
 }
 
 /** What the bot knows, in a few words: "毛梓铭《title》（广州日报，2019-07-16）". */
@@ -204,6 +213,6 @@ export function render(result: Result, format: Format, ctx: RenderContext, lang:
     ? foundParts(result, lang)
     : result.kind === 'partial'
       ? partialParts(result, suggestions, lang)
-      : declinedParts(result.reason, suggestions, lang, covers(ctx.sources, lang));
+      : declinedParts(result.reason, suggestions, lang, covers(ctx.sources, lang), topicOf(ctx, lang));
   return fit(parts, format);
 }

@@ -76,7 +76,7 @@ const COUNT_BEFORE = /(?:\d+|[一二两三四五六七八九十百千]+)[个项�
 /**
  * What a partial reply says the article mentions (`said`: the sentence as foldPunctuated() gives it): the words of the sentence that name what was
  * asked about (the focus, with its count: 三个零距离服务), else the longest run of the question's
- * words in the sentence (南沙落户), in the sentence's own script; in English, the asker's words.
+ * words in the sentence (天河落户), in the sentence's own script; in English, the asker's words.
  */
 export function subjectOf(quote: string, said: string, focus: Term | undefined, terms: Term[], lang: Lang): PerLang {
   // `said` is the sentence folded (foldPunctuated): remember where each of its characters came from.

@@ -9,7 +9,7 @@
  * ```ts
  * const help = new Phrases(['help', '怎么用']);
  * help.test(fold('Can you help me?')); // true
- * help.remove(fold('help 南沙落户')); // '  南沙落户' (a space where the phrase was)
+ * help.remove(fold('help 天河落户')); // '  天河落户' (a space where the phrase was)
  * ```
  */
 import { foldMany } from './normalize.js';

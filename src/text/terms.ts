@@ -1,9 +1,9 @@
 /**
- * Question → terms. A term is one thing the asker said ("南沙", "settling", "多久"), with every
+ * Question → terms. A term is one thing the asker said ("天河", "settling", "多久"), with every
  * spelling that counts as a match for it: its synonyms, and for English words the Chinese terms of
  * the glossary. Chinese is cut by the dictionary segmenter (Intl.Segmenter), then pieces are joined
  * or split to match the knowledge's own vocabulary, so question and article cut the same way. What
- * the vocabulary does not know is first checked for pinyin-IME typos (南莎 → 南沙; English by edit
+ * the vocabulary does not know is first checked for pinyin-IME typos (天和 → 天河; English by edit
  * distance) and otherwise kept as an unknown word, which counts against every answer: the article
  * does not talk about it.
  */
@@ -165,7 +165,7 @@ const requireCjs = createRequire(import.meta.url);
 let pinyinOf: ((char: string) => string) | undefined;
 const charSounds = new Map<string, string>();
 /**
- * Toneless pinyin of each character: 南沙 → ['nan', 'sha']. Character by character (a polyphone gets
+ * Toneless pinyin of each character: 天河 → ['tian', 'he']. Character by character (a polyphone gets
  * its first reading) and memoised: the same function keys the vocabulary and the question, so both
  * sides agree, and a question costs a few map look-ups.
  */
@@ -573,7 +573,7 @@ export class Analyzer {
   }
 
   /**
-   * Replaces spans that are not vocabulary but sound like a vocabulary word (南莎 → 南沙, 证名 → 证明).
+   * Replaces spans that are not vocabulary but sound like a vocabulary word (天和 → 天河, 证名 → 证明).
    * Only spans touching an unknown character are tried, so words the knowledge knows stay as typed.
    */
   private correctTypos(run: string): string {
@@ -775,7 +775,7 @@ export class Analyzer {
   }
 
   /**
-   * The vocabulary word closest to a misspelt one (certficates → certificates, nansah → nansha): edit distance 1, or 2
+   * The vocabulary word closest to a misspelt one (certficates → certificates, tainhe → tianhe): edit distance 1, or 2
    * for words of five letters or more; undefined when nothing is that close.
    */
   private nearestEnglish(word: string): string | undefined {

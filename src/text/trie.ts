@@ -4,9 +4,9 @@
  *
  * ```ts
  * const trie = new Trie<string>();
- * trie.add('南沙', 'place');
- * trie.add('南沙区', 'district');
- * trie.matches('去南沙区', 1, (length, value) => console.log(length, value)); // 2 'place', 3 'district'
+ * trie.add('天河', 'place');
+ * trie.add('天河区', 'district');
+ * trie.matches('去天河区', 1, (length, value) => console.log(length, value)); // 2 'place', 3 'district'
  * ```
  */
 export interface Node<V> {

@@ -58,7 +58,7 @@ beforeAll(async () => {
       },
     },
   );
-  await registerCommands(bot);
+  await registerCommands(bot, engine);
   const running = bot.launch({ dropPendingUpdates: false });
   idle = () => inFlight.idle();
   stopBot = async () => {

@@ -62,7 +62,7 @@ describe('two more articles beside the first', () => {
     // more "另见" (219 before), some earned (让数据多跑路 is in the Shenzhen article too).
     expect(changed).toBeLessThanOrEqual(19);
     expect(gainedAlso).toBeLessThanOrEqual(42);
-  });
+  }, 60_000);
 
   it('a question naming a city is answered from that city’s article, never another’s', () => {
     const chengdu = together.answer('成都落户要多久');

@@ -12,7 +12,8 @@ import { TEXTS } from '../texts.js';
 
 async function answer(ctx: BotContext, deps: BotDeps, question: string, replyTo?: number): Promise<void> {
   if (!question.trim()) {
-    await sendText(ctx, TEXTS[replyLang(ctx, deps)].askUsage, { replyTo });
+    const lang = replyLang(ctx, deps);
+    await sendText(ctx, TEXTS[lang].askUsage(deps.engine.example(lang)), { replyTo });
     return;
   }
   const result = deps.engine.answer(question);

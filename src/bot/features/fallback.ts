@@ -13,8 +13,10 @@ export function fallbackFeature(deps: BotDeps): Composer<BotContext> {
   feature.on('message', async (ctx) => {
     if (ctx.chat.type !== 'private') return;
     if ('via_bot' in ctx.message && ctx.message.via_bot?.id === ctx.botInfo.id) return;
-    const t = TEXTS[replyLang(ctx, deps)];
-    await sendText(ctx, 'text' in ctx.message ? t.askUsage : t.sendText);
+    const lang = replyLang(ctx, deps);
+    const t = TEXTS[lang];
+    const example = deps.engine.example(lang);
+    await sendText(ctx, 'text' in ctx.message ? t.askUsage(example) : t.sendText(example));
   });
   return feature;
 }

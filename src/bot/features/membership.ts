@@ -4,6 +4,7 @@ import type { BotContext, BotDeps } from '../deps.js';
 import { replyLang } from '../lang.js';
 import { sendText } from '../reply.js';
 import { TEXTS } from '../texts.js';
+import { topicOf } from '../../qa/render.js';
 
 const IN = new Set(['member', 'administrator']);
 
@@ -14,7 +15,8 @@ export function membershipFeature(deps: BotDeps): Composer<BotContext> {
     if (chat.type !== 'group' && chat.type !== 'supergroup') return;
     if (IN.has(before.status) || !IN.has(after.status)) return;
     ctx.log.info('added to a group');
-    await sendText(ctx, TEXTS[replyLang(ctx, deps)].groupIntro(ctx.botInfo.username));
+    const lang = replyLang(ctx, deps);
+    await sendText(ctx, TEXTS[lang].groupIntro(ctx.botInfo.username, topicOf(deps.render, lang)));
   });
   return feature;
 }
