@@ -94,7 +94,7 @@ export class Engine {
     this.index = new UnitIndex(knowledge);
     this.analyzer = new Analyzer({
       ...knowledge,
-      dictionaries: knowledge.articles.flatMap((k) => (k.dictionary ? [k.dictionary] : [])),
+      dictionaries: knowledge.articles.flatMap((k, article) => (k.dictionary ? [{ ...k.dictionary, article }] : [])),
       quotedNames: knowledge.articles.flatMap((k) => k.article.paragraphs.flatMap((p) => p.sentences.flatMap((s) => [...s.text.matchAll(/[“「]([^”」]+)[”」]/gu)].map((m) => m[1]!)))),
       chineseTexts: this.index.chineseTexts(),
       englishWords: this.index.englishWords,
@@ -596,7 +596,8 @@ function placesOf(knowledge: Knowledge): Set<string> {
   const out = new Set(knowledge.lexicon.places.filter((p) => HAS_HAN.test(p)).map(fold));
   for (const k of knowledge.articles) {
     for (const [word, senses] of Object.entries(k.dictionary?.entries ?? {})) {
-      if (senses.some((s) => NAME_SENSE.test(s)) && senses.some((s) => PLACE_SENSE.test(s))) out.add(word);
+      // The first sense names (公安 is "Public Security" first, a county only further down).
+      if (/^(?:[A-Z]|see )/.test(senses[0] ?? '') && senses.some((s) => NAME_SENSE.test(s)) && senses.some((s) => PLACE_SENSE.test(s))) out.add(word);
     }
   }
   return out;

@@ -31,6 +31,8 @@ const EPSILON = 1e-9;
 const ALSO_IN_RATIO = 0.9;
 /** Other articles named in a reply at most. */
 const MAX_ALSO_IN = 3;
+/** From this many articles on, light terms are pruned (see rank): a few articles are scored exactly. */
+const PRUNE_FROM_ARTICLES = 20;
 /** Terms of a query at most (each gets its own stamp mark). */
 const MAX_TERMS = 64;
 
@@ -166,10 +168,13 @@ export class Ranker {
     // Pruning: the lightest terms whose weights add up to less than the threshold cannot lift a unit
     // to an answer by themselves, so they only add to units the heavier terms already touched. Common
     // words (广州, 服务) match thousands of units at scale; this keeps them from creating candidates.
+    // It is exact with one article; with several it judges by the collection's weights, not each
+    // article's, so it is used only where it pays: from PRUNE_FROM_ARTICLES articles on.
     const order = weights.map((_, i) => i).sort((x, y) => weights[y]! - weights[x]!);
     let light = 0;
     let firstLight = order.length;
-    for (let k = order.length - 1; k >= 0; k--) {
+    const prune = A === 1 || A >= PRUNE_FROM_ARTICLES;
+    for (let k = order.length - 1; prune && k >= 0; k--) {
       if (light + weights[order[k]!]! >= this.threshold * total) break;
       light += weights[order[k]!]!;
       firstLight = k;

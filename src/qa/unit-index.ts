@@ -249,7 +249,7 @@ export class UnitIndex {
    * and at a thousand articles a common word's list is long to build.
    */
   matches(term: Term): Matches {
-    const key = `${term.zh.join('\u0001')}\u0002${term.en.join('\u0001')}`;
+    const key = `${term.zh.join('\u0001')}\u0002${term.en.join('\u0001')}\u0002${term.zhArticles?.join(',') ?? ''}`;
     const hit = this.cache.get(key);
     if (hit) return hit;
     const units = Int32Array.from(this.computeMatches(term));
@@ -273,6 +273,9 @@ export class UnitIndex {
         out.push(u);
       }
     };
+    // Chinese spellings a dictionary gave: only in the articles whose dictionary gave them.
+    const scope = term.zhArticles && term.zhArticles.length < this.articleCount ? new Set(term.zhArticles) : undefined;
+    const addZh = scope ? (u: number) => scope.has(this.articleOf[u]!) && add(u) : add;
     for (const alt of term.zh) {
       const chars = [...alt];
       const number = /^\d/.test(alt);
@@ -287,11 +290,11 @@ export class UnitIndex {
       }
       if (!candidates) continue;
       if (!number && chars.length <= 2) {
-        for (const u of candidates) add(u);
+        for (const u of candidates) addZh(u);
         continue;
       }
       for (const u of candidates) {
-        if (holds(this.units[u]!.zh, alt)) add(u);
+        if (holds(this.units[u]!.zh, alt)) addZh(u);
       }
     }
     for (const alt of term.en) {

@@ -36,6 +36,12 @@ export interface Term {
   zh: string[];
   /** English stems: a unit matches when its English words include one. */
   en: string[];
+  /**
+   * When the Chinese spellings come from CC-CEDICT (an English word mapped through the articles'
+   * dictionaries): the articles whose dictionaries gave them. Only those articles' units match the
+   * Chinese: one article's dictionary must not give another article's text new matches.
+   */
+  zhArticles?: number[];
   /** Where the term stands in the analyzed text: [at, end) in UTF-16 units. */
   at: number;
   end: number;
@@ -219,7 +225,7 @@ export interface VocabularyInput {
    * Each article's CC-CEDICT words (knowledge/<id>/cedict.json): Chinese word → English senses, and
    * two-word English compounds → their Chinese word.
    */
-  dictionaries: Iterable<{ entries: Record<string, string[]>; compounds: Record<string, string> }>;
+  dictionaries: Iterable<{ entries: Record<string, string[]>; compounds: Record<string, string>; article: number }>;
   /** Every Chinese text the engine indexes (Simplified, folded). */
   chineseTexts: Iterable<string>;
   /** What the articles' sentences put in quotation marks (“收审分离”), as written. */
@@ -242,6 +248,8 @@ export class Analyzer {
   private readonly enGroup = new Map<string, string[]>();
   /** Stemmed English phrase → Chinese terms. */
   private readonly gloss = new Map<string, string[]>();
+  /** For a gloss entry from the articles' dictionaries: the articles it came from (see Term.zhArticles). */
+  private readonly glossArticles = new Map<string, number[]>();
   /** Chinese vocabulary for maximum matching. */
   private readonly vocab = new Set<string>();
   private byPinyinCache: Map<string, string> | undefined;
@@ -310,10 +318,13 @@ export class Analyzer {
       const key = stemPhrase(folded(english));
       this.gloss.set(key, [...new Set([...(this.gloss.get(key) ?? []), ...chinese.map(folded)])]);
     }
-    // CC-CEDICT senses map English to the knowledge's Chinese words where the hand glossary is silent.
+    // CC-CEDICT senses map English to the knowledge's Chinese words where the hand glossary is silent,
+    // each mapping for the articles whose dictionaries hold the word.
     const fromDictionary = new Map<string, Set<string>>();
+    const articlesOf = new Map<string, Set<number>>();
     // Articles share most of their words: each word's senses are read once.
     const senses = new Map<string, Set<string>>();
+    const wordArticles = new Map<string, Set<number>>();
     const compounds = new Map<string, string>();
     for (const dictionary of dictionaries) {
       for (const [english, chinese] of Object.entries(dictionary.compounds)) compounds.set(english, chinese);
@@ -321,18 +332,24 @@ export class Analyzer {
         const set = senses.get(chinese) ?? new Set<string>();
         for (const sense of list) set.add(sense);
         senses.set(chinese, set);
+        wordArticles.set(chinese, (wordArticles.get(chinese) ?? new Set<number>()).add(dictionary.article));
       }
     }
     for (const [chinese, list] of senses) {
       for (const sense of list) {
         const key = senseKey(sense);
         if (!key || this.stop.has(key)) continue;
-        const set = fromDictionary.get(key) ?? new Set();
-        set.add(folded(chinese));
-        fromDictionary.set(key, set);
+        fromDictionary.set(key, (fromDictionary.get(key) ?? new Set()).add(folded(chinese)));
+        const arts = articlesOf.get(key) ?? new Set<number>();
+        for (const a of wordArticles.get(chinese)!) arts.add(a);
+        articlesOf.set(key, arts);
       }
     }
-    for (const [key, chinese] of fromDictionary) if (!this.gloss.has(key)) this.gloss.set(key, [...chinese]);
+    for (const [key, chinese] of fromDictionary) {
+      if (this.gloss.has(key)) continue;
+      this.gloss.set(key, [...chinese]);
+      this.glossArticles.set(key, [...articlesOf.get(key)!].sort((a, b) => a - b));
+    }
     // A word in the same synonym group as a question word asks too (在哪里 like 哪里, how long like 多久).
     for (const [w, group] of this.zhGroup) if (group.some((g) => this.question.has(g))) this.question.add(w);
     for (const [w, group] of this.enGroup) if (group.some((g) => this.question.has(g))) this.question.add(w);
@@ -744,7 +761,7 @@ export class Analyzer {
     // A place the knowledge does not cover, unless an article names it (the glossary gives its Chinese name).
     if (this.places.has(phrase)) return { text: phrase, kind: 'elsewhere', zh: this.gloss.get(phrase) ?? [], en };
     const zh = this.gloss.get(phrase);
-    if (zh) return { text: phrase, kind: 'content', zh: this.expandZh(zh), en };
+    if (zh) return { text: phrase, kind: 'content', zh: this.expandZh(zh), en, ...this.scopeOf(phrase) };
     return undefined;
   }
 
@@ -771,7 +788,13 @@ export class Analyzer {
     if (!this.knownEnglish(s)) return { text: word, kind: 'unknown', zh: [], en: [s] };
     const en = this.enGroup.get(s) ?? [s];
     const zh = this.gloss.get(s) ?? [];
-    return { text: word, kind: 'content', zh: this.expandZh(zh), en };
+    return { text: word, kind: 'content', zh: this.expandZh(zh), en, ...this.scopeOf(s) };
+  }
+
+  /** The articles a dictionary-made gloss entry is for (nothing for the hand glossary's). */
+  private scopeOf(key: string): { zhArticles?: number[] } {
+    const articles = this.glossArticles.get(key);
+    return articles ? { zhArticles: articles } : {};
   }
 
   /**
