@@ -117,5 +117,16 @@ describe('Dockerfile', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
       await standin.close();
     }
+
+    // The image can ingest an article into a mounted knowledge folder, and regenerate it, with its
+    // production dependencies only (no tsx).
+    const knowledge = path.join(work, 'knowledge');
+    cpSync(path.join(runtime.dir, 'knowledge'), knowledge, { recursive: true });
+    const ingest = spawnSync('node', ['dist/cli/ingest.js', path.resolve('test/fixtures/chengdu.raw.txt'), '--knowledge', knowledge], { cwd: runtime.dir, env, encoding: 'utf8', timeout: 120_000 });
+    expect(ingest.status, ingest.stderr).toBe(0);
+    expect(ingest.stdout).toContain('四川日報');
+    expect(existsSync(path.join(knowledge, 'sichuanribao-2020-11-23', 'article.json'))).toBe(true);
+    const check = spawnSync('node', ['dist/cli/knowledge.js', '--check'], { cwd: runtime.dir, env, encoding: 'utf8', timeout: 120_000 });
+    expect(check.status, check.stderr).toBe(0);
   }, 300_000);
 });

@@ -43,3 +43,9 @@ export function factHtml(engine: Engine, ctx: RenderContext, factId: string, lan
   const found = engine.answerFact(factId, lang);
   return found ? render(found, 'html', ctx, lang) : '';
 }
+
+/** What /broadcast and `npm run broadcast` post: a fact when a short text names one, otherwise the text itself (escaped). */
+export function broadcastHtml(engine: Engine, ctx: RenderContext, text: string, lang: Lang): string {
+  const result = engine.answer(text);
+  return result.found && result.kind === 'sentence' && text.length <= 40 ? render(result, 'html', ctx, lang) : escapeHtml(text);
+}

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { Telegram } from 'telegraf';
 import { DeliveryQueue } from '../announce/delivery-queue.js';
-import { broadcastHtml } from '../bot/features/announce.js';
+import { broadcastHtml } from '../announce/content.js';
 import { BotConfigSchema, ConfigError, loadConfig, loadDotEnv } from '../config.js';
 import { createLogger } from '../log.js';
 import { openEngine } from '../qa/open-engine.js';
@@ -56,7 +56,7 @@ const ids = store.unfinished();
 if (text) {
   const { engine, ctx } = openEngine(config.KNOWLEDGE_DIR);
   const chats = store.subscriptions().map((s) => s.chatId);
-  const html = broadcastHtml({ engine, render: ctx }, text, 'zh-Hans');
+  const html = broadcastHtml(engine, ctx, text, 'zh-Hans');
   ids.push(await retryBusy(() => store.announce('broadcast', html, chats), { deadlineMs: 60_000 }));
   console.error(`broadcasting to ${chats.length} chats`);
 }

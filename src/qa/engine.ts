@@ -13,7 +13,7 @@
 import type { Knowledge } from '../knowledge/load.js';
 import { LANGS, type Fact, type Lang } from '../knowledge/schema.js';
 import { detectLang, finishFold, fold, foldPunctuated, MAX_QUESTION_CHARS, simplify } from '../text/normalize.js';
-import { Analyzer, englishStems, type Term } from '../text/terms.js';
+import { Analyzer, type Term } from '../text/terms.js';
 import { Lru } from './lru.js';
 import { resolveOptions, type EngineOptions } from './options.js';
 import { Ranker, type Ranking, type Weigh } from './ranker.js';

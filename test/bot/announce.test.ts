@@ -143,6 +143,11 @@ describe('in a group', () => {
     expect(store.subscription(group)).toMatchObject({ cadence: 'weekly', weekday: 1, time: '09:30' });
     standin.groupText('/subscription', { chatId: group, userId: fresh(), languageCode: 'en' });
     expect(text(await sentTo(group, (t) => t.startsWith('Subscription')))).toContain('weekly Mon 09:30');
+    // In Chinese, no English words: 每周一.
+    standin.groupText('/subscription', { chatId: group, userId: fresh(), languageCode: 'zh-hans' });
+    const zh = text(await sentTo(group, (t) => t.startsWith('订阅')));
+    expect(zh).toContain('每周一 09:30');
+    expect(zh).not.toMatch(/[A-Za-z]{3,}(?![^(]*\))/);
     standin.groupText('/unsubscribe', { chatId: group, userId: admin, languageCode: 'en' });
     await sentTo(group, (t) => t === 'Unsubscribed.');
     expect(store.subscription(group)).toBeUndefined();

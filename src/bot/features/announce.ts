@@ -6,10 +6,10 @@
  * through the delivery queue.
  */
 import { Composer } from 'telegraf';
-import { digestHtml } from '../../announce/content.js';
+import { broadcastHtml, digestHtml } from '../../announce/content.js';
 import { formatTime, nextOccurrence, parseSchedule } from '../../announce/schedule.js';
 import type { Lang } from '../../knowledge/schema.js';
-import { escapeHtml, render } from '../../qa/render.js';
+import { render } from '../../qa/render.js';
 import type { AnnounceDeps, BotContext, BotDeps } from '../deps.js';
 import { replyLang } from '../lang.js';
 import { isGroup, sendText } from '../reply.js';
@@ -149,8 +149,14 @@ function pinWhenSent(ctx: BotContext, deps: BotDeps, a: AnnounceDeps, id: number
     .catch((err: unknown) => ctx.log.warn({ err }, 'pin: the admin could not be told'));
 }
 
-const describeSchedule = (s: { cadence: string; weekday: number | null; time: string; nextAt: number }, zone: string) =>
-  `${s.cadence}${s.weekday ? ` ${['', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][s.weekday]}` : ''} ${s.time} → ${formatTime(s.nextAt, zone)}`;
+/** A schedule in the reply's language (每周一 09:30, weekly Mon 09:30), then the next post's time. */
+const CADENCE: Record<Lang, { daily: string; weekly: (day: number) => string }> = {
+  'zh-Hans': { daily: '每天', weekly: (d) => `每周${'一二三四五六日'[d - 1]}` },
+  'zh-Hant': { daily: '每天', weekly: (d) => `每週${'一二三四五六日'[d - 1]}` },
+  en: { daily: 'daily', weekly: (d) => `weekly ${['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][d - 1]}` },
+};
+const describeSchedule = (s: { cadence: string; weekday: number | null; time: string; nextAt: number }, zone: string, lang: Lang) =>
+  `${s.cadence === 'weekly' && s.weekday ? CADENCE[lang].weekly(s.weekday) : CADENCE[lang].daily} ${s.time} → ${formatTime(s.nextAt, zone)}`;
 
 export function announceFeature(deps: BotDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
@@ -193,7 +199,7 @@ export function announceFeature(deps: BotDeps): Composer<BotContext> {
   feature.command('subscription', async (ctx) => {
     const lang = replyLang(ctx, deps);
     const s = a.store.subscription(ctx.chat.id);
-    await sendText(ctx, s ? T[lang].subscription(describeSchedule(s, a.zone)) : T[lang].notSubscribed());
+    await sendText(ctx, s ? T[lang].subscription(describeSchedule(s, a.zone, lang)) : T[lang].notSubscribed());
   });
 
   feature.command('broadcast', async (ctx) => {
@@ -202,7 +208,7 @@ export function announceFeature(deps: BotDeps): Composer<BotContext> {
     const arg = ctx.payload.trim();
     if (!arg) return sendText(ctx, T[lang].broadcastUsage());
     const chats = a.store.subscriptions().map((s) => s.chatId);
-    const html = broadcastHtml(deps, arg, lang);
+    const html = broadcastHtml(deps.engine, deps.render, arg, lang);
     const id = await retryBusy(() => a.store.announce('broadcast', html, chats, ctx.from.id));
     a.queue.kick();
     await sendText(ctx, T[lang].broadcasting(String(chats.length)));
@@ -214,10 +220,4 @@ export function announceFeature(deps: BotDeps): Composer<BotContext> {
   });
 
   return feature;
-}
-
-/** A fact when the text names one, otherwise the text itself (escaped). */
-export function broadcastHtml(deps: Pick<BotDeps, 'engine' | 'render'>, text: string, lang: Lang): string {
-  const result = deps.engine.answer(text);
-  return result.found && result.kind === 'sentence' && text.length <= 40 ? render(result, 'html', deps.render, lang) : escapeHtml(text);
 }
