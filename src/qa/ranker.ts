@@ -139,14 +139,12 @@ export class Ranker {
   /**
    * One pass over the postings to credit weights, one pass over the touched units to find the best,
    * the best of each other article, and partly matching facts: no sort.
+   * @param weights each term's weight over the collection: orders the terms and prunes the light ones
+   * @param weigh each term's weight for one article's units: what units are scored with
    * @param literal for each term, the units holding the asker's own spelling, when the term has
    *   other spellings too (undefined otherwise)
    * @param allowed when given, only units of the articles it flags (1) can be the best, an "also
    *   in" article or a suggestion: the question names a place only those articles name
-   */
-  /**
-   * @param weights each term's weight over the collection: orders the terms and prunes the light ones
-   * @param weigh each term's weight for one article's units: what units are scored with
    */
   rank(terms: Term[], matched: Matches[], weights: number[], weigh: Weigh, literal: (Matches | undefined)[] = [], allowed?: Uint8Array): Ranking {
     if (this.queryStamp >= 30_000_000) {
