@@ -12,10 +12,10 @@ import { runDue } from './announce/scheduler.js';
 import { createBot, registerCommands } from './bot/create-bot.js';
 import { storeSettings } from './bot/deps.js';
 import { OutboundLimits } from './limits.js';
-import { Store, StoreOpenError } from './store/store.js';
+import { Store } from './store/store.js';
 import { createWebhookServer } from './bot/webhook-server.js';
-import { BotConfigSchema, ConfigError, loadConfig, loadDotEnv, type BotConfig } from './config.js';
-import { KnowledgeError } from './knowledge/load.js';
+import { configureOrExit, orExit } from './cli/or-exit.js';
+import { BotConfigSchema } from './config.js';
 import { createLogger, scrub } from './log.js';
 import { openEngine } from './qa/open-engine.js';
 
@@ -28,21 +28,8 @@ const SCHEDULE_RETRY_MS = 2_000;
 /** How often the database file is checked to still be the one opened. */
 const FILE_CHECK_MS = 5_000;
 
-function configure(): BotConfig {
-  try {
-    loadDotEnv();
-    return loadConfig(BotConfigSchema);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(e.message);
-      process.exit(1);
-    }
-    throw e;
-  }
-}
-
 async function main(): Promise<void> {
-  const config = configure();
+  const config = configureOrExit(BotConfigSchema);
   const secrets = [config.BOT_TOKEN, config.WEBHOOK_SECRET ?? ''];
   const log = createLogger({ level: config.LOG_LEVEL, secrets });
   // Handler errors never get here (bot.catch logs them and the bot goes on). Anything else that
@@ -53,30 +40,11 @@ async function main(): Promise<void> {
   });
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
 
-  let opened;
-  try {
-    opened = openEngine(config.KNOWLEDGE_DIR);
-  } catch (e) {
-    if (e instanceof KnowledgeError) {
-      console.error(e.message);
-      process.exit(1);
-    }
-    throw e;
-  }
-  const { engine, ctx: render } = opened;
+  const { engine, ctx: render } = orExit(() => openEngine(config.KNOWLEDGE_DIR));
   engine.warmUp();
-  log.info({ version: engine.knowledge.version, articles: engine.knowledge.articles.length }, 'knowledge loaded');
+  log.info({ version: engine.version, articles: engine.articles().length }, 'knowledge loaded');
 
-  let store: Store;
-  try {
-    store = new Store(path.join(config.DATA_DIR, 'bot.sqlite'));
-  } catch (e) {
-    if (e instanceof StoreOpenError) {
-      console.error(e.message);
-      process.exit(1);
-    }
-    throw e;
-  }
+  const store = orExit(() => new Store(path.join(config.DATA_DIR, 'bot.sqlite')));
   const settings = storeSettings(store, log);
   // One set of limits for everything this process sends: replies and announcements.
   const limits = new OutboundLimits({ groupPerMinute: config.ANNOUNCE_PER_GROUP_PER_MINUTE });
@@ -121,7 +89,7 @@ async function main(): Promise<void> {
     server = createWebhookServer(bot, {
       path: config.WEBHOOK_PATH,
       secret: config.WEBHOOK_SECRET!,
-      version: engine.knowledge.version,
+      version: engine.version,
       health: () => ({ queue: queue.health() }),
       log,
     });

@@ -35,7 +35,7 @@ export function digestHtml(engine: Engine, ctx: RenderContext, lang: Lang): stri
 
 /** The facts scheduled posts rotate through: every fact, in knowledge order. */
 export function rotation(engine: Engine): string[] {
-  return engine.knowledge.articles.flatMap((k) => k.facts.map((f) => f.id));
+  return engine.factIds();
 }
 
 /** One fact as an announcement. */

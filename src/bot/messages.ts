@@ -37,11 +37,11 @@ export function factsMessage(engine: Engine, ctx: RenderContext, lang: Lang, for
 
 /** /source: every article with its attribution, editors and summary. */
 export function sourceMessage(engine: Engine, ctx: RenderContext, lang: Lang, format: Format): string {
-  return engine.knowledge.articles
-    .map((k, i) => {
-      const source = ctx.sources[i]!;
+  return engine
+    .articles()
+    .map(({ source, summary: summaries }) => {
       const editors = lang === 'en' ? (source.en?.editors ?? source.editors).join(', ') : source.editors.join('、');
-      const summary = k.summary?.[lang];
+      const summary = summaries?.[lang];
       return [
         bold(citation(source, lang), format),
         plain(lang === 'en' ? `Editors: ${editors}` : `责编：${editors}`, format),

@@ -8,7 +8,7 @@
  */
 import { createInterface } from 'node:readline';
 import type { Engine, Result } from '../qa/engine.js';
-import { openEngineOrExit } from '../qa/open-engine.js';
+import { openEngineOrExit } from './or-exit.js';
 import { render, type RenderContext } from '../qa/render.js';
 
 export function toJsonLine(question: string, result: Result, ctx: RenderContext): string {

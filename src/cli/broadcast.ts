@@ -9,10 +9,11 @@ import path from 'node:path';
 import { Telegram } from 'telegraf';
 import { DeliveryQueue } from '../announce/delivery-queue.js';
 import { broadcastHtml } from '../announce/content.js';
-import { BotConfigSchema, ConfigError, loadConfig, loadDotEnv } from '../config.js';
+import { BotConfigSchema } from '../config.js';
+import { configureOrExit, orExit } from './or-exit.js';
 import { createLogger } from '../log.js';
 import { openEngine } from '../qa/open-engine.js';
-import { retryBusy, Store, StoreOpenError } from '../store/store.js';
+import { retryBusy, Store } from '../store/store.js';
 
 const args = process.argv.slice(2);
 const resume = args.includes('--resume');
@@ -22,28 +23,9 @@ if (!resume && !text) {
   process.exit(2);
 }
 
-let config;
-try {
-  loadDotEnv();
-  config = loadConfig(BotConfigSchema);
-} catch (e) {
-  if (e instanceof ConfigError) {
-    console.error(e.message);
-    process.exit(1);
-  }
-  throw e;
-}
+const config = configureOrExit(BotConfigSchema);
 const log = createLogger({ level: config.LOG_LEVEL, secrets: [config.BOT_TOKEN], write: (line) => process.stderr.write(line) });
-let store: Store;
-try {
-  store = new Store(path.join(config.DATA_DIR, 'bot.sqlite'));
-} catch (e) {
-  if (e instanceof StoreOpenError) {
-    console.error(e.message);
-    process.exit(1);
-  }
-  throw e;
-}
+const store = orExit(() => new Store(path.join(config.DATA_DIR, 'bot.sqlite')));
 const queue = new DeliveryQueue({
   store,
   telegram: new Telegram(config.BOT_TOKEN, { apiRoot: `${config.TELEGRAM_API_ROOT}/` }),
@@ -54,7 +36,7 @@ const queue = new DeliveryQueue({
 
 const ids = store.unfinished();
 if (text) {
-  const { engine, ctx } = openEngine(config.KNOWLEDGE_DIR);
+  const { engine, ctx } = orExit(() => openEngine(config.KNOWLEDGE_DIR));
   const chats = store.subscriptions().map((s) => s.chatId);
   const html = broadcastHtml(engine, ctx, text, 'zh-Hans');
   ids.push(await retryBusy(() => store.announce('broadcast', html, chats), { deadlineMs: 60_000 }));

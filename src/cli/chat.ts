@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline/promises';
 import { EXAMPLES, factsMessage, helpMessage, langChoice, sourceMessage } from '../bot/messages.js';
 import { TEXTS } from '../bot/texts.js';
 import type { Lang } from '../knowledge/schema.js';
-import { openEngineOrExit } from '../qa/open-engine.js';
+import { openEngineOrExit } from './or-exit.js';
 import { render } from '../qa/render.js';
 
 const { engine, ctx } = openEngineOrExit();

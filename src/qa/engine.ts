@@ -541,6 +541,21 @@ export class Engine {
     return this.keyFactList.slice(0, count).map(suggestionOf);
   }
 
+  /** Changes whenever any knowledge file changes: /healthz and the logs report it. */
+  get version(): string {
+    return this.knowledge.version;
+  }
+
+  /** The articles, in knowledge order: each one's source and two-line summary (/source). */
+  articles(): { source: SourceRef; summary: PerLang | undefined }[] {
+    return this.knowledge.articles.map((k, a) => ({ source: this.sources[a]!, summary: k.summary }));
+  }
+
+  /** Every fact's id, in knowledge order: what scheduled posts rotate through. */
+  factIds(): string[] {
+    return this.knowledge.articles.flatMap((k) => k.facts.map((f) => f.id));
+  }
+
   /** A question the knowledge answers, for usage lines (/ask <example>): the first key fact's. */
   example(lang: Lang): string {
     return this.keyFactList[0]?.questions[lang][0] ?? this.knowledge.articles[0]!.facts[0]?.questions[lang][0] ?? '?';
