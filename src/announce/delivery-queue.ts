@@ -16,6 +16,7 @@
  */
 import { TelegramError, type Telegram } from 'telegraf';
 import { splitHtml } from '../bot/split-html.js';
+import { telegramFault } from '../bot/telegram-retry.js';
 import type { OutboundLimits } from '../limits.js';
 import type { Logger } from '../log.js';
 import { storageFault, type ClaimedDelivery, type DeliveryStatus, type Report, type Store } from '../store/store.js';
@@ -255,41 +256,48 @@ export class DeliveryQueue {
   private async failed(d: ClaimedDelivery, err: unknown): Promise<void> {
     const { store, log } = this.o;
     const now = this.o.now();
-    const e = err instanceof TelegramError ? err : undefined;
-    const description = e?.description ?? (err as Error).message;
-    if (e?.code === 429) {
-      const after = (e.parameters?.retry_after ?? 1) * 1_000;
-      this.pausedUntil = now + after;
-      await this.mustWrite(() => store.mark(d.announcementId, d.chatId, 'pending', { error: description, notBefore: now + after }, now));
-      log.warn({ chat_id: d.chatId, retry_after: e.parameters?.retry_after }, 'announcement throttled (429)');
-    } else if (e?.code === 403) {
-      await this.mustWrite(() =>
-        store.db.transaction(() => {
-          store.mark(d.announcementId, d.chatId, 'removed', { error: description }, now);
-          store.unsubscribe(d.chatId);
-        })(),
-      );
-      log.info({ chat_id: d.chatId }, 'chat blocked or removed the bot: unsubscribed');
-    } else if (e?.parameters?.migrate_to_chat_id) {
-      const to = e.parameters.migrate_to_chat_id;
-      await this.mustWrite(() =>
-        store.db.transaction(() => {
-          store.migrateChat(d.chatId, to);
-          store.addDelivery(d.announcementId, to, now);
-          store.mark(d.announcementId, d.chatId, 'migrated', { error: `migrated to ${to}` }, now);
-        })(),
-      );
-      log.info({ chat_id: d.chatId, to }, 'group became a supergroup: following it');
-    } else if (!e || e.code >= 500) {
-      const final = d.attempts + 1 >= this.o.maxAttempts;
-      const notBefore = now + 500 * 2 ** Math.min(d.attempts, 5);
-      await this.mustWrite(() => store.mark(d.announcementId, d.chatId, final ? 'failed' : 'pending', { error: description, notBefore }, now));
-      log.warn({ chat_id: d.chatId, attempt: d.attempts + 1, final }, 'announcement delivery failed');
-    } else {
-      await this.mustWrite(() => store.mark(d.announcementId, d.chatId, 'failed', { error: description }, now));
-      log.warn({ chat_id: d.chatId, err }, 'announcement refused by Telegram');
+    const description = err instanceof TelegramError ? err.description : (err as Error).message;
+    const fault = telegramFault(err);
+    switch (fault.kind) {
+      case 'throttled': {
+        const after = fault.retryAfterSeconds * 1_000;
+        this.pausedUntil = now + after;
+        await this.mustWrite(() => store.mark(d.announcementId, d.chatId, 'pending', { error: description, notBefore: now + after }, now));
+        log.warn({ chat_id: d.chatId, retry_after: fault.retryAfterSeconds }, 'announcement throttled (429)');
+        return;
+      }
+      case 'blocked':
+        await this.mustWrite(() =>
+          store.db.transaction(() => {
+            store.mark(d.announcementId, d.chatId, 'removed', { error: description }, now);
+            store.unsubscribe(d.chatId);
+          })(),
+        );
+        log.info({ chat_id: d.chatId }, 'chat blocked or removed the bot: unsubscribed');
+        return;
+      case 'migrated':
+        await this.mustWrite(() =>
+          store.db.transaction(() => {
+            store.migrateChat(d.chatId, fault.to);
+            store.addDelivery(d.announcementId, fault.to, now);
+            store.mark(d.announcementId, d.chatId, 'migrated', { error: `migrated to ${fault.to}` }, now);
+          })(),
+        );
+        log.info({ chat_id: d.chatId, to: fault.to }, 'group became a supergroup: following it');
+        return;
+      case 'transient': {
+        const final = d.attempts + 1 >= this.o.maxAttempts;
+        const notBefore = now + 500 * 2 ** Math.min(d.attempts, 5);
+        await this.mustWrite(() => store.mark(d.announcementId, d.chatId, final ? 'failed' : 'pending', { error: description, notBefore }, now));
+        log.warn({ chat_id: d.chatId, attempt: d.attempts + 1, final }, 'announcement delivery failed');
+        return;
+      }
+      case 'refused':
+        await this.mustWrite(() => store.mark(d.announcementId, d.chatId, 'failed', { error: description }, now));
+        log.warn({ chat_id: d.chatId, err }, 'announcement refused by Telegram');
     }
   }
+
 
   /** Resolves the waiters whose delivery or announcement is finished (whoever finished it). */
   private settleWaiters(): void {

@@ -20,19 +20,37 @@ export interface RetryOptions {
 const RETRIED = Symbol('retried');
 const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** What went wrong with a Bot API call, whoever made it (a reply, the delivery queue). */
+export type TelegramFault =
+  /** 429: wait this long. */
+  | { kind: 'throttled'; retryAfterSeconds: number }
+  /** 403: the user blocked the bot, or it was removed from the group. */
+  | { kind: 'blocked' }
+  /** The group became a supergroup with this id. */
+  | { kind: 'migrated'; to: number }
+  /** 5xx, a network error or a timeout: the same call may work later. */
+  | { kind: 'transient' }
+  /** Any other refusal (400 bad request…): final. */
+  | { kind: 'refused' };
+
+/** The one classification of Bot API errors. */
+export function telegramFault(error: unknown): TelegramFault {
+  if (error instanceof TelegramError) {
+    if (error.code === 429) return { kind: 'throttled', retryAfterSeconds: error.parameters?.retry_after ?? 1 };
+    if (error.parameters?.migrate_to_chat_id) return { kind: 'migrated', to: error.parameters.migrate_to_chat_id };
+    if (error.code === 403) return { kind: 'blocked' };
+    return error.code >= 500 ? { kind: 'transient' } : { kind: 'refused' };
+  }
+  // No answer from Telegram: node-fetch's FetchError (connection refused or reset, timeouts), an
+  // aborted call, any other transport failure. The same call may work later.
+  return { kind: 'transient' };
+}
+
 /** How long to wait before retrying a failed call, or undefined when it must not be retried. */
 export function retryDelay(error: unknown, attempt: number, o: Required<Omit<RetryOptions, 'log' | 'sleep'>>): number | undefined {
-  if (error instanceof TelegramError) {
-    if (error.code === 429) {
-      const after = error.parameters?.retry_after ?? 1;
-      return after <= o.maxRetryAfterSeconds ? after * 1000 : undefined;
-    }
-    return error.code >= 500 ? o.backoffMs * 2 ** attempt : undefined;
-  }
-  // node-fetch's FetchError (connection refused or reset, timeouts) and other transport failures.
-  const e = error as { name?: string; type?: string; code?: string } | undefined;
-  const network = e?.name === 'FetchError' || e?.type === 'system' || /^E[A-Z]+$/.test(e?.code ?? '');
-  return network ? o.backoffMs * 2 ** attempt : undefined;
+  const fault = telegramFault(error);
+  if (fault.kind === 'throttled') return fault.retryAfterSeconds <= o.maxRetryAfterSeconds ? fault.retryAfterSeconds * 1000 : undefined;
+  return fault.kind === 'transient' ? o.backoffMs * 2 ** attempt : undefined;
 }
 
 /** Wraps telegram.callApi in place (once) so every method of this client retries. */
