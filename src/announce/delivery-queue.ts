@@ -268,20 +268,20 @@ export class DeliveryQueue {
       }
       case 'blocked':
         await this.mustWrite(() =>
-          store.db.transaction(() => {
+          store.transaction(() => {
             store.mark(d.announcementId, d.chatId, 'removed', { error: description }, now);
             store.unsubscribe(d.chatId);
-          })(),
+          }),
         );
         log.info({ chat_id: d.chatId }, 'chat blocked or removed the bot: unsubscribed');
         return;
       case 'migrated':
         await this.mustWrite(() =>
-          store.db.transaction(() => {
+          store.transaction(() => {
             store.migrateChat(d.chatId, fault.to);
             store.addDelivery(d.announcementId, fault.to, now);
             store.mark(d.announcementId, d.chatId, 'migrated', { error: `migrated to ${fault.to}` }, now);
-          })(),
+          }),
         );
         log.info({ chat_id: d.chatId, to: fault.to }, 'group became a supergroup: following it');
         return;

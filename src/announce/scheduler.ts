@@ -60,8 +60,8 @@ function postDue(o: SchedulerOptions): number {
 function post(o: SchedulerOptions, s: Subscription, next: number, now: number): void {
   const index = s.nextFact % o.factCount();
   // The announcement and the subscription's move are one transaction: a crash cannot post twice.
-  o.store.db.transaction(() => {
+  o.store.transaction(() => {
     o.store.announce('scheduled', o.factHtml(index, s.chatId), [s.chatId], undefined, now);
     o.store.advance(s.chatId, next, s.nextFact + 1);
-  })();
+  });
 }

@@ -197,7 +197,7 @@ const toSubscription = (r: SubscriptionRow): Subscription => ({
 });
 
 export class Store {
-  readonly db: Database.Database;
+  private readonly db: Database.Database;
   /** This process in claims (see `claim`). */
   readonly owner = ownerName();
   private readonly inode: number | undefined;
@@ -262,6 +262,18 @@ export class Store {
 
   close(): void {
     this.db.close();
+  }
+
+  get isOpen(): boolean {
+    return this.db.open;
+  }
+
+  /**
+   * Runs several writes as one (immediate) transaction: all of them or none. Like every method, it
+   * throws SQLITE_BUSY when another process holds the lock (see retryBusy).
+   */
+  transaction<T>(writes: () => T): T {
+    return this.db.transaction(writes).immediate();
   }
 
   // Chat settings ------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,6 +32,8 @@ beforeEach(() => {
   now = T0 - DAY; // 2026-11-26 09:00 Shanghai
 });
 afterEach(() => {
+  peeked?.close();
+  peeked = undefined;
   store.close();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -50,13 +53,17 @@ function options(): SchedulerOptions {
   };
 }
 
+/** The test's own connection to the store's file, to read its rows. */
+let peeked: Database.Database | undefined;
+const peek = () => (peeked ??= new Database(store.file, { readonly: true }));
+
 /** Subscribes CHAT the way /subscribe would: first post at the next occurrence after `now`. */
 function subscribe(schedule: Schedule = DAILY9, chatId = CHAT): void {
   store.subscribe({ chatId, chatType: 'supergroup', ...schedule, nextAt: nextOccurrence(schedule, now, ZONE) }, now);
 }
 
 const announcements = () =>
-  store.db.prepare('SELECT id, kind, html, created_at AS createdAt FROM announcements ORDER BY id').all() as {
+  peek().prepare('SELECT id, kind, html, created_at AS createdAt FROM announcements ORDER BY id').all() as {
     id: number;
     kind: string;
     html: string;

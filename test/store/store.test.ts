@@ -12,6 +12,14 @@ let dir: string;
 let file: string;
 const open: Store[] = [];
 
+/** Connections of the test's own to a store's file, to look at (or set up) its rows directly. */
+const peeks: Database.Database[] = [];
+function sql(s: Store): Database.Database {
+  const d = new Database(s.file);
+  peeks.push(d);
+  return d;
+}
+
 /** Opens a store on the test's file and closes it after the test. */
 function openStore(f = file): Store {
   const s = new Store(f);
@@ -29,13 +37,14 @@ beforeEach(() => {
   file = path.join(dir, 'bot.db');
 });
 afterEach(() => {
-  for (const s of open.splice(0)) if (s.db.open) s.close();
+  for (const s of open.splice(0)) if (s.isOpen) s.close();
+  for (const d of peeks.splice(0)) d.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-const version = (s: Store) => s.db.prepare('SELECT version FROM schema_version').all() as { version: number }[];
+const version = (s: Store) => sql(s).prepare('SELECT version FROM schema_version').all() as { version: number }[];
 const tables = (s: Store) =>
-  (s.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  (sql(s).prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
 
 describe('opening and migrating', () => {
   it('creates the file and its missing folders, and migrates it', () => {
@@ -69,7 +78,7 @@ describe('opening and migrating', () => {
 
   it('uses WAL journaling, recorded in the file itself', () => {
     const s = openStore();
-    expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(sql(s).pragma('journal_mode', { simple: true })).toBe('wal');
     s.setLang(1, 'en');
     closeStore(s);
     const raw = new Database(file, { readonly: true });
@@ -113,7 +122,7 @@ describe('subscriptions', () => {
     expect(s.subscription(-200)).toEqual({ chatId: -200, chatType: 'supergroup', cadence: 'weekly', weekday: 3, time: '18:30', nextFact: 0, nextAt: 9000 });
     expect(s.subscription(-300)).toBeUndefined();
     expect(s.subscriptions().map((x) => x.chatId)).toEqual([-200, -100]); // ordered by chat id
-    expect(s.db.prepare('SELECT created_by, created_at FROM subscriptions WHERE chat_id = -200').get()).toEqual({ created_by: 77, created_at: 100 });
+    expect(sql(s).prepare('SELECT created_by, created_at FROM subscriptions WHERE chat_id = -200').get()).toEqual({ created_by: 77, created_at: 100 });
 
     expect(s.unsubscribe(-200)).toBe(true);
     expect(s.unsubscribe(-200)).toBe(false);
@@ -178,12 +187,12 @@ describe('subscriptions', () => {
 
 describe('announcements and deliveries', () => {
   const deliveries = (s: Store, id: number) =>
-    s.db.prepare('SELECT chat_id, status, attempts FROM deliveries WHERE announcement_id = ? ORDER BY chat_id').all(id);
+    sql(s).prepare('SELECT chat_id, status, attempts FROM deliveries WHERE announcement_id = ? ORDER BY chat_id').all(id);
 
   it('announce creates one pending delivery per chat, ignoring duplicate chat ids', () => {
     const s = openStore();
     const id = s.announce('broadcast', '<b>news</b>', [3, 1, 2, 1, 3], 99, 1234);
-    expect(s.db.prepare('SELECT id, kind, html, created_by, created_at, finished_at FROM announcements').all()).toEqual([
+    expect(sql(s).prepare('SELECT id, kind, html, created_by, created_at, finished_at FROM announcements').all()).toEqual([
       { id, kind: 'broadcast', html: '<b>news</b>', created_by: 99, created_at: 1234, finished_at: null },
     ]);
     expect(deliveries(s, id)).toEqual([
@@ -199,8 +208,8 @@ describe('announcements and deliveries', () => {
     const s = openStore();
     // The third chat id cannot be bound, so the insert fails after the announcement and two deliveries.
     expect(() => s.announce('broadcast', 'x', [1, 2, {} as unknown as number])).toThrow();
-    expect(s.db.prepare('SELECT COUNT(*) AS n FROM announcements').get()).toEqual({ n: 0 });
-    expect(s.db.prepare('SELECT COUNT(*) AS n FROM deliveries').get()).toEqual({ n: 0 });
+    expect(sql(s).prepare('SELECT COUNT(*) AS n FROM announcements').get()).toEqual({ n: 0 });
+    expect(sql(s).prepare('SELECT COUNT(*) AS n FROM deliveries').get()).toEqual({ n: 0 });
     expect(s.openDeliveries()).toEqual([]);
   });
 
@@ -358,7 +367,7 @@ describe('claims shared by processes', () => {
     const a = openStore();
     const id = a.announce('broadcast', 'x', [11]);
     // A claim left by a process that no longer exists (a pid far above any live one).
-    a.db.prepare("UPDATE deliveries SET status = 'sending', owner = ?, lease_until = ? WHERE announcement_id = ?").run(`${hostname()}:999999999:dead`, 9e15, id);
+    sql(a).prepare("UPDATE deliveries SET status = 'sending', owner = ?, lease_until = ? WHERE announcement_id = ?").run(`${hostname()}:999999999:dead`, 9e15, id);
     const b = openStore();
     expect(b.claim(Date.now(), limits).delivery).toBeUndefined();
     expect(b.releaseDeadClaims()).toBe(1);
