@@ -22,7 +22,7 @@ import { AnswerTypes, type Asked, type Evidence } from './answer-types.js';
 import { Intents, type MetaQuestion } from './intents.js';
 import type { Declined, DeclineReason, Found, MetaAnswer, NotFound, PartialAnswer, PerLang, Result, SentenceAnswer, SourceRef, Suggestion } from './types.js';
 import { UnitIndex, type Matches } from './unit-index.js';
-import { isForeign, termWeight, termWeightIn, type WeightContext } from './weights.js';
+import { isForeign, termWeight, weighingIn, type WeightContext } from './weights.js';
 
 export type * from './types.js';
 export type { EngineOptions } from './options.js';
@@ -411,9 +411,11 @@ export class Engine {
 
   /** A term's weight for one article's units: rarity within that article, as if it were alone. */
   private weighFor(terms: Term[], matched: Matches[], factor?: number[]): Weigh {
+    // Per term, once: its weighing and its counts per article; then each article is a lookup.
+    const perTerm = terms.map((t, i) => ({ weigh: weighingIn(t), by: this.index.perArticle(matched[i]!), factor: factor?.[i] ?? 1 }));
     return (ti, a) => {
-      const by = this.index.perArticle(matched[ti]!);
-      return termWeightIn(terms[ti]!, by.sentences[a]!, by.facts[a]!, this.articleContext[a]!) * (factor?.[ti] ?? 1);
+      const { weigh, by, factor: f } = perTerm[ti]!;
+      return weigh(by.sentences[a]!, by.facts[a]!, this.articleContext[a]!) * f;
     };
   }
 
@@ -435,11 +437,12 @@ export class Engine {
     terms.forEach((t, i) => {
       if (t.kind !== 'elsewhere' && !t.zh.some((z) => this.placeWords.has(z))) return;
       // Named by an article's own sentences (a fact's phrasings are how people ask, not what it says).
-      const naming = new Uint8Array(n);
-      for (const u of matched[i]!.units) if (!this.index.isFact[u]) naming[this.index.articleOf[u]!] = 1;
+      const naming = this.index.perArticle(matched[i]!).sentences.map((c) => (c > 0 ? 1 : 0));
       if (naming.every(Boolean) || !naming.some(Boolean)) return;
       allowed ??= new Uint8Array(n);
-      naming.forEach((v, a) => (allowed![a] ||= v));
+      naming.forEach((v, a) => {
+        if (v) allowed![a] = 1;
+      });
     });
     return allowed;
   }

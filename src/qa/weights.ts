@@ -41,34 +41,49 @@ const isSingleHan = (term: Term): boolean => term.zh.length > 0 && [...term.text
 
 /** The weight of one term over the whole collection, given the units it matched. */
 export function termWeight(term: Term, matched: Matches, ctx: WeightContext): number {
-  return weightOf(term, matched.sentences, matched.units.length - matched.sentences, ctx);
+  return weighing(term)(matched.sentences, matched.units.length - matched.sentences, ctx);
 }
 
 /**
  * The weight of one term for the units of one article, given the sentences and fact units of that
- * article it matched, and the article's own sentence count: NaN when the article cannot answer the
+ * article it matched, and the article's own rarity scale: NaN when the article cannot answer the
  * question at all (a place or a number it never mentions, that another article does).
  */
 export function termWeightIn(term: Term, sentences: number, facts: number, ctx: WeightContext): number {
-  if (sentences + facts === 0 && (term.kind === 'elsewhere' || (term.kind === 'content' && /^\d+$/.test(term.text)))) return NaN;
-  return weightOf(term, sentences, facts, ctx);
+  return weighingIn(term)(sentences, facts, ctx);
 }
 
-function weightOf(term: Term, df: number, facts: number, ctx: WeightContext): number {
-  const inFacts = facts > 0;
+/** termWeightIn for one term, its per-term work done once: the ranker calls it for every article. */
+export function weighingIn(term: Term): (sentences: number, facts: number, ctx: WeightContext) => number {
+  const weigh = weighing(term);
+  const mustBeNamed = term.kind === 'elsewhere' || (term.kind === 'content' && /^\d+$/.test(term.text));
+  // Articles of the same size that match a term as often weigh it alike: computed once (two logs).
+  const seen = new Map<number, number>();
+  return (sentences, facts, ctx) => {
+    if (mustBeNamed && sentences + facts === 0) return NaN;
+    const key = (sentences * 2 + (facts > 0 ? 1 : 0)) * 1_048_576 + ctx.sentenceCount;
+    let w = seen.get(key);
+    if (w === undefined) {
+      w = weigh(sentences, facts, ctx);
+      seen.set(key, w);
+    }
+    return w;
+  };
+}
+
+function weighing(term: Term): (df: number, facts: number, ctx: WeightContext) => number {
   const scale = isSingleHan(term) ? SINGLE_CHAR_FACTOR : 1;
   switch (term.kind) {
     case 'question':
-      return QUESTION_WEIGHT;
+      return () => QUESTION_WEIGHT;
     case 'elsewhere':
       // A place the lexicon lists as not covered, yet an article names (佛山 in an ingested article): weighed as a word it uses.
-      if (df > 0) return contentWeight(df, inFacts, scale, ctx);
-      return ctx.elsewhereWeight;
+      return (df, facts, ctx) => (df > 0 ? contentWeight(df, facts > 0, scale, ctx) : ctx.elsewhereWeight);
     case 'unknown':
-      return ctx.unknownWeight * scale;
+      return (_df, _facts, ctx) => ctx.unknownWeight * scale;
     case 'content':
-      if (/^\d+$/.test(term.text) && df + facts === 0) return ctx.elsewhereWeight;
-      return contentWeight(df, inFacts, scale, ctx);
+      if (/^\d+$/.test(term.text)) return (df, facts, ctx) => (df + facts === 0 ? ctx.elsewhereWeight : contentWeight(df, facts > 0, scale, ctx));
+      return (df, facts, ctx) => contentWeight(df, facts > 0, scale, ctx);
   }
 }
 
