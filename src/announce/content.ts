@@ -1,7 +1,7 @@
 /** What announcements say: the digest of key facts, one fact, the rotation of scheduled posts. */
 import type { Lang } from '../knowledge/schema.js';
 import type { Engine, SentenceAnswer } from '../qa/engine.js';
-import { citation, escapeHtml, render, TELEGRAM_MAX_CHARS, type RenderContext } from '../qa/render.js';
+import { citation, markup, render, TELEGRAM_MAX_CHARS, type Part, type RenderContext } from '../qa/render.js';
 import { simplify } from '../text/normalize.js';
 
 /** The digest's heading is the collection's short name (knowledge/bot.json) with this. */
@@ -18,17 +18,28 @@ export function digestHtml(engine: Engine, ctx: RenderContext, lang: Lang): stri
     .keyFacts()
     .map((f) => engine.answerFact(f.id, lang))
     .filter((r): r is SentenceAnswer => r?.kind === 'sentence');
-  const blocks = answers.map((r) => {
-    const quote = lang === 'zh-Hans' ? simplify(r.quote) : r.quote;
-    return `<b>${escapeHtml(r.shortAnswer?.[lang] ?? '')}</b>\n<blockquote>${escapeHtml(quote)}</blockquote><i>${escapeHtml(h.paragraph(r.paragraph))}</i>`;
-  });
+  const blocks = answers.map((r): Part[] => [
+    { text: r.shortAnswer?.[lang] ?? '', style: 'b' },
+    { text: '\n' },
+    { text: lang === 'zh-Hans' ? simplify(r.quote) : r.quote, style: 'blockquote' },
+    { text: h.paragraph(r.paragraph), style: 'i' },
+  ]);
   const sources = [...new Set(answers.map((r) => r.source))].map((s) => citation(s, lang));
-  const footer = `\n\n<i>— ${escapeHtml(sources.join('; '))}</i>`;
-  let html = `<b>${escapeHtml(h.digest(ctx.topic?.short[lang]))}</b>\n\n${blocks.join('\n\n')}${footer}`;
+  const compose = () =>
+    markup(
+      [
+        { text: h.digest(ctx.topic?.short[lang]), style: 'b' },
+        ...blocks.flatMap((b) => [{ text: '\n\n' }, ...b]),
+        { text: '\n\n' },
+        { text: `— ${sources.join('; ')}`, style: 'i' },
+      ],
+      'html',
+    );
+  let html = compose();
   // One message: facts are dropped from the end until it fits.
   while (html.length > TELEGRAM_MAX_CHARS && blocks.length > 1) {
     blocks.pop();
-    html = `<b>${escapeHtml(h.digest(ctx.topic?.short[lang]))}</b>\n\n${blocks.join('\n\n')}${footer}`;
+    html = compose();
   }
   return html;
 }
@@ -47,5 +58,5 @@ export function factHtml(engine: Engine, ctx: RenderContext, factId: string, lan
 /** What /broadcast and `npm run broadcast` post: a fact when a short text names one, otherwise the text itself (escaped). */
 export function broadcastHtml(engine: Engine, ctx: RenderContext, text: string, lang: Lang): string {
   const result = engine.answer(text);
-  return result.found && result.kind === 'sentence' && text.length <= 40 ? render(result, 'html', ctx, lang) : escapeHtml(text);
+  return result.found && result.kind === 'sentence' && text.length <= 40 ? render(result, 'html', ctx, lang) : markup([{ text }], 'html');
 }

@@ -4,15 +4,15 @@
  */
 import type { Lang } from '../knowledge/schema.js';
 import type { Engine } from '../qa/engine.js';
-import { citation, covers, escapeHtml, render, topicOf, type Format, type RenderContext } from '../qa/render.js';
+import { citation, covers, markup, render, topicOf, type Format, type RenderContext } from '../qa/render.js';
 import { TEXTS } from './texts.js';
 
 /** Example questions shown by /start and /help. */
 export const EXAMPLES = 4;
 
-const bold = (text: string, format: Format) => (format === 'html' ? `<b>${escapeHtml(text)}</b>` : text);
-const italic = (text: string, format: Format) => (format === 'html' ? `<i>${escapeHtml(text)}</i>` : text);
-const plain = (text: string, format: Format) => (format === 'html' ? escapeHtml(text) : text);
+const bold = (text: string, format: Format) => markup([{ text, style: 'b' }], format);
+const italic = (text: string, format: Format) => markup([{ text, style: 'i' }], format);
+const plain = (text: string, format: Format) => markup([{ text }], format);
 
 /** /start and /help: what the bot knows and how to ask; the examples follow as buttons (HTML) or a list (text). */
 export function helpMessage(engine: Engine, ctx: RenderContext, lang: Lang, format: Format): string {

@@ -3,7 +3,7 @@ import { Markup } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
 import type { Lang } from '../knowledge/schema.js';
 import type { Result, Suggestion } from '../qa/engine.js';
-import { escapeHtml, render, type RenderContext } from '../qa/render.js';
+import { markup, render, type RenderContext } from '../qa/render.js';
 import type { BotContext } from './deps.js';
 import { splitHtml } from './split-html.js';
 
@@ -41,7 +41,7 @@ export async function sendHtml(ctx: BotContext, html: string, keyboard: InlineKe
     }
     if (verdict === 'slowDown') {
       ctx.log.info({ dropped: parts.length }, 'rate limit: reply dropped, asked to slow down');
-      parts = [escapeHtml(ctx.slowDownText())];
+      parts = [markup([{ text: ctx.slowDownText() }], 'html')];
       keyboard = [];
     }
   }
@@ -67,5 +67,5 @@ export async function sendResult(ctx: BotContext, result: Result, lang: Lang, re
 
 /** Plain text (escaped), through the same limits and splitting as everything else. */
 export async function sendText(ctx: BotContext, text: string, options: SendOptions = {}): Promise<void> {
-  await sendHtml(ctx, escapeHtml(text), [], options);
+  await sendHtml(ctx, markup([{ text }], 'html'), [], options);
 }

@@ -72,7 +72,8 @@ const LABELS: Record<Lang, Labels> = {
 };
 
 /** A piece of a message: plain text, or text shown bold / italic / as a quote in HTML. */
-interface Part {
+/** A piece of a message: text, and how it is set off. Every message's markup is made from these, here. */
+export interface Part {
   text: string;
   style?: 'b' | 'i' | 'blockquote';
   /** Parts with a higher number are dropped first when the message is too long. */
@@ -149,6 +150,11 @@ function partialParts(r: PartialAnswer, suggestions: Suggestion[], lang: Lang): 
 function declinedParts(reason: DeclineReason, suggestions: Suggestion[], lang: Lang, covers: string, topic: string): Part[] {
   const l = LABELS[lang];
   return [{ text: reason === 'greeting' ? l.greeting(covers, topic) : l[reason](covers) }, ...suggestionParts(suggestions, lang)];
+}
+
+/** Parts as Telegram HTML (escaped, user text never read as markup) or as plain text. */
+export function markup(parts: Part[], format: Format): string {
+  return compose(parts, format);
 }
 
 function compose(parts: Part[], format: Format): string {
