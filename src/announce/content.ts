@@ -1,14 +1,22 @@
 /** What announcements say: the digest of key facts, one fact, the rotation of scheduled posts. */
+import { EN } from '../i18n/en.js';
+import { ZH_HANS } from '../i18n/zh-hans.js';
+import { ZH_HANT } from '../i18n/zh-hant.js';
 import type { Lang } from '../knowledge/schema.js';
 import type { Engine, SentenceAnswer } from '../qa/engine.js';
 import { citation, markup, render, TELEGRAM_MAX_CHARS, type Part, type RenderContext } from '../qa/render.js';
 import { simplify } from '../text/normalize.js';
 
-/** The digest's heading is the collection's short name (knowledge/bot.json) with this. */
-const HEADINGS: Record<Lang, { digest: (short: string | undefined) => string; paragraph: (n: number) => string }> = {
-  'zh-Hans': { digest: (s) => (s ? `${s} · 要点` : '要点'), paragraph: (n) => `第${n}段` },
-  'zh-Hant': { digest: (s) => (s ? `${s} · 要點` : '要點'), paragraph: (n) => `第${n}段` },
-  en: { digest: (s) => (s ? `${s}: key facts` : 'Key facts'), paragraph: (n) => `paragraph ${n}` },
+/** The digest's heading (the collection's short name, from knowledge/bot.json, with this) and paragraph labels. */
+export interface DigestWords {
+  digest: (short: string | undefined) => string;
+  paragraph: (n: number) => string;
+}
+
+const HEADINGS: Record<Lang, DigestWords> = {
+  'zh-Hans': ZH_HANS.digest,
+  'zh-Hant': ZH_HANT.digest,
+  en: EN.digest,
 };
 
 /** The key facts in one message: each short answer with its quote and paragraph, then the source. */

@@ -44,7 +44,7 @@ export function sourceMessage(engine: Engine, ctx: RenderContext, lang: Lang, fo
       const summary = summaries?.[lang];
       return [
         bold(citation(source, lang), format),
-        plain(lang === 'en' ? `Editors: ${editors}` : `责编：${editors}`, format),
+        plain(TEXTS[lang].editors(editors), format),
         summary ? italic(summary, format) : '',
       ]
         .filter(Boolean)

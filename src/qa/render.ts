@@ -3,6 +3,9 @@
  * language and script, as plain text or Telegram HTML. Short answer first, then the quote, then the
  * attribution (author, title, publication, date, paragraph).
  */
+import { EN } from '../i18n/en.js';
+import { ZH_HANS } from '../i18n/zh-hans.js';
+import { ZH_HANT } from '../i18n/zh-hant.js';
 import type { Bot, Lang } from '../knowledge/schema.js';
 import { simplify } from '../text/normalize.js';
 import type { DeclineReason, Found, PartialAnswer, Quoted, Result, SourceRef, Suggestion } from './engine.js';
@@ -12,7 +15,9 @@ export const TELEGRAM_MAX_CHARS = 4096;
 
 export type Format = 'text' | 'html';
 
-interface Labels {
+export interface Labels {
+  /** What the bot answers about without a knowledge/bot.json: its articles. */
+  articles: string;
   answer: string;
   original: string;
   paragraph: (n: number) => string;
@@ -30,45 +35,9 @@ interface Labels {
 }
 
 const LABELS: Record<Lang, Labels> = {
-  'zh-Hans': {
-    answer: '答：',
-    original: '原文：',
-    paragraph: (n) => `第${n}段`,
-    alsoIn: '另见：',
-    tryAsking: '可以这样问：',
-    greeting: (c, topic) => `你好！我回答关于${topic}的问题，每个回答都引用原文并注明出处。资料来源：${c}。`,
-    'out-of-scope': (c) => `抱歉，文章没有谈到这个问题，我不想乱答。我能回答的是${c}里的内容。`,
-    help: (c) => `我回答关于这篇文章的问题：${c}。每个回答都引用原文并注明出处，请直接用一句话提问。`,
-    partial: (subject, missing) => `文章提到了“${subject}”，但没有${missing}。`,
-    closest: '最相关的是这一句：',
-    empty: (c) => `请用文字提问。我能回答的是${c}里的内容。`,
-  },
-  'zh-Hant': {
-    answer: '答：',
-    original: '原文：',
-    paragraph: (n) => `第${n}段`,
-    alsoIn: '另見：',
-    tryAsking: '可以這樣問：',
-    greeting: (c, topic) => `你好！我回答關於${topic}的問題，每個回答都引用原文並註明出處。資料來源：${c}。`,
-    'out-of-scope': (c) => `抱歉，文章沒有談到這個問題，我不想亂答。我能回答的是${c}裡的內容。`,
-    help: (c) => `我回答關於這篇文章的問題：${c}。每個回答都引用原文並註明出處，請直接用一句話提問。`,
-    partial: (subject, missing) => `文章提到了「${subject}」，但沒有${missing}。`,
-    closest: '最相關的是這一句：',
-    empty: (c) => `請用文字提問。我能回答的是${c}裡的內容。`,
-  },
-  en: {
-    answer: 'Answer: ',
-    original: 'Original: ',
-    paragraph: (n) => `paragraph ${n}`,
-    alsoIn: 'Also covered in: ',
-    tryAsking: 'You could ask:',
-    greeting: (c, topic) => `Hello! I answer questions about ${topic}, quoting the article each answer rests on. Source: ${c}.`,
-    'out-of-scope': (c) => `Sorry, the article does not cover that, and I would rather not guess. I can answer questions about ${c}.`,
-    help: (c) => `I answer questions about this article: ${c}. Each answer quotes the sentence it rests on. Just ask in a sentence.`,
-    partial: (subject, missing) => `The article mentions “${subject}” but does not ${missing}.`,
-    closest: ' The closest it comes:',
-    empty: (c) => `Please ask in words. I can answer questions about ${c}.`,
-  },
+  'zh-Hans': ZH_HANS.labels,
+  'zh-Hant': ZH_HANT.labels,
+  en: EN.labels,
 };
 
 /** A piece of a message: plain text, or text shown bold / italic / as a quote in HTML. */
@@ -194,12 +163,9 @@ export interface RenderContext {
   topic?: Bot;
 }
 
-/** Without a knowledge/bot.json, the bot says it answers about its articles. */
-const ARTICLES: Record<Lang, string> = { 'zh-Hans': '下面这些文章', 'zh-Hant': '下面這些文章', en: 'the articles below' };
-
 /** What the bot says it answers questions about, in a reply language. */
 export function topicOf(ctx: RenderContext, lang: Lang): string {
-  return ctx.topic?.topic[lang] ?? ARTICLES[lang];
+  return ctx.topic?.topic[lang] ?? LABELS[lang].articles;
 }
 
 /** What the bot knows, in a few words: "毛梓铭《title》（广州日报，2019-07-16）". */

@@ -6,6 +6,9 @@
  * through the delivery queue.
  */
 import { Composer } from 'telegraf';
+import { EN } from '../../i18n/en.js';
+import { ZH_HANS } from '../../i18n/zh-hans.js';
+import { ZH_HANT } from '../../i18n/zh-hant.js';
 import { broadcastHtml, digestHtml } from '../../announce/content.js';
 import { formatTime, nextOccurrence, parseSchedule } from '../../announce/schedule.js';
 import type { Lang } from '../../knowledge/schema.js';
@@ -15,7 +18,7 @@ import { replyLang } from '../lang.js';
 import { isGroup, sendText } from '../reply.js';
 import { retryBusy } from '../../store/store.js';
 
-interface AnnounceTexts {
+export interface AnnounceTexts {
   notAdmin: () => string;
   notOperator: () => string;
   noFact: () => string;
@@ -33,54 +36,9 @@ interface AnnounceTexts {
 }
 
 const T: Record<Lang, AnnounceTexts> = {
-  'zh-Hans': {
-    notAdmin: () => '只有群管理员可以这样做。',
-    notOperator: () => '只有运营者可以群发。',
-    noFact: () => '没有找到相关的要点。',
-    cannotPin: () => '已发布，但我没有置顶权限：请在群设置里给我“置顶消息”的权限。',
-    notPosted: () => '没能发布，所以也没有置顶。',
-    stillPosting: () => '前面的公告还在发送，请稍后再发。',
-    usage: () => '用法：/subscribe daily 09:00 或 /subscribe weekly mon 09:00',
-    subscribed: (t) => `已订阅，下一次：${t}`,
-    unsubscribed: () => '已取消订阅。',
-    notSubscribed: () => '这里没有订阅。/subscribe daily 09:00 可以订阅。',
-    subscription: (t) => `订阅：${t}`,
-    broadcastUsage: () => '用法：/broadcast 文字或要点关键词',
-    broadcasting: (n) => `开始群发到 ${n} 个会话。`,
-    report: (r) => `群发完成：${r}`,
-  },
-  'zh-Hant': {
-    notAdmin: () => '只有群組管理員可以這樣做。',
-    notOperator: () => '只有營運者可以群發。',
-    noFact: () => '沒有找到相關的要點。',
-    cannotPin: () => '已發布，但我沒有置頂權限：請在群組設定給我「置頂訊息」的權限。',
-    notPosted: () => '沒能發布，所以也沒有置頂。',
-    stillPosting: () => '前面的公告還在發送，請稍後再發。',
-    usage: () => '用法：/subscribe daily 09:00 或 /subscribe weekly mon 09:00',
-    subscribed: (t) => `已訂閱，下一次：${t}`,
-    unsubscribed: () => '已取消訂閱。',
-    notSubscribed: () => '這裡沒有訂閱。/subscribe daily 09:00 可以訂閱。',
-    subscription: (t) => `訂閱：${t}`,
-    broadcastUsage: () => '用法：/broadcast 文字或要點關鍵詞',
-    broadcasting: (n) => `開始群發到 ${n} 個對話。`,
-    report: (r) => `群發完成：${r}`,
-  },
-  en: {
-    notAdmin: () => 'Only group admins can do that.',
-    notOperator: () => 'Only operators can broadcast.',
-    noFact: () => 'No fact matches that.',
-    cannotPin: () => 'Posted, but I may not pin: give me the "Pin messages" right in the group settings.',
-    notPosted: () => 'It could not be posted, so it is not pinned.',
-    stillPosting: () => 'The previous announcements are still being posted: try again in a moment.',
-    usage: () => 'Usage: /subscribe daily 09:00 or /subscribe weekly mon 09:00',
-    subscribed: (t) => `Subscribed. Next post: ${t}`,
-    unsubscribed: () => 'Unsubscribed.',
-    notSubscribed: () => 'No subscription here. /subscribe daily 09:00 subscribes.',
-    subscription: (t) => `Subscription: ${t}`,
-    broadcastUsage: () => 'Usage: /broadcast <text or fact keyword>',
-    broadcasting: (n) => `Broadcasting to ${n} chats.`,
-    report: (r) => `Broadcast done: ${r}`,
-  },
+  'zh-Hans': ZH_HANS.announce,
+  'zh-Hant': ZH_HANT.announce,
+  en: EN.announce,
 };
 
 /**
@@ -149,11 +107,17 @@ function pinWhenSent(ctx: BotContext, deps: BotDeps, a: AnnounceDeps, id: number
     .catch((err: unknown) => ctx.log.warn({ err }, 'pin: the admin could not be told'));
 }
 
+/** How a schedule is said: every day, every Monday (每周一, weekly Mon). */
+export interface CadenceWords {
+  daily: string;
+  weekly: (day: number) => string;
+}
+
 /** A schedule in the reply's language (每周一 09:30, weekly Mon 09:30), then the next post's time. */
-const CADENCE: Record<Lang, { daily: string; weekly: (day: number) => string }> = {
-  'zh-Hans': { daily: '每天', weekly: (d) => `每周${'一二三四五六日'[d - 1]}` },
-  'zh-Hant': { daily: '每天', weekly: (d) => `每週${'一二三四五六日'[d - 1]}` },
-  en: { daily: 'daily', weekly: (d) => `weekly ${['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][d - 1]}` },
+const CADENCE: Record<Lang, CadenceWords> = {
+  'zh-Hans': ZH_HANS.cadence,
+  'zh-Hant': ZH_HANT.cadence,
+  en: EN.cadence,
 };
 const describeSchedule = (s: { cadence: string; weekday: number | null; time: string; nextAt: number }, zone: string, lang: Lang) =>
   `${s.cadence === 'weekly' && s.weekday ? CADENCE[lang].weekly(s.weekday) : CADENCE[lang].daily} ${s.time} → ${formatTime(s.nextAt, zone)}`;

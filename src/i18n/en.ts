@@ -1,0 +1,55 @@
+/** The bot's own words in English (en): one module per language, the compiler checks every key (Messages). */
+import type { Messages } from './messages.js';
+import { menu } from './menu.js';
+
+export const EN: Messages = {
+  bot: {
+    editors: (names) => `Editors: ${names}`,
+    help: (c, topic) =>
+      `I answer questions about ${topic}, quoting the article each answer rests on. Source: ${c}.\n\nSend me a question; in groups use /ask <question>, mention me, or reply to my message. /facts for the key facts, /source for the article, /lang to change language.`,
+    examples: 'Try:',
+    facts: 'Key facts',
+    langSet: 'OK, I will answer in English.',
+    langAuto: 'OK, I will answer in the language of each question.',
+    langUsage: 'Usage: /lang zh-Hans (简体), /lang zh-Hant (繁體), /lang en (English), /lang auto (follow each question)',
+    askUsage: (e) => `Usage: /ask ${e}`,
+    sendText: (e) => `Please send your question as text, e.g. ${e}`,
+    groupIntro: (u, topic) => `Hello! I answer questions about ${topic}, quoting the article. Use /ask <question> or mention @${u}.`,
+    staleButton: 'This button has expired: please ask directly.',
+    slowDown: 'Too many messages: please slow down, I will answer new questions in a moment.',
+    storageDown: 'Cannot save that right now: please try again later.',
+    commands: (e) => menu(`Ask: /ask ${e}`, 'Start', 'What I can answer', 'The article and a summary', 'Key facts', 'Reply language: zh-Hans, zh-Hant, en'),
+  },
+  labels: {
+    articles: 'the articles below',
+    answer: 'Answer: ',
+    original: 'Original: ',
+    paragraph: (n) => `paragraph ${n}`,
+    alsoIn: 'Also covered in: ',
+    tryAsking: 'You could ask:',
+    greeting: (c, topic) => `Hello! I answer questions about ${topic}, quoting the article each answer rests on. Source: ${c}.`,
+    'out-of-scope': (c) => `Sorry, the article does not cover that, and I would rather not guess. I can answer questions about ${c}.`,
+    help: (c) => `I answer questions about this article: ${c}. Each answer quotes the sentence it rests on. Just ask in a sentence.`,
+    partial: (subject, missing) => `The article mentions “${subject}” but does not ${missing}.`,
+    closest: ' The closest it comes:',
+    empty: (c) => `Please ask in words. I can answer questions about ${c}.`,
+  },
+  announce: {
+    notAdmin: () => 'Only group admins can do that.',
+    notOperator: () => 'Only operators can broadcast.',
+    noFact: () => 'No fact matches that.',
+    cannotPin: () => 'Posted, but I may not pin: give me the "Pin messages" right in the group settings.',
+    notPosted: () => 'It could not be posted, so it is not pinned.',
+    stillPosting: () => 'The previous announcements are still being posted: try again in a moment.',
+    usage: () => 'Usage: /subscribe daily 09:00 or /subscribe weekly mon 09:00',
+    subscribed: (t) => `Subscribed. Next post: ${t}`,
+    unsubscribed: () => 'Unsubscribed.',
+    notSubscribed: () => 'No subscription here. /subscribe daily 09:00 subscribes.',
+    subscription: (t) => `Subscription: ${t}`,
+    broadcastUsage: () => 'Usage: /broadcast <text or fact keyword>',
+    broadcasting: (n) => `Broadcasting to ${n} chats.`,
+    report: (r) => `Broadcast done: ${r}`,
+  },
+  cadence: { daily: 'daily', weekly: (d) => `weekly ${['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'][d - 1]}` },
+  digest: { digest: (s) => (s ? `${s}: key facts` : 'Key facts'), paragraph: (n) => `paragraph ${n}` },
+};

@@ -1,0 +1,55 @@
+/** The bot's own words in 简体中文 (zh-Hans): one module per language, the compiler checks every key (Messages). */
+import type { Messages } from './messages.js';
+import { menu } from './menu.js';
+
+export const ZH_HANS: Messages = {
+  bot: {
+    editors: (names) => `责编：${names}`,
+    help: (c, topic) =>
+      `我回答关于${topic}的问题，每个回答都引用原文并注明出处。资料：${c}。\n\n直接发问题给我；在群里用 /ask 问题、@我，或回复我的消息。/facts 看要点，/source 看出处，/lang 切换语言。`,
+    examples: '可以试试：',
+    facts: '要点',
+    langSet: '好的，之后用简体中文回答。',
+    langAuto: '好的，之后按提问的语言回答。',
+    langUsage: '用法：/lang zh-Hans（简体）、/lang zh-Hant（繁體）、/lang en（English）、/lang auto（跟随提问）',
+    askUsage: (e) => `用法：/ask ${e}`,
+    sendText: (e) => `请用文字提问，例如：${e}`,
+    groupIntro: (u, topic) => `大家好！我回答关于${topic}的问题，引用原文并注明出处。用 /ask 问题，或 @${u} 提问。`,
+    staleButton: '这个按钮已过期，请直接提问。',
+    slowDown: '消息太多了，请慢一点：我稍后再回答新的问题。',
+    storageDown: '暂时无法保存，请稍后再试。',
+    commands: (e) => menu(`提问：/ask ${e}`, '开始', '我能回答什么', '文章出处和摘要', '改革要点', '回答语言：zh-Hans、zh-Hant、en'),
+  },
+  labels: {
+    articles: '下面这些文章',
+    answer: '答：',
+    original: '原文：',
+    paragraph: (n) => `第${n}段`,
+    alsoIn: '另见：',
+    tryAsking: '可以这样问：',
+    greeting: (c, topic) => `你好！我回答关于${topic}的问题，每个回答都引用原文并注明出处。资料来源：${c}。`,
+    'out-of-scope': (c) => `抱歉，文章没有谈到这个问题，我不想乱答。我能回答的是${c}里的内容。`,
+    help: (c) => `我回答关于这篇文章的问题：${c}。每个回答都引用原文并注明出处，请直接用一句话提问。`,
+    partial: (subject, missing) => `文章提到了“${subject}”，但没有${missing}。`,
+    closest: '最相关的是这一句：',
+    empty: (c) => `请用文字提问。我能回答的是${c}里的内容。`,
+  },
+  announce: {
+    notAdmin: () => '只有群管理员可以这样做。',
+    notOperator: () => '只有运营者可以群发。',
+    noFact: () => '没有找到相关的要点。',
+    cannotPin: () => '已发布，但我没有置顶权限：请在群设置里给我“置顶消息”的权限。',
+    notPosted: () => '没能发布，所以也没有置顶。',
+    stillPosting: () => '前面的公告还在发送，请稍后再发。',
+    usage: () => '用法：/subscribe daily 09:00 或 /subscribe weekly mon 09:00',
+    subscribed: (t) => `已订阅，下一次：${t}`,
+    unsubscribed: () => '已取消订阅。',
+    notSubscribed: () => '这里没有订阅。/subscribe daily 09:00 可以订阅。',
+    subscription: (t) => `订阅：${t}`,
+    broadcastUsage: () => '用法：/broadcast 文字或要点关键词',
+    broadcasting: (n) => `开始群发到 ${n} 个会话。`,
+    report: (r) => `群发完成：${r}`,
+  },
+  cadence: { daily: '每天', weekly: (d) => `每周${'一二三四五六日'[d - 1]}` },
+  digest: { digest: (s) => (s ? `${s} · 要点` : '要点'), paragraph: (n) => `第${n}段` },
+};

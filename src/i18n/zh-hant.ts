@@ -1,0 +1,55 @@
+/** The bot's own words in 繁體中文 (zh-Hant): one module per language, the compiler checks every key (Messages). */
+import type { Messages } from './messages.js';
+import { menu } from './menu.js';
+
+export const ZH_HANT: Messages = {
+  bot: {
+    editors: (names) => `責編：${names}`,
+    help: (c, topic) =>
+      `我回答關於${topic}的問題，每個回答都引用原文並註明出處。資料：${c}。\n\n直接傳問題給我；在群組用 /ask 問題、@我，或回覆我的訊息。/facts 看要點，/source 看出處，/lang 切換語言。`,
+    examples: '可以試試：',
+    facts: '要點',
+    langSet: '好的，之後用繁體中文回答。',
+    langAuto: '好的，之後按提問的語言回答。',
+    langUsage: '用法：/lang zh-Hans（简体）、/lang zh-Hant（繁體）、/lang en（English）、/lang auto（跟隨提問）',
+    askUsage: (e) => `用法：/ask ${e}`,
+    sendText: (e) => `請用文字提問，例如：${e}`,
+    groupIntro: (u, topic) => `大家好！我回答關於${topic}的問題，引用原文並註明出處。用 /ask 問題，或 @${u} 提問。`,
+    staleButton: '這個按鈕已過期，請直接提問。',
+    slowDown: '訊息太多了，請慢一點：我稍後再回答新的問題。',
+    storageDown: '暫時無法儲存，請稍後再試。',
+    commands: (e) => menu(`提問：/ask ${e}`, '開始', '我能回答甚麼', '文章出處和摘要', '改革要點', '回答語言：zh-Hans、zh-Hant、en'),
+  },
+  labels: {
+    articles: '下面這些文章',
+    answer: '答：',
+    original: '原文：',
+    paragraph: (n) => `第${n}段`,
+    alsoIn: '另見：',
+    tryAsking: '可以這樣問：',
+    greeting: (c, topic) => `你好！我回答關於${topic}的問題，每個回答都引用原文並註明出處。資料來源：${c}。`,
+    'out-of-scope': (c) => `抱歉，文章沒有談到這個問題，我不想亂答。我能回答的是${c}裡的內容。`,
+    help: (c) => `我回答關於這篇文章的問題：${c}。每個回答都引用原文並註明出處，請直接用一句話提問。`,
+    partial: (subject, missing) => `文章提到了「${subject}」，但沒有${missing}。`,
+    closest: '最相關的是這一句：',
+    empty: (c) => `請用文字提問。我能回答的是${c}裡的內容。`,
+  },
+  announce: {
+    notAdmin: () => '只有群組管理員可以這樣做。',
+    notOperator: () => '只有營運者可以群發。',
+    noFact: () => '沒有找到相關的要點。',
+    cannotPin: () => '已發布，但我沒有置頂權限：請在群組設定給我「置頂訊息」的權限。',
+    notPosted: () => '沒能發布，所以也沒有置頂。',
+    stillPosting: () => '前面的公告還在發送，請稍後再發。',
+    usage: () => '用法：/subscribe daily 09:00 或 /subscribe weekly mon 09:00',
+    subscribed: (t) => `已訂閱，下一次：${t}`,
+    unsubscribed: () => '已取消訂閱。',
+    notSubscribed: () => '這裡沒有訂閱。/subscribe daily 09:00 可以訂閱。',
+    subscription: (t) => `訂閱：${t}`,
+    broadcastUsage: () => '用法：/broadcast 文字或要點關鍵詞',
+    broadcasting: (n) => `開始群發到 ${n} 個對話。`,
+    report: (r) => `群發完成：${r}`,
+  },
+  cadence: { daily: '每天', weekly: (d) => `每週${'一二三四五六日'[d - 1]}` },
+  digest: { digest: (s) => (s ? `${s} · 要點` : '要點'), paragraph: (n) => `第${n}段` },
+};
