@@ -21,6 +21,7 @@ export const EN: Messages = {
     commands: (e) => menu(`Ask: /ask ${e}`, 'Start', 'What I can answer', 'The article and a summary', 'Key facts', 'Reply language: zh-Hans, zh-Hant, en'),
   },
   labels: {
+    untranslated: 'No English translation of this article exists: the quote is its Chinese original.',
     articles: 'the articles below',
     answer: 'Answer: ',
     original: 'Original: ',

@@ -21,6 +21,7 @@ export const ZH_HANS: Messages = {
     commands: (e) => menu(`提问：/ask ${e}`, '开始', '我能回答什么', '文章出处和摘要', '改革要点', '回答语言：zh-Hans、zh-Hant、en'),
   },
   labels: {
+    untranslated: '',
     articles: '下面这些文章',
     answer: '答：',
     original: '原文：',

@@ -21,6 +21,7 @@ export const ZH_HANT: Messages = {
     commands: (e) => menu(`提問：/ask ${e}`, '開始', '我能回答甚麼', '文章出處和摘要', '改革要點', '回答語言：zh-Hans、zh-Hant、en'),
   },
   labels: {
+    untranslated: '',
     articles: '下面這些文章',
     answer: '答：',
     original: '原文：',

@@ -17,7 +17,7 @@ import { Analyzer, type Term } from '../text/terms.js';
 import { Lru } from './lru.js';
 import { resolveOptions, type EngineOptions } from './options.js';
 import { Ranker, type Ranking, type Weigh } from './ranker.js';
-import { metaAnswer, quotedOf, sourceOf, subjectOf, suggestionOf, suggestionsFrom } from './results.js';
+import { clauseAnswer, metaAnswer, quotedOf, sourceOf, subjectOf, suggestionOf, suggestionsFrom } from './results.js';
 import { AnswerTypes, type Asked, type Evidence } from './answer-types.js';
 import { Intents, type MetaQuestion } from './intents.js';
 import type { Declined, DeclineReason, Found, MetaAnswer, NotFound, PartialAnswer, PerLang, Result, SentenceAnswer, SourceRef, Suggestion } from './types.js';
@@ -354,18 +354,18 @@ export class Engine {
     const missing = asked.length ? this.answerTypes.missing(asked, this.evidence(best), terms) : undefined;
     if (missing) {
       const other = this.runnerUpGiving(asked, ranking, terms);
-      if (other) return { ...base, result: this.found(other.u, round(other.score), lang, []) };
+      if (other) return { ...base, result: this.found(other.u, round(other.score), lang, [], terms) };
       const required = asked.filter((a) => !a.soft);
       const stillMissing = required.length ? this.answerTypes.missing(required, this.evidence(best), terms) : undefined;
       if (stillMissing) {
         // Without the preferences: a close unit that gives what must be given.
         const giving = required.length < asked.length ? this.runnerUpGiving(required, ranking, terms) : undefined;
-        if (giving) return { ...base, result: this.found(giving.u, round(giving.score), lang, []) };
+        if (giving) return { ...base, result: this.found(giving.u, round(giving.score), lang, [], terms) };
         return { ...base, result: this.partial(best, stillMissing, terms, round(bestScore), lang, ranking) };
       }
     }
     const alsoIn = ranking.otherArticles.map((a) => this.sources[a]!);
-    return { ...base, result: this.found(best, round(bestScore), lang, alsoIn) };
+    return { ...base, result: this.found(best, round(bestScore), lang, alsoIn, terms) };
   }
 
   /**
@@ -528,11 +528,17 @@ export class Engine {
     return { found: false, kind: 'declined', reason, suggestions: this.suggestions(partial), score: round(score), lang };
   }
 
-  private found(u: number, score: number, lang: Lang, alsoIn: SourceRef[]): SentenceAnswer {
+  /**
+   * A sentence answer. Without a fact's short answer, a sentence of an article nobody translated
+   * gets the clause that holds what the question asks about (when the question's terms are given).
+   */
+  private found(u: number, score: number, lang: Lang, alsoIn: SourceRef[], terms?: Term[]): SentenceAnswer {
     const unit = this.index.units[u]!;
     const k = this.knowledge.articles[unit.article]!;
     const source = this.sources[unit.article]!;
-    return { found: true, kind: 'sentence', ...quotedOf(unit, k, source), factId: unit.fact?.id ?? null, shortAnswer: unit.fact?.answer ?? null, alsoIn, score, lang };
+    const quoted = quotedOf(unit, k, source);
+    const shortAnswer = unit.fact?.answer ?? (terms && !k.translations ? clauseAnswer(quoted.quote, terms) : null);
+    return { found: true, kind: 'sentence', ...quoted, factId: unit.fact?.id ?? null, shortAnswer, alsoIn, score, lang };
   }
 
   private suggestions(partial: Fact[]): Suggestion[] {

@@ -16,6 +16,8 @@ export const TELEGRAM_MAX_CHARS = 4096;
 export type Format = 'text' | 'html';
 
 export interface Labels {
+  /** Before a quote that has no translation into the reply's language (English replies only). */
+  untranslated: string;
   /** What the bot answers about without a knowledge/bot.json: its articles. */
   articles: string;
   answer: string;
@@ -83,7 +85,10 @@ function quoteParts(q: Quoted, lang: Lang): Part[] {
   const parts: Part[] =
     lang === 'en' && q.translation
       ? [{ text: `“${q.translation}”`, style: 'blockquote', optional: 1 }, { text: l.original }, { text: q.quote, style: 'i' }, { text: '\n' }]
-      : [{ text: inScript(q.quote, lang), style: 'blockquote' }];
+      : [
+          ...(lang === 'en' && l.untranslated ? [{ text: `${l.untranslated}\n`, style: 'i' as const, optional: 1 }] : []),
+          { text: inScript(q.quote, lang), style: 'blockquote' as const },
+        ];
   parts.push({ text: `— ${citation(q.source, lang)}${lang === 'en' ? ', ' : '，'}${l.paragraph(q.paragraph)}`, style: 'i' });
   return parts;
 }

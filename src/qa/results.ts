@@ -124,3 +124,31 @@ export function subjectOf(quote: string, said: string, focus: Term | undefined, 
   const hant = quote.slice(from[best[0]]!, from[best[1] - 1]! + 1);
   return { 'zh-Hans': hans, 'zh-Hant': hant, en: lang === 'en' ? english : hans };
 }
+
+/** Where a sentence's clauses end (the mark stays with its clause). */
+const CLAUSE_END = /(?<=[，,；;：:])/u;
+
+/**
+ * A short answer from the sentence itself, for an article nobody wrote facts or translations for:
+ * the clause holding most of the question's words, one with a number first among equals (612项证明
+ * 被取消 for 取消了多少证明). Null for a sentence of one clause, or when no clause holds any.
+ */
+export function clauseAnswer(quote: string, terms: Term[]): PerLang | null {
+  const clauses = quote
+    .split(CLAUSE_END)
+    .map((c) => c.replace(/[，,；;：:。！？!?…]+$/u, '').trim())
+    .filter((c) => c.length > 0);
+  if (clauses.length < 2) return null;
+  const words = [...new Set(terms.filter((t) => t.kind !== 'question').flatMap((t) => t.zh.filter((z) => z.length > 1)))];
+  let best: string | undefined;
+  let bestScore = 0;
+  for (const clause of clauses) {
+    const folded = simplify(clause);
+    const score = words.filter((w) => folded.includes(w)).length + (/\d/.test(clause) ? 0.5 : 0);
+    if (score > bestScore) {
+      best = clause;
+      bestScore = score;
+    }
+  }
+  return best !== undefined && bestScore >= 1 ? { 'zh-Hans': simplify(best), 'zh-Hant': best, en: best } : null;
+}

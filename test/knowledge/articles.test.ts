@@ -75,6 +75,17 @@ describe('two more articles beside the first', () => {
     expect(shenzhen.found && shenzhen.kind === 'sentence' && shenzhen.quote).not.toContain('430');
   });
 
+  it('an English question about an untranslated article: its Chinese quote, its source, a plain note, and the clause that answers', () => {
+    const r = together.answer('How many certificates has Chengdu cancelled?');
+    expect(r.found && r.kind === 'sentence' && r.source.publication).toBe('四川日報');
+    expect(r.found && r.shortAnswer?.en).toContain('612');
+    const reply = render(r, 'text', { sources: together.sources });
+    expect(reply).toMatch(/No English translation of this article exists/);
+    expect(reply).toContain('612項');
+    // A translated article's English reply has no such note.
+    expect(render(together.answer('How long does settling in Nansha take?'), 'text', { sources: together.sources })).not.toMatch(/No English translation/);
+  });
+
   it('"who wrote this article" names every article’s author; naming the paper picks its article', () => {
     const who = render(together.answer('这篇文章是谁写的'), 'text', { sources: together.sources });
     for (const author of ['毛梓铭', '周子涵', '李可欣']) expect(who).toContain(author);
