@@ -128,10 +128,6 @@ function declinedParts(reason: DeclineReason, suggestions: Suggestion[], lang: L
 
 /** Parts as Telegram HTML (escaped, user text never read as markup) or as plain text. */
 export function markup(parts: Part[], format: Format): string {
-  return compose(parts, format);
-}
-
-function compose(parts: Part[], format: Format): string {
   return parts
     .map((p) => {
       if (format === 'text') return p.style === 'blockquote' ? `${p.text}\n` : p.text;
@@ -144,19 +140,19 @@ function compose(parts: Part[], format: Format): string {
 /** Composes, dropping optional parts (highest first) and then cutting text until it fits Telegram. */
 function fit(parts: Part[], format: Format): string {
   let kept = parts;
-  let out = compose(kept, format);
+  let out = markup(kept, format);
   const levels = [...new Set(parts.map((p) => p.optional ?? 0))].filter((n) => n > 0).sort((a, b) => b - a);
   for (const level of levels) {
     if (out.length <= TELEGRAM_MAX_CHARS) break;
     kept = kept.filter((p) => (p.optional ?? 0) !== level);
-    out = compose(kept, format);
+    out = markup(kept, format);
   }
   while (out.length > TELEGRAM_MAX_CHARS) {
     const longest = kept.reduce((a, b) => (b.text.length > a.text.length ? b : a));
     const excess = out.length - TELEGRAM_MAX_CHARS;
     const cut = Math.max(0, longest.text.length - excess - 1);
     kept = kept.map((p) => (p === longest ? { ...p, text: `${[...p.text].slice(0, cut).join('')}…` } : p));
-    out = compose(kept, format);
+    out = markup(kept, format);
   }
   return out;
 }
