@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/qa/engine.js';
 import { openEngine } from '../../src/qa/open-engine.js';
 import { render, TELEGRAM_MAX_CHARS } from '../../src/qa/render.js';
 
@@ -18,12 +19,15 @@ const hostile = fc.oneof(
 
 describe('hostile input', () => {
   it('10,000 hostile strings: no exception, valid output, each answered within 50 ms', () => {
-    let slowest = 0;
+    // The slowest strings are timed again afterwards: on a loaded machine a pause (GC, another
+    // process) can land in any call, but a slow input is slow every time.
+    const slow: { q: string; ms: number }[] = [];
     fc.assert(
       fc.property(hostile, (q) => {
         const t0 = performance.now();
         const r = engine.answer(q);
-        slowest = Math.max(slowest, performance.now() - t0);
+        const ms = performance.now() - t0;
+        if (ms > 20) slow.push({ q, ms });
         const html = render(r, 'html', ctx);
         expect(html.length).toBeLessThanOrEqual(TELEGRAM_MAX_CHARS);
         expect(html.replace(/<\/?(b|i|blockquote)>/g, '')).not.toMatch(/[<>]/);
@@ -31,6 +35,15 @@ describe('hostile input', () => {
       }),
       { numRuns: 10_000 },
     );
-    expect(slowest).toBeLessThanOrEqual(50);
+    // Without the answer cache: a cached answer would say nothing about the time to answer.
+    const uncached = createEngine(engine.knowledge, { cacheSize: 0 }).warmUp();
+    for (const { q } of slow.sort((a, b) => b.ms - a.ms).slice(0, 20)) {
+      const times = Array.from({ length: 3 }, () => {
+        const t0 = performance.now();
+        uncached.answer(q);
+        return performance.now() - t0;
+      });
+      expect(Math.min(...times), JSON.stringify(q.slice(0, 40))).toBeLessThanOrEqual(50);
+    }
   }, 120_000);
 });
