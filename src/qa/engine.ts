@@ -83,7 +83,7 @@ export class Engine {
   private readonly claimedQuantity: RegExp;
   /** Words that name a place (see placesOf): a question naming one is about the articles that name it. */
   private readonly placeWords: Set<string>;
-  /** Each article's own rarity scale (see termWeightIn). */
+  /** Each article's own rarity scale (see weighingIn). */
   private readonly articleContext: WeightContext[];
 
   constructor(knowledge: Knowledge, options: EngineOptions = {}) {

@@ -4,7 +4,7 @@
  * and what is declined.
  *
  * Rarity is measured over the articles' sentences (what the knowledge says). A unit is scored with
- * the weights of its own article (termWeightIn: rarity within that article, as if it were alone), so
+ * the weights of its own article (weighingIn: rarity within that article, as if it were alone), so
  * adding an article never changes how another article's sentences score: each article answers or
  * declines a question on its own terms, and the best of them answers. The collection-wide weight
  * (termWeight) only orders the terms for the ranker.
@@ -47,13 +47,9 @@ export function termWeight(term: Term, matched: Matches, ctx: WeightContext): nu
 /**
  * The weight of one term for the units of one article, given the sentences and fact units of that
  * article it matched, and the article's own rarity scale: NaN when the article cannot answer the
- * question at all (a place or a number it never mentions, that another article does).
+ * question at all (a place or a number it never mentions, that another article does). Per-term work
+ * is done once: the ranker calls the result for every article.
  */
-export function termWeightIn(term: Term, sentences: number, facts: number, ctx: WeightContext): number {
-  return weighingIn(term)(sentences, facts, ctx);
-}
-
-/** termWeightIn for one term, its per-term work done once: the ranker calls it for every article. */
 export function weighingIn(term: Term): (sentences: number, facts: number, ctx: WeightContext) => number {
   const weigh = weighing(term);
   const mustBeNamed = term.kind === 'elsewhere' || (term.kind === 'content' && /^\d+$/.test(term.text));
