@@ -95,8 +95,11 @@ export class Engine {
     this.analyzer = new Analyzer({
       ...knowledge,
       dictionaries: knowledge.articles.flatMap((k, article) => (k.dictionary ? [{ ...k.dictionary, article }] : [])),
-      quotedNames: knowledge.articles.flatMap((k) => k.article.paragraphs.flatMap((p) => p.sentences.flatMap((s) => [...s.text.matchAll(/[“「]([^”」]+)[”」]/gu)].map((m) => m[1]!)))),
+      quotedNames: knowledge.articles.flatMap((k, article) =>
+        k.article.paragraphs.flatMap((p) => p.sentences.flatMap((s) => [...s.text.matchAll(/[“「]([^”」]+)[”」]/gu)].map((m) => ({ text: m[1]!, article })))),
+      ),
       chineseTexts: this.index.chineseTexts(),
+      articleCount: knowledge.articles.length,
       englishWords: this.index.englishWords,
       englishStems: this.index.englishStems(),
     });
@@ -346,35 +349,42 @@ export class Engine {
     });
     const coverage = this.ranker.matchedWeight(best) / (total - unmatchedContext);
     if (coverage < this.options.threshold || ranking.evidence < this.options.minEvidence) return decline(bestScore);
+    // From here on, the question as the best unit's article reads it (see Term.articles).
+    const article = this.index.articleOf[best]!;
+    const read = terms.some((t) => t.articles) ? terms.filter((t) => !t.articles || t.articles.includes(article)) : terms;
     // A question asking for a kind of detail (a fee, a date, a list) is answered only by a sentence
     // that gives one; otherwise the reply says what the article does not give, and quotes the closest.
     // A close runner-up that gives it answers instead (云计算、大数据等新技术 for "which technologies").
     // A preference (a definition, a way to do it) only chooses among close units.
-    const asked = this.answerTypes.asked(claim ? asAsked : text, terms);
-    const missing = asked.length ? this.answerTypes.missing(asked, this.evidence(best), terms) : undefined;
+    const asked = this.answerTypes.asked(claim ? asAsked : text, read);
+    const missing = asked.length ? this.answerTypes.missing(asked, this.evidence(best), read) : undefined;
     if (missing) {
-      const other = this.runnerUpGiving(asked, ranking, terms);
-      if (other) return { ...base, result: this.found(other.u, round(other.score), lang, [], terms) };
+      // First within the best unit's article (as it would answer alone); another article's unit only
+      // instead of a partial reply.
+      const other = this.runnerUpGiving(asked, ranking, read, article);
+      if (other) return { ...base, result: this.found(other.u, round(other.score), lang, [], read) };
       const required = asked.filter((a) => !a.soft);
-      const stillMissing = required.length ? this.answerTypes.missing(required, this.evidence(best), terms) : undefined;
+      const stillMissing = required.length ? this.answerTypes.missing(required, this.evidence(best), read) : undefined;
       if (stillMissing) {
         // Without the preferences: a close unit that gives what must be given.
-        const giving = required.length < asked.length ? this.runnerUpGiving(required, ranking, terms) : undefined;
-        if (giving) return { ...base, result: this.found(giving.u, round(giving.score), lang, [], terms) };
-        return { ...base, result: this.partial(best, stillMissing, terms, round(bestScore), lang, ranking) };
+        const giving =
+          (required.length < asked.length ? this.runnerUpGiving(required, ranking, read, article) : undefined) ??
+          (this.knowledge.articles.length > 1 ? this.runnerUpGiving(asked, ranking, read) ?? this.runnerUpGiving(required, ranking, read) : undefined);
+        if (giving) return { ...base, result: this.found(giving.u, round(giving.score), lang, [], read) };
+        return { ...base, result: this.partial(best, stillMissing, read, round(bestScore), lang, ranking) };
       }
     }
     const alsoIn = ranking.otherArticles.map((a) => this.sources[a]!);
-    return { ...base, result: this.found(best, round(bestScore), lang, alsoIn, terms) };
+    return { ...base, result: this.found(best, round(bestScore), lang, alsoIn, read) };
   }
 
   /**
    * When the best unit does not give what is asked: the best other unit within RUNNER_UP_MARGIN of
    * it that passes the threshold and gives it, else the next sentence of the best one's paragraph
    * when it names the thing asked about and gives it (其次,也得益于技术的进步。→ 这几年,云计算、大数据、
-   * 人工智能等新技术发展…).
+   * 人工智能等新技术发展…). With `article`, only that article's units are runners-up.
    */
-  private runnerUpGiving(asked: Asked[], ranking: Ranking, terms: Term[]): { u: number; score: number } | undefined {
+  private runnerUpGiving(asked: Asked[], ranking: Ranking, terms: Term[], article?: number): { u: number; score: number } | undefined {
     // The closest few only, one per distinct text: at a thousand articles hundreds of copies tie, and
     // a copy answers as its original does. Kept best first by insertion, without sorting them all.
     const close: { u: number; score: number }[] = [];
@@ -384,7 +394,7 @@ export class Engine {
     for (let i = 0; i < touched.length; i++) {
       const u = touched[i]!;
       const score = scores[i]!;
-      if (u === ranking.best || score < floor) continue;
+      if (u === ranking.best || score < floor || (article !== undefined && this.index.articleOf[u] !== article)) continue;
       if (close.length === MAX_RUNNERS_UP && close[MAX_RUNNERS_UP - 1]!.score >= score) continue;
       if (!this.passes(u)) continue;
       const same = close.findIndex((c) => textId[c.u] === textId[u]);
@@ -412,9 +422,16 @@ export class Engine {
   /** A term's weight for one article's units: rarity within that article, as if it were alone. */
   private weighFor(terms: Term[], matched: Matches[], factor?: number[]): Weigh {
     // Per term, once: its weighing and its counts per article; then each article is a lookup.
-    const perTerm = terms.map((t, i) => ({ weigh: weighingIn(t), by: this.index.perArticle(matched[i]!), factor: factor?.[i] ?? 1 }));
+    // A term of some articles' reading only (Term.articles) weighs nothing for the others.
+    const perTerm = terms.map((t, i) => ({
+      weigh: weighingIn(t),
+      by: this.index.perArticle(matched[i]!),
+      factor: factor?.[i] ?? 1,
+      reads: t.articles && readers(t.articles, this.knowledge.articles.length),
+    }));
     return (ti, a) => {
-      const { weigh, by, factor: f } = perTerm[ti]!;
+      const { weigh, by, factor: f, reads } = perTerm[ti]!;
+      if (reads && !reads[a]) return 0;
       return weigh(by.sentences[a]!, by.facts[a]!, this.articleContext[a]!) * f;
     };
   }
@@ -625,4 +642,11 @@ function placesOf(knowledge: Knowledge): Set<string> {
     }
   }
   return out;
+}
+
+/** A flag per article: 1 for those listed. */
+function readers(articles: readonly number[], count: number): Uint8Array {
+  const flags = new Uint8Array(count);
+  for (const a of articles) flags[a] = 1;
+  return flags;
 }

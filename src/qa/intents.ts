@@ -9,6 +9,8 @@ import type { Analyzer } from '../text/terms.js';
 
 /** `/start`, `/help@bot`, `--help`, `-h`: typed at a bot or a command line. */
 const COMMAND = /^\s*(?:[/／][\p{L}\p{N}_]|--?[a-z])/iu;
+/** Sums to work out (1+1, 3×4): small talk, whatever numbers an article holds. */
+const ARITHMETIC = /\d\s*[+*×÷＋]\s*\d/u;
 
 export interface MetaQuestion {
   field: MetaField;
@@ -73,7 +75,7 @@ export class Intents {
    * @param text the message folded and in Mandarin (Analyzer.mandarin)
    */
   classify(raw: string, text: string): 'greeting' | 'help' | undefined {
-    if (COMMAND.test(raw)) return 'help';
+    if (COMMAND.test(raw) || ARITHMETIC.test(raw)) return 'help';
     if (this.analyzer.isGreeting(text)) return 'greeting';
     const rest = this.offTopic.remove(this.chatter.remove(text));
     if (rest !== text && this.isEmpty(rest)) return 'help';

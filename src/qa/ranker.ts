@@ -177,6 +177,9 @@ export class Ranker {
       light += weights[order[k]!]!;
       firstLight = k;
     }
+    // Below PRUNE_FROM_ARTICLES, each article's light terms are found with its own weights, as if it
+    // were alone (a unit's score can depend on which units were opened: its sentence's bonus).
+    const opensIn = prune ? undefined : this.openingTerms(terms);
 
     // Reused by every query (valid until the next rank()): no new array per question.
     const touched = this.touched;
@@ -184,16 +187,25 @@ export class Ranker {
     const litMark = this.litMark;
     const { all, own, literal: lit, evidenceOf, stamp } = this;
     const { isFact, heirStart, heirs, articleOf } = this.index;
-    for (let k = 0; k < order.length; k++) {
-      const ti = order[k]!;
+    // Per-article opening terms credit in two passes: first the terms that open candidates in a unit's
+    // article, then the rest (only to units already opened), whatever the collection's order.
+    const passes = opensIn ? 2 : 1;
+    for (let k = 0; k < order.length * passes; k++) {
+      const pass = k < order.length ? 0 : 1;
+      const ti = order[k % order.length]!;
       const row = ti * A;
       const isContent = terms[ti]!.kind === 'content';
       const mark = stampBase + ti;
       // Question words (多少, how) never open a candidate: they cannot make an answer on their own.
-      const opens = k < firstLight && terms[ti]!.kind !== 'question';
+      const opensHere = k < firstLight && terms[ti]!.kind !== 'question';
       // isOwn: through a fact's own phrasings; otherwise through a sentence's text (its own, or inherited).
       const credit = (u: number, isOwn: boolean) => {
         const key = row + articleOf[u]!;
+        let opens = opensHere;
+        if (opensIn) {
+          opens = opensIn[key] === 1;
+          if (opens !== (pass === 0)) return;
+        }
         let w: number;
         if (weightStamp[key] === qs) w = weightMemo[key]!;
         else {
@@ -292,6 +304,32 @@ export class Ranker {
     for (const a of articlesOver) if (a !== bestArticle && articleBest[a]! >= ALSO_IN_RATIO * bestScore) topArticles(otherArticles, a, articleBest, MAX_ALSO_IN);
     const partialFacts = partial.filter((p) => p.u !== best).slice(0, this.maxSuggestions).map((p) => p.u);
     return { best, bestScore, total: bestArticle >= 0 ? this.totalOf(bestArticle) : total, evidence: best >= 0 ? evidenceOf[best]! : 0, touched, scores, partialFacts, otherArticles };
+  }
+
+  /**
+   * For each term and article (term * articleCount + article), 1 when the term opens candidates in
+   * that article: not a question word, and not among the lightest terms whose weights for the article
+   * add up to less than the threshold (as rank() prunes with one article).
+   */
+  private openingTerms(terms: Term[]): Uint8Array {
+    const A = this.index.articleCount;
+    const opens = new Uint8Array(this.termCount * A);
+    const w = new Float64Array(this.termCount);
+    for (let a = 0; a < A; a++) {
+      const total = this.totalOf(a);
+      if (!(total > 0)) continue;
+      for (let t = 0; t < this.termCount; t++) w[t] = this.weightOf(t, a);
+      const order = Array.from({ length: this.termCount }, (_, i) => i).sort((x, y) => w[y]! - w[x]!);
+      let light = 0;
+      let firstLight = order.length;
+      for (let k = order.length - 1; k >= 0; k--) {
+        if (light + w[order[k]!]! >= this.threshold * total) break;
+        light += w[order[k]!]!;
+        firstLight = k;
+      }
+      for (let k = 0; k < firstLight; k++) if (terms[order[k]!]!.kind !== 'question') opens[order[k]! * A + a] = 1;
+    }
+    return opens;
   }
 
   /**

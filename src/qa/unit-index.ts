@@ -237,9 +237,9 @@ export class UnitIndex {
     return new Set(this.enPostings.keys());
   }
 
-  /** The Chinese text of every unit (phrasings split apart), for the analyzer's vocabulary. */
-  chineseTexts(): string[] {
-    return this.units.map((u) => u.zh.replace(/\|/g, ' '));
+  /** The Chinese text of every unit (phrasings split apart) and its article, for the analyzer's vocabulary. */
+  chineseTexts(): { text: string; article: number }[] {
+    return this.units.map((u) => ({ text: u.zh.replace(/\|/g, ' '), article: u.article }));
   }
 
 

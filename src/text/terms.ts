@@ -42,6 +42,12 @@ export interface Term {
    * Chinese: one article's dictionary must not give another article's text new matches.
    */
   zhArticles?: number[];
+  /**
+   * The articles that read the question with this term, as each would alone: a word only their own
+   * vocabulary knows (上门, small business), or the pieces the other articles cut it into (门). Absent:
+   * every article reads it. Terms of different readings may overlap.
+   */
+  articles?: number[];
   /** Where the term stands in the analyzed text: [at, end) in UTF-16 units. */
   at: number;
   end: number;
@@ -59,6 +65,8 @@ const HAS_HAN = /\p{Script=Han}/u;
 const HAN_RUN = /\p{Script=Han}+|[^\s\p{Script=Han}]+/gu;
 const IS_HAN = /^\p{Script=Han}/u;
 const MAX_WORD = 8;
+/** Words only some articles know, in one run of Han characters, read apart at most (2^n readings bound). */
+const MAX_SCOPED = 16;
 const MAX_PHRASE_WORDS = 4;
 /** A knowledge word in pinyin: at most this many Latin words, syllables, letters a syllable. */
 const MAX_PINYIN_WORDS = 4;
@@ -204,6 +212,28 @@ export function isEnglishWord(word: string): boolean {
 }
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+/** The articles (0 … count-1) not in a sorted list. */
+function complement(sorted: readonly number[], count: number): number[] {
+  const out: number[] = [];
+  let k = 0;
+  for (let a = 0; a < count; a++) {
+    if (sorted[k] === a) k++;
+    else out.push(a);
+  }
+  return out;
+}
+
+/** Set bits in a bit set. */
+function bitCount(bits: Uint32Array): number {
+  let n = 0;
+  for (let v of bits) {
+    v = v - ((v >>> 1) & 0x55555555);
+    v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+    n += (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+  }
+  return n;
+}
+
 function segmentWords(text: string): string[] {
   const out: string[] = [];
   for (const s of segmenter.segment(text)) if (s.isWordLike) out.push(s.segment);
@@ -226,10 +256,12 @@ export interface VocabularyInput {
    * two-word English compounds → their Chinese word.
    */
   dictionaries: Iterable<{ entries: Record<string, string[]>; compounds: Record<string, string>; article: number }>;
-  /** Every Chinese text the engine indexes (Simplified, folded). */
-  chineseTexts: Iterable<string>;
-  /** What the articles' sentences put in quotation marks (“收审分离”), as written. */
-  quotedNames: Iterable<string>;
+  /** Every Chinese text the engine indexes (Simplified, folded), with its article. */
+  chineseTexts: Iterable<{ text: string; article: number }>;
+  /** What the articles' sentences put in quotation marks (“收审分离”), as written, with its article. */
+  quotedNames: Iterable<{ text: string; article: number }>;
+  /** How many articles there are. */
+  articleCount: number;
   /** Every English word the engine indexes (lowercase, unstemmed). */
   englishWords: Iterable<string>;
   /** English stems present in the index: used to tell known words from unknown ones. */
@@ -252,6 +284,9 @@ export class Analyzer {
   private readonly glossArticles = new Map<string, number[]>();
   /** Chinese vocabulary for maximum matching. */
   private readonly vocab = new Set<string>();
+  /** Vocabulary words only some articles know (from their own text or dictionary): word → those articles. */
+  private readonly scopedWords = new Map<string, Int32Array>();
+  private readonly articleCount: number;
   private byPinyinCache: Map<string, string> | undefined;
   private syllableCache: Set<string> | undefined;
   /** Latin word → the fewest pinyin syllables it cuts into (Infinity: none). */
@@ -292,7 +327,7 @@ export class Analyzer {
       ...synonyms.flat(),
       ...Object.values(glossary).flat(),
       ...Object.entries(lexicon.dialect).flat(),
-      ...input.quotedNames,
+      ...[...input.quotedNames].map((q) => q.text),
       ...dictionaries.flatMap((d) => Object.keys(d.entries)),
     ].filter((w) => HAS_HAN.test(w));
     const prefolded = new Map<string, string>();
@@ -326,8 +361,12 @@ export class Analyzer {
     const senses = new Map<string, Set<string>>();
     const wordArticles = new Map<string, Set<number>>();
     const compounds = new Map<string, string>();
+    const compoundArticles = new Map<string, Set<number>>();
     for (const dictionary of dictionaries) {
-      for (const [english, chinese] of Object.entries(dictionary.compounds)) compounds.set(english, chinese);
+      for (const [english, chinese] of Object.entries(dictionary.compounds)) {
+        compounds.set(english, chinese);
+        compoundArticles.set(english, (compoundArticles.get(english) ?? new Set<number>()).add(dictionary.article));
+      }
       for (const [chinese, list] of Object.entries(dictionary.entries)) {
         const set = senses.get(chinese) ?? new Set<string>();
         for (const sense of list) set.add(sense);
@@ -345,10 +384,29 @@ export class Analyzer {
         articlesOf.set(key, arts);
       }
     }
+    // The words each article's own vocabulary adds (its dictionary's, its text's, its quoted names):
+    // one bit per article, so that a word only some articles know is read as those articles would.
+    const A = input.articleCount;
+    this.articleCount = A;
+    const wordBits = A > 1 ? new Map<string, Uint32Array>() : undefined;
+    const known = (w: string, article: number) => {
+      if (!wordBits) return;
+      let bits = wordBits.get(w);
+      if (!bits) wordBits.set(w, (bits = new Uint32Array((A + 31) >>> 5)));
+      bits[article >>> 5]! |= 1 << (article & 31);
+    };
     for (const [key, chinese] of fromDictionary) {
       if (this.gloss.has(key)) continue;
       this.gloss.set(key, [...chinese]);
       this.glossArticles.set(key, [...articlesOf.get(key)!].sort((a, b) => a - b));
+    }
+    if (wordBits) {
+      const given = new Set<string>();
+      for (const key of this.glossArticles.keys()) for (const w of this.gloss.get(key)!) given.add(w);
+      for (const [chinese, articles] of wordArticles) {
+        const w = folded(chinese);
+        if (given.has(w)) for (const a of articles) known(w, a);
+      }
     }
     // A word in the same synonym group as a question word asks too (在哪里 like 哪里, how long like 多久).
     for (const [w, group] of this.zhGroup) if (group.some((g) => this.question.has(g))) this.question.add(w);
@@ -356,7 +414,14 @@ export class Analyzer {
     for (const w of [...this.stop, ...this.question, ...this.greetings, ...this.places, ...this.zhGroup.keys()]) {
       if (IS_HAN.test(w)) this.vocab.add(w);
     }
-    for (const terms of this.gloss.values()) for (const w of terms) this.vocab.add(w);
+    // The hand glossary's and the synonyms' words are everyone's; a dictionary's, its articles'.
+    const common = new Set(this.vocab);
+    for (const [key, terms] of this.gloss) {
+      for (const w of terms) {
+        this.vocab.add(w);
+        if (!this.glossArticles.has(key)) common.add(w);
+      }
+    }
     // A compound (work permit → 工作证) is one term, unless its first word only shapes the sentence
     // (this matter) or something else already names it. Its Chinese word may be one no article uses:
     // then nothing matches it, and the question is about something else. Added after the vocabulary:
@@ -366,13 +431,34 @@ export class Analyzer {
       const first = key.split(' ')[0]!;
       if (this.gloss.has(key) || this.stop.has(first) || this.question.has(first)) continue;
       this.gloss.set(key, [chinese]);
+      this.glossArticles.set(key, [...compoundArticles.get(english)!].sort((a, b) => a - b));
     }
     // Each distinct text once: many units share text (a sentence and its facts, repeated phrasings).
-    for (const text of new Set(input.chineseTexts)) for (const w of segmentWords(text)) if (IS_HAN.test(w)) this.vocab.add(w);
+    const cuts = new Map<string, string[]>();
+    for (const { text, article } of input.chineseTexts) {
+      let cut = cuts.get(text);
+      if (!cut) {
+        cut = segmentWords(text).filter((w) => IS_HAN.test(w));
+        cuts.set(text, cut);
+        for (const w of cut) this.vocab.add(w);
+      }
+      for (const w of cut) known(w, article);
+    }
     // What the articles put in quotes is a name (“收审分离”, “放管服”): one word, however the segmenter cuts it.
-    for (const text of new Set(input.quotedNames)) {
+    for (const { text, article } of input.quotedNames) {
       const name = folded(text);
-      if (name.length >= 2 && name.length <= MAX_WORD && /^\p{Script=Han}+$/u.test(name)) this.vocab.add(name);
+      if (name.length < 2 || name.length > MAX_WORD || !/^\p{Script=Han}+$/u.test(name)) continue;
+      this.vocab.add(name);
+      known(name, article);
+    }
+    // Words every article knows, or everyone's anyway, are read alike by all: only the rest are scoped.
+    if (wordBits) {
+      for (const [w, bits] of wordBits) {
+        if (common.has(w) || bitCount(bits) === A) continue;
+        const list: number[] = [];
+        for (let a = 0; a < A; a++) if (bits[a >>> 5]! & (1 << (a & 31))) list.push(a);
+        this.scopedWords.set(w, Int32Array.from(list));
+      }
     }
 
     for (const [from, to] of Object.entries(lexicon.dialect)) {
@@ -507,14 +593,70 @@ export class Analyzer {
     return offset === 0 ? placed : placed.map((t) => ({ ...t, at: t.at + offset, end: t.end + offset }));
   }
 
-  /** The terms of one run of Han characters, placed from 0. */
+  /**
+   * The terms of one run of Han characters, placed from 0. Where the run holds a word only some
+   * articles know (上门), each group of articles that know the same of its words reads the run as it
+   * would alone, and each term says which articles read it (Term.articles).
+   */
   private chineseRun(run: string): Term[] {
     // Typo correction keeps the length (one character for one syllable), so offsets hold.
     const text = this.correctTypos(run);
+    const scoped = this.scopedIn(text);
+    if (!scoped.length) return this.readRun(text, undefined);
+    // Each article's mask: which of the run's scoped words it knows. Articles with the same mask read alike.
+    const masks = new Map<number, number>();
+    scoped.forEach((w, j) => {
+      for (const a of this.scopedWords.get(w)!) masks.set(a, (masks.get(a) ?? 0) | (1 << j));
+    });
+    const groups = new Map<number, number[]>();
+    for (let a = 0; a < this.articleCount; a++) {
+      const mask = masks.get(a) ?? 0;
+      const group = groups.get(mask);
+      if (group) group.push(a);
+      else groups.set(mask, [a]);
+    }
+    const readings = new Map<string, { term: Term; articles: number[] }>();
+    for (const [mask, articles] of groups) {
+      const unknown = new Set(scoped.filter((_, j) => !(mask & (1 << j))));
+      for (const term of this.readRun(text, unknown)) {
+        const key = `${term.at} ${term.end} ${term.kind} ${term.text}`;
+        const seen = readings.get(key);
+        if (seen) seen.articles.push(...articles);
+        else readings.set(key, { term, articles: [...articles] });
+      }
+    }
+    return [...readings.values()]
+      .map(({ term, articles }) => (articles.length === this.articleCount ? term : { ...term, articles: articles.sort((x, y) => x - y) }))
+      .sort((x, y) => x.at - y.at || y.end - x.end);
+  }
+
+  /** Scoped words (see scopedWords) in a text, each once: at most MAX_SCOPED, the first found. */
+  private scopedIn(text: string): string[] {
+    const found: string[] = [];
+    if (!this.scopedWords.size) return found;
+    const add = (w: string) => {
+      if (this.scopedWords.has(w) && !found.includes(w) && found.length < MAX_SCOPED) found.push(w);
+    };
+    for (let start = 0; start < text.length; start++) {
+      // A one-character word is never cut differently, but is a word (not unknown) only where known.
+      add(text[start]!);
+      let node = this.knownWords.start;
+      for (let j = start; j < text.length && j < start + MAX_WORD; j++) {
+        const step = this.knownWords.next(node, text.charCodeAt(j));
+        if (!step) break;
+        node = step;
+        if (step.end && j > start) add(text.slice(start, j + 1));
+      }
+    }
+    return found;
+  }
+
+  /** A run as read by articles that do not know the given words (none: every word is known). */
+  private readRun(text: string, unknown: ReadonlySet<string> | undefined): Term[] {
     const out: Term[] = [];
     let at = 0;
-    for (const piece of this.segment(text)) {
-      if (this.vocab.has(piece) || this.stop.has(piece) || this.question.has(piece)) this.pushWord(piece, at, out);
+    for (const piece of this.segment(text, unknown)) {
+      if ((this.vocab.has(piece) && !unknown?.has(piece)) || this.stop.has(piece) || this.question.has(piece)) this.pushWord(piece, at, out);
       else {
         const kind: TermKind = this.places.has(piece) || PLACE_SUFFIX.test(piece) ? 'elsewhere' : 'unknown';
         out.push({ text: piece, kind, zh: [piece], en: [], at, end: at + piece.length });
@@ -532,17 +674,20 @@ export class Analyzer {
    * one-character content word explains nothing more than an unknown character, so an unknown word
    * (比特币) is never taken apart into characters the article happens to use.
    */
-  private segment(text: string): string[] {
+  private segment(text: string, unknown: ReadonlySet<string> | undefined): string[] {
     // Most runs are all known words: the segmenter is asked only when something is left unexplained.
-    const known = this.cut(text, undefined);
+    const known = this.cut(text, undefined, unknown);
     if (known.unexplained === 0) return known.pieces;
     const icu = new Map<number, string>();
     for (const s of segmenter.segment(text)) icu.set(s.index, s.segment);
-    return this.cut(text, icu).pieces;
+    return this.cut(text, icu, unknown).pieces;
   }
 
-  /** The dynamic programming of segment(), with the segmenter's pieces when given. */
-  private cut(text: string, icu: Map<number, string> | undefined): { pieces: string[]; unexplained: number } {
+  /**
+   * The dynamic programming of segment(), with the segmenter's pieces when given, and without the
+   * vocabulary words in `unknown`.
+   */
+  private cut(text: string, icu: Map<number, string> | undefined, unknown: ReadonlySet<string> | undefined): { pieces: string[]; unexplained: number } {
     const n = text.length;
     // cost[i], count[i]: unexplained characters and pieces of the best cut of text[i..]; next[i]: its first piece's end.
     const cost = new Int32Array(n + 1);
@@ -559,7 +704,7 @@ export class Analyzer {
         if (!step) break;
         node = step;
         const end = j + 1;
-        if (!step.end || end - i < 2) continue;
+        if (!step.end || end - i < 2 || unknown?.has(text.slice(i, end))) continue;
         if (cost[end]! < bestCost || (cost[end]! === bestCost && 1 + count[end]! < bestCount)) {
           bestCost = cost[end]!;
           bestCount = 1 + count[end]!;
@@ -567,7 +712,7 @@ export class Analyzer {
         }
       }
       const piece = icu?.get(i);
-      if (piece && piece.length > 1 && !this.vocab.has(piece)) {
+      if (piece && piece.length > 1 && (!this.vocab.has(piece) || unknown?.has(piece))) {
         const end = i + piece.length;
         if (piece.length + cost[end]! < bestCost || (piece.length + cost[end]! === bestCost && 1 + count[end]! < bestCount)) {
           bestCost = piece.length + cost[end]!;
@@ -647,7 +792,11 @@ export class Analyzer {
     return known;
   }
 
-  private englishTerms(words: Word[]): Term[] {
+  /**
+   * @param ownOnly without the phrases only some articles' dictionaries make (the reading of the
+   *   other articles: see Term.articles)
+   */
+  private englishTerms(words: Word[], ownOnly = false): Term[] {
     const out: Term[] = [];
     const stems = words.map((w) => (/^\d+$/.test(w.text) ? w.text : stem(w.text)));
     const span = (i: number, n: number) => ({ at: words[i]!.at, end: words[i + n - 1]!.at + words[i + n - 1]!.text.length });
@@ -679,12 +828,17 @@ export class Analyzer {
           break;
         }
         const term = this.englishPhrase(phrase);
-        if (term) {
-          // The asker's words, not their stems: replies may quote them.
-          const surface = words.slice(i, i + n).map((w) => w.text).join(' ');
-          out.push({ ...term, text: surface, ...span(i, n) });
-          taken = n;
-        }
+        const scope = term?.zhArticles && term.zhArticles.length < this.articleCount ? term.zhArticles : undefined;
+        if (!term || (scope && ownOnly)) continue;
+        // The asker's words, not their stems: replies may quote them.
+        const surface = words.slice(i, i + n).map((w) => w.text).join(' ');
+        if (scope) {
+          // A phrase only some articles' dictionaries make: the other articles read its words apart.
+          out.push({ ...term, text: surface, ...span(i, n), articles: scope });
+          const others = complement(scope, this.articleCount);
+          for (const t of this.englishTerms(words.slice(i, i + n), true)) out.push({ ...t, articles: others });
+        } else out.push({ ...term, text: surface, ...span(i, n) });
+        taken = n;
       }
       if (taken) {
         i += taken;
