@@ -30,7 +30,7 @@ export const EN: Messages = {
     tryAsking: 'You could ask:',
     greeting: (c, topic) => `Hello! I answer questions about ${topic}, quoting the article each answer rests on. Source: ${c}.`,
     'out-of-scope': (c) => `Sorry, the article does not cover that, and I would rather not guess. I can answer questions about ${c}.`,
-    help: (c) => `I answer questions about this article: ${c}. Each answer quotes the sentence it rests on. Just ask in a sentence.`,
+    help: (c, topic) => `I answer questions about ${topic}. Source: ${c}. Each answer quotes the sentence it rests on. Just ask in a sentence.`,
     partial: (subject, missing) => `The article mentions “${subject}” but does not ${missing}.`,
     closest: ' The closest it comes:',
     empty: (c) => `Please ask in words. I can answer questions about ${c}.`,

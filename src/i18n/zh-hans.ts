@@ -30,7 +30,7 @@ export const ZH_HANS: Messages = {
     tryAsking: '可以这样问：',
     greeting: (c, topic) => `你好！我回答关于${topic}的问题，每个回答都引用原文并注明出处。资料来源：${c}。`,
     'out-of-scope': (c) => `抱歉，文章没有谈到这个问题，我不想乱答。我能回答的是${c}里的内容。`,
-    help: (c) => `我回答关于这篇文章的问题：${c}。每个回答都引用原文并注明出处，请直接用一句话提问。`,
+    help: (c, topic) => `我回答关于${topic}的问题，资料：${c}。每个回答都引用原文并注明出处，请直接用一句话提问。`,
     partial: (subject, missing) => `文章提到了“${subject}”，但没有${missing}。`,
     closest: '最相关的是这一句：',
     empty: (c) => `请用文字提问。我能回答的是${c}里的内容。`,

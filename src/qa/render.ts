@@ -31,7 +31,7 @@ export interface Labels {
   closest: string;
   /** One text for each reason a question is declined. */
   greeting: (covers: string, topic: string) => string;
-  help: (covers: string) => string;
+  help: (covers: string, topic: string) => string;
   'out-of-scope': (covers: string) => string;
   empty: (covers: string) => string;
 }
@@ -123,7 +123,7 @@ function partialParts(r: PartialAnswer, suggestions: Suggestion[], lang: Lang): 
 
 function declinedParts(reason: DeclineReason, suggestions: Suggestion[], lang: Lang, covers: string, topic: string): Part[] {
   const l = LABELS[lang];
-  return [{ text: reason === 'greeting' ? l.greeting(covers, topic) : l[reason](covers) }, ...suggestionParts(suggestions, lang)];
+  return [{ text: reason === 'greeting' || reason === 'help' ? l[reason](covers, topic) : l[reason](covers) }, ...suggestionParts(suggestions, lang)];
 }
 
 /** Parts as Telegram HTML (escaped, user text never read as markup) or as plain text. */

@@ -124,7 +124,7 @@ export class UnitIndex {
             zh: folded[next++]!,
             said: quoted,
             saidParts: quoted.split(PART_END),
-            en: englishStems([k.translations?.sentences[s.id] ?? '']),
+            en: englishStems([k.translations ? (k.translations.sentences[s.id] ?? '') : latinOf(s.text)]),
             isQuestion: QUESTION_END.test(s.text),
           });
         }),
@@ -154,7 +154,7 @@ export class UnitIndex {
       }
     });
     this.englishWords = knowledge.articles.flatMap((k) => [
-      ...Object.values(k.translations?.sentences ?? {}).flatMap(englishWords),
+      ...(k.translations ? Object.values(k.translations.sentences) : k.article.paragraphs.flatMap((p) => p.sentences.map((s) => latinOf(s.text)))).flatMap(englishWords),
       ...k.facts.flatMap((f) => [...f.questions.en, f.answer.en].flatMap(englishWords)),
     ]);
     const n = this.units.length;
@@ -324,4 +324,12 @@ function holds(text: string, alt: string): boolean {
     at = text.indexOf(alt, at + 1);
   }
   return false;
+}
+
+/**
+ * The Latin words of a Chinese sentence (天府市民云App → App): the only English an article without a
+ * translation has, so that "the app" finds it.
+ */
+function latinOf(text: string): string {
+  return (text.match(/[A-Za-z]{2,}/g) ?? []).join(' ');
 }
