@@ -16,6 +16,7 @@ import { detectLang, finishFold, fold, foldPunctuated, MAX_QUESTION_CHARS, simpl
 import { Analyzer, type Term } from '../text/terms.js';
 import { Lru } from './lru.js';
 import { resolveOptions, type EngineOptions } from './options.js';
+import { Phrasings } from './phrasings.js';
 import { Ranker, type Ranking, type Weigh } from './ranker.js';
 import { clauseAnswer, metaAnswer, quotedOf, sourceOf, subjectOf, suggestionOf, suggestionsFrom } from './results.js';
 import { AnswerTypes, type Asked, type Evidence } from './answer-types.js';
@@ -52,6 +53,12 @@ const RUNNER_UP_MARGIN = 0.2;
 const MAX_RUNNERS_UP = 12;
 /** Longer questions are not cached (they are rarely asked twice, and would hold memory). */
 const MAX_CACHED_QUESTION = 200;
+/** How much of a declined question a fact must match (its score) to be suggested. */
+const RELATED_MIN_SCORE = 0.35;
+/** A fact is about a keyword when at least this share of its phrasings name it. */
+const KEYWORD_SHARE = 0.5;
+/** How close (fuse.js score) a fact's phrasing must be to a declined question to be suggested. */
+const RELATED_MAX_SCORE = 0.3;
 
 /** Everything one question went through: what answer(), search() and explain() each read from. */
 interface Query {
@@ -76,6 +83,9 @@ export class Engine {
   private readonly ranker: Ranker;
   private readonly weightContext: WeightContext;
   private readonly keyFactList: Fact[];
+  private readonly keyFactIds: ReadonlySet<string>;
+  /** Every fact's question phrasings, for fuzzy matching of short texts (suggestions, inline typing). */
+  private readonly phrasings: Phrasings;
   private readonly answers: Lru<string, Result>;
   private readonly intents: Intents;
   private readonly answerTypes: AnswerTypes;
@@ -91,6 +101,8 @@ export class Engine {
     this.options = resolveOptions(options);
     this.sources = knowledge.articles.map(sourceOf);
     this.keyFactList = knowledge.articles.flatMap((k) => k.facts.filter((f) => f.key));
+    this.keyFactIds = new Set(this.keyFactList.map((f) => f.id));
+    this.phrasings = new Phrasings(knowledge.articles.flatMap((k) => k.facts));
     this.index = new UnitIndex(knowledge);
     this.analyzer = new Analyzer({
       ...knowledge,
@@ -230,7 +242,7 @@ export class Engine {
     if (intent) return { ...none, result: this.declined(intent, [], 0, lang) };
     const meta = this.intents.metaQuestion(text);
     if (meta && !meta.weak) return this.metaQuery(meta, lang);
-    const answered = this.lookUp(clauses, lang);
+    const answered = this.keyword(text, this.lookUp(clauses, lang));
     // Asked in words that may be about something the article mentions (the title of the report):
     // the article's own field only when the rest of the question names nothing the knowledge knows.
     const aboutArticle =
@@ -238,6 +250,34 @@ export class Engine {
       !answered.result.found &&
       (this.articleNamed(meta.rest) >= 0 || !this.analyzer.analyze(meta.rest).some((t) => t.kind === 'content' && this.index.matches(t).units.length > 0));
     return meta && aboutArticle ? this.metaQuery(meta, lang) : answered;
+  }
+
+  /**
+   * A bare keyword (琶洲, 减证便民, Nansha) asks what the knowledge says about it: the fact about it,
+   * not whichever detail of a sentence naming it scored best.
+   */
+  private keyword(text: string, answered: Query): Query {
+    const { result } = answered;
+    if (!result.found || result.kind !== 'sentence') return answered;
+    const terms = this.analyzer.analyze(text);
+    if (terms.length !== 1 || terms[0]!.kind !== 'content') return answered;
+    // The facts about it (most of their phrasings name it): a key fact among them, else the one most
+    // about it (the largest share), the first in the article among equals.
+    const naming = this.phrasings.naming(text);
+    const about = naming.filter((n) => n.share >= KEYWORD_SHARE);
+    const sentenceOf = (id: string) => this.index.units[this.index.factUnit.get(id)!]!.sentenceUnit;
+    // None: a key fact of the answer's sentence that names it, not the detail that scored best.
+    const named = new Set(naming.map((n) => n.factId));
+    const keyOfSentence = this.knowledge.articles
+      .find((k) => k.article.id === result.source.articleId)
+      ?.facts.find((f) => f.sentence === result.sentenceId && this.keyFactIds.has(f.id) && named.has(f.id));
+    const central =
+      about.find((n) => this.keyFactIds.has(n.factId))?.factId ??
+      about.filter((n) => n.share === about[0]!.share).reduce<string | undefined>((a, n) => (a === undefined || sentenceOf(n.factId) < sentenceOf(a) ? n.factId : a), undefined) ??
+      keyOfSentence?.id;
+    if (!central || central === result.factId) return answered;
+    const fact = this.answerFact(central, result.lang);
+    return fact ? { ...answered, result: { ...fact, score: result.score } } : answered;
   }
 
   /**
@@ -332,9 +372,10 @@ export class Engine {
       ...base,
       result: this.declined(
         chatter ? 'help' : 'out-of-scope',
-        ranking.partialFacts.map((u) => this.index.units[u]!.fact!),
+        this.partialFacts(ranking),
         score,
         lang,
+        chatter ? undefined : text,
       ),
     });
     if (best < 0 || total === 0) return decline(0);
@@ -371,7 +412,7 @@ export class Engine {
           (required.length < asked.length ? this.runnerUpGiving(required, ranking, read, article) : undefined) ??
           (this.knowledge.articles.length > 1 ? this.runnerUpGiving(asked, ranking, read) ?? this.runnerUpGiving(required, ranking, read) : undefined);
         if (giving) return { ...base, result: this.found(giving.u, round(giving.score), lang, [], read) };
-        return { ...base, result: this.partial(best, stillMissing, read, round(bestScore), lang, ranking) };
+        return { ...base, result: this.partial(best, stillMissing, read, round(bestScore), lang, ranking, text) };
       }
     }
     const alsoIn = ranking.otherArticles.map((a) => this.sources[a]!);
@@ -522,12 +563,12 @@ export class Engine {
     return { zh: unit.said, parts: unit.saidParts };
   }
 
-  private partial(u: number, missing: Asked, terms: Term[], score: number, lang: Lang, ranking: Ranking): PartialAnswer {
+  private partial(u: number, missing: Asked, terms: Term[], score: number, lang: Lang, ranking: Ranking, question: string): PartialAnswer {
     const unit = this.index.units[u]!;
     const k = this.knowledge.articles[unit.article]!;
     const related = quotedOf(unit, k, this.sources[unit.article]!);
     const subject = subjectOf(related.quote, this.index.units[unit.sentenceUnit]!.said, missing.focus, terms, lang);
-    const partialFacts = ranking.partialFacts.map((f) => this.index.units[f]!.fact!);
+    const partialFacts = this.partialFacts(ranking);
     return {
       found: false,
       kind: 'partial',
@@ -535,14 +576,19 @@ export class Engine {
       missingText: missing.missing,
       subject,
       related,
-      suggestions: this.suggestions(partialFacts),
+      suggestions: this.suggestions(partialFacts, question),
       score,
       lang,
     };
   }
 
-  private declined(reason: DeclineReason, partial: Fact[], score: number, lang: Lang): Declined {
-    return { found: false, kind: 'declined', reason, suggestions: this.suggestions(partial), score: round(score), lang };
+  /** The facts the ranking matched in part, close enough to suggest (RELATED_MIN_SCORE). */
+  private partialFacts(ranking: Ranking): Fact[] {
+    return ranking.partialFacts.filter((_, i) => ranking.partialScores[i]! >= RELATED_MIN_SCORE).map((u) => this.index.units[u]!.fact!);
+  }
+
+  private declined(reason: DeclineReason, partial: Fact[], score: number, lang: Lang, question?: string): Declined {
+    return { found: false, kind: 'declined', reason, suggestions: this.suggestions(partial, question), score: round(score), lang };
   }
 
   /**
@@ -558,8 +604,25 @@ export class Engine {
     return { found: true, kind: 'sentence', ...quoted, factId: unit.fact?.id ?? null, shortAnswer, alsoIn, score, lang };
   }
 
-  private suggestions(partial: Fact[]): Suggestion[] {
-    return suggestionsFrom(partial, this.keyFactList, this.options.maxSuggestions);
+  /**
+   * What to suggest instead of an answer: for a question, the facts asked in the closest words
+   * (fuse.js over the phrasings, tight cut-off: 北京落户要多久 → 南沙落户要多久), then the facts the
+   * ranking matched in part; the key facts only when nothing is close.
+   */
+  private suggestions(partial: Fact[], question?: string): Suggestion[] {
+    const max = this.options.maxSuggestions;
+    const close = question === undefined ? [] : this.closestFacts(question, max, RELATED_MAX_SCORE).map((c) => c.fact);
+    const related = [...close, ...partial];
+    return suggestionsFrom(related, related.length ? [] : this.keyFactList, max);
+  }
+
+  /**
+   * The facts whose question phrasings (all three languages) are closest to a short text, best
+   * first: what someone is still typing (南沙落, how long does sett), or a question close to one the
+   * knowledge answers. `maxScore` is fuse.js's score (0 exact … 1 unrelated).
+   */
+  closestFacts(text: string, limit: number, maxScore: number): { fact: Fact; score: number }[] {
+    return this.phrasings.closest(text, limit, maxScore).map((m) => ({ fact: this.index.units[this.index.factUnit.get(m.factId)!]!.fact!, score: m.score }));
   }
 
   /** The first `count` key facts as example questions (/start, /help). */

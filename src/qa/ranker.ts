@@ -55,6 +55,8 @@ export interface Ranking {
   scores: Float64Array;
   /** Fact units that matched partly, best first: the suggestions when nothing answers. */
   partialFacts: number[];
+  /** Their scores, in the same order. */
+  partialScores: number[];
   /** Other articles with a unit over the threshold, best first. */
   otherArticles: number[];
 }
@@ -302,8 +304,10 @@ export class Ranker {
     const bestArticle = best >= 0 ? articleOf[best]! : -1;
     const otherArticles: number[] = [];
     for (const a of articlesOver) if (a !== bestArticle && articleBest[a]! >= ALSO_IN_RATIO * bestScore) topArticles(otherArticles, a, articleBest, MAX_ALSO_IN);
-    const partialFacts = partial.filter((p) => p.u !== best).slice(0, this.maxSuggestions).map((p) => p.u);
-    return { best, bestScore, total: bestArticle >= 0 ? this.totalOf(bestArticle) : total, evidence: best >= 0 ? evidenceOf[best]! : 0, touched, scores, partialFacts, otherArticles };
+    const partials = partial.filter((p) => p.u !== best).slice(0, this.maxSuggestions);
+    const partialFacts = partials.map((p) => p.u);
+    const partialScores = partials.map((p) => p.score);
+    return { best, bestScore, total: bestArticle >= 0 ? this.totalOf(bestArticle) : total, evidence: best >= 0 ? evidenceOf[best]! : 0, touched, scores, partialFacts, partialScores, otherArticles };
   }
 
   /**
