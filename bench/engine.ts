@@ -11,7 +11,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fuse from 'fuse.js';
 import { DEFAULT_KNOWLEDGE_DIR, loadKnowledge, type ArticleKnowledge, type Knowledge } from '../src/knowledge/load.js';
-import { createEngine, type Engine } from '../src/qa/engine.js';
+import { LANGS, type Lang } from '../src/knowledge/schema.js';
+import { createEngine, type Engine, type Found } from '../src/qa/engine.js';
+import { asYouType } from '../src/qa/typing.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = path.resolve(path.dirname(SELF), '..');
@@ -59,6 +61,8 @@ const TARGET = {
   bigP99Ms: 20,
   bigFuseRatio: 10,
   nodeAskMs: 500,
+  inlineArticleP99Ms: 5,
+  inlineBigP99Ms: 30,
   npmAskMs: 1500,
 };
 
@@ -345,6 +349,45 @@ function timeCommand(label: string, cmd: string, args: string[]): Startup {
   return { command: label, runs, medianMs: median(runs), ok, note };
 }
 
+// ---- inline typing ------------------------------------------------------------------------------------
+/** Every fact phrasing of the first copy cut at 40, 60 and 80% of its characters: what is typed so far. */
+interface Typed {
+  text: string;
+  lang: Lang;
+  sentence: string;
+}
+function typedPool(knowledge: Knowledge): Typed[] {
+  const out: Typed[] = [];
+  for (const k of knowledge.articles) {
+    for (const f of k.facts) {
+      for (const lang of LANGS) {
+        for (const q of f.questions[lang]) {
+          const chars = [...q];
+          for (const cut of [0.4, 0.6, 0.8]) out.push({ text: chars.slice(0, Math.max(1, Math.round(chars.length * cut))).join(''), lang, sentence: f.sentence });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Inline answers per typed query (engine + fuse.js), and how often the fact's sentence is offered, beside the engine alone. */
+function timeTyping(engine: Engine, pool: Typed[]): { stats: Stats; hit: number; engineHit: number } {
+  const offers = (rs: Found[], t: Typed) => rs.some((r) => r.kind === 'sentence' && r.sentenceId === t.sentence);
+  for (const t of pool.slice(0, 200)) asYouType(engine, t.text, t.lang);
+  const times: number[] = [];
+  let hit = 0;
+  let engineHit = 0;
+  for (const t of pool) {
+    const t0 = process.hrtime.bigint();
+    const { found } = asYouType(engine, t.text, t.lang);
+    times.push(ns2ms(process.hrtime.bigint() - t0));
+    if (offers(found, t)) hit++;
+    if (offers(engine.search(t.text, 5), t)) engineHit++;
+  }
+  return { stats: stats(times), hit: hit / pool.length, engineHit: engineHit / pool.length };
+}
+
 // ---- run -------------------------------------------------------------------------------------------
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => [...(r[c] ?? '')].length)));
@@ -398,6 +441,12 @@ function main(): void {
   // The engine on exactly the questions fuse.js answered (same prefix of the measured list).
   const bigEngineSubset = stats(bigRun.times.slice(0, bigFuse.stats.n));
 
+  // 3. inline typing
+  const typed = typedPool(knowledge);
+  log(`inline typing: ${typed.length} cut phrasings, article scale and 1,000 articles`);
+  const smallTyping = timeTyping(smallEngine, typed);
+  const bigTyping = timeTyping(bigEngine, typed);
+
   // 4. start-up
   const askJs = path.join(ROOT, 'dist', 'cli', 'ask.js');
   log('start-up');
@@ -424,6 +473,8 @@ function main(): void {
     bigP99: bigRun.stats.p99 <= TARGET.bigP99Ms && bigRun.errors === 0,
     bigVsFuse: bigP99Ratio >= TARGET.bigFuseRatio && bigRun.errors === 0,
     npmAsk: npmAsk.ok && npmAsk.medianMs <= TARGET.npmAskMs,
+    inlineArticle: smallTyping.stats.p99 <= TARGET.inlineArticleP99Ms,
+    inlineBig: bigTyping.stats.p99 <= TARGET.inlineBigP99Ms,
     nodeAsk: nodeAsk !== null && nodeAsk.ok && nodeAsk.medianMs <= TARGET.nodeAskMs,
   };
 
@@ -489,6 +540,16 @@ function main(): void {
       ['article', `${fmt(smallP50Ratio, 1)}×`, `${fmt(smallP99Ratio, 1)}×`, ''],
       ['1,000 articles', `${fmt(bigP50Ratio, 1)}×`, `${fmt(bigP99Ratio, 1)}×`, `p99 ratio ≥ ${TARGET.bigFuseRatio}×: ${verdict(pass.bigVsFuse)}`],
       ['1,000 articles, same subset', `${fmt(bigP50RatioSubset, 1)}×`, `${fmt(bigP99RatioSubset, 1)}×`, '(engine over the fuse questions only)'],
+    ]),
+  );
+  out.push('');
+  out.push('Inline typing (ms per query: engine answers + fuse.js over the phrasings; hit: the fact\'s sentence among the cards)');
+  const pct = (x: number) => `${fmt(100 * x, 1)}%`;
+  out.push(
+    table([
+      ['scale', 'queries', 'p50', 'p99', 'max', 'hit', 'engine alone', 'target'],
+      ['article', String(smallTyping.stats.n), fmt(smallTyping.stats.p50), fmt(smallTyping.stats.p99), fmt(smallTyping.stats.max, 1), pct(smallTyping.hit), pct(smallTyping.engineHit), `p99 ≤ ${TARGET.inlineArticleP99Ms} ms: ${verdict(pass.inlineArticle)}`],
+      ['1,000 articles', String(bigTyping.stats.n), fmt(bigTyping.stats.p50), fmt(bigTyping.stats.p99), fmt(bigTyping.stats.max, 1), pct(bigTyping.hit), pct(bigTyping.engineHit), `p99 ≤ ${TARGET.inlineBigP99Ms} ms: ${verdict(pass.inlineBig)}`],
     ]),
   );
   out.push('');
@@ -563,6 +624,11 @@ function main(): void {
       engineSameSubset: s3(bigEngineSubset),
       fuse: { buildMs: r3(bigFuseBuild.ms), ...s3(bigFuse.stats), hits: bigFuse.found },
       ratio: { p50: r3(bigP50Ratio), p99: r3(bigP99Ratio), p50SameSubset: r3(bigP50RatioSubset), p99SameSubset: r3(bigP99RatioSubset) },
+    },
+    inline: {
+      queries: typed.length,
+      article: { ...s3(smallTyping.stats), hit: r3(smallTyping.hit), engineHit: r3(smallTyping.engineHit) },
+      thousand: { ...s3(bigTyping.stats), hit: r3(bigTyping.hit), engineHit: r3(bigTyping.engineHit) },
     },
     startup: {
       nodeAsk: nodeAsk ? { medianMs: r3(nodeAsk.medianMs), runs: nodeAsk.runs.map(r3), ok: nodeAsk.ok } : null,

@@ -16,8 +16,15 @@ const knowledgeDir = z
   .refine((dir) => existsSync(dir), { message: 'directory does not exist; set it to the folder holding synonyms.json and the article folders' })
   .describe('Folder with the knowledge files (default: the project’s knowledge/)');
 
+const followUpMinutes = z.coerce
+  .number({ error: 'must be a number of minutes, such as 10 (0 turns follow-ups off)' })
+  .min(0, 'must be 0 (off) or more minutes')
+  .max(1440, 'must be at most 1440 minutes (a day)')
+  .default(10)
+  .describe('How long a conversation remembers the subject of its last question, for follow-ups (0: off)');
+
 /** What the command-line tools need (ask, chat). */
-export const CoreConfigSchema = z.object({ KNOWLEDGE_DIR: knowledgeDir });
+export const CoreConfigSchema = z.object({ KNOWLEDGE_DIR: knowledgeDir, FOLLOW_UP_MINUTES: followUpMinutes });
 export type CoreConfig = z.infer<typeof CoreConfigSchema>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -26,6 +33,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export const BotConfigSchema = z
   .object({
     KNOWLEDGE_DIR: knowledgeDir,
+    FOLLOW_UP_MINUTES: followUpMinutes,
     BOT_TOKEN: z
       .string({ error: 'required: the token @BotFather gave you, like 123456789:AA…' })
       .trim()

@@ -76,6 +76,7 @@ async function main(): Promise<void> {
       settings,
       limits,
       now: Date.now,
+      followUpMs: config.FOLLOW_UP_MINUTES * 60_000,
       announce: { store, queue, adminIds: config.ADMIN_IDS, zone: config.ANNOUNCE_TZ },
     },
   );

@@ -64,6 +64,8 @@ export interface BotDeps {
   now: () => number;
   /** For retries of outgoing calls; tests pass a fast one. */
   sleep?: (ms: number) => Promise<void>;
+  /** How long a conversation remembers its subject for follow-ups (FOLLOW_UP_MINUTES); default 10 minutes, 0 off. */
+  followUpMs?: number;
   announce?: AnnounceDeps;
 }
 

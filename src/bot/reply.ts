@@ -21,6 +21,8 @@ export interface SendOptions {
   replyTo?: number;
   /** Already counted against the chat's limits (the "slow down" note a command decided to send). */
   counted?: boolean;
+  /** A follow-up's subject, said first (conversation.ts). */
+  readWith?: string;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -62,7 +64,7 @@ export async function sendHtml(ctx: BotContext, html: string, keyboard: InlineKe
 /** An answer (or a refusal with suggestions as buttons) in the given language. */
 export async function sendResult(ctx: BotContext, result: Result, lang: Lang, renderCtx: RenderContext, options: SendOptions = {}): Promise<void> {
   const keyboard = result.found ? [] : suggestionKeyboard(result.suggestions, lang);
-  await sendHtml(ctx, render(result, 'html', renderCtx, lang, { suggestionsAsText: false }), keyboard, options);
+  await sendHtml(ctx, render(result, 'html', renderCtx, lang, { suggestionsAsText: false, readWith: options.readWith }), keyboard, options);
 }
 
 /** Plain text (escaped), through the same limits and splitting as everything else. */

@@ -5,20 +5,24 @@
  *   {"question","found","quote","reply","short_answer","source","paragraph","sentence","score","lang","related"}
  * `related` is set only for a partial reply (the article speaks of the subject but does not give what
  * was asked: `found` is false): {"quote","paragraph","sentence"} of the closest sentence; null otherwise.
+ * Each line is a question of its own, unless `--session`: then the lines are one conversation, a
+ * follow-up (能办多少项？) is read with the last subject, and each object also has "read_with" (the
+ * subject, or null).
  */
 import { createInterface } from 'node:readline';
-import type { Engine, Result } from '../qa/engine.js';
+import { Conversations } from '../qa/conversation.js';
+import type { Result } from '../qa/engine.js';
 import { openEngineOrExit } from './or-exit.js';
 import { render, type RenderContext } from '../qa/render.js';
 
-export function toJsonLine(question: string, result: Result, ctx: RenderContext): string {
+export function toJsonLine(question: string, result: Result, ctx: RenderContext, session?: { readWith: string | undefined }): string {
   const found = result.found ? result : null;
   const quoted = result.found && result.kind === 'sentence' ? result : null;
   return JSON.stringify({
     question,
     found: result.found,
     quote: quoted?.quote ?? null,
-    reply: render(result, 'text', ctx),
+    reply: render(result, 'text', ctx, result.lang, { readWith: session?.readWith }),
     short_answer: found?.shortAnswer?.[result.lang] ?? null,
     source: found
       ? {
@@ -34,18 +38,22 @@ export function toJsonLine(question: string, result: Result, ctx: RenderContext)
     score: result.score,
     lang: result.lang,
     related: result.kind === 'partial' ? { quote: result.related.quote, paragraph: result.related.paragraph, sentence: result.related.sentenceId } : null,
+    ...(session ? { read_with: session.readWith ?? null } : {}),
   });
 }
 
-async function jsonl(engine: Engine, ctx: RenderContext): Promise<void> {
+async function jsonl(conversations: Conversations, ctx: RenderContext, session: boolean): Promise<void> {
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
-  for await (const line of lines) process.stdout.write(`${toJsonLine(line, engine.answer(line), ctx)}\n`);
+  for await (const line of lines) {
+    const { result, readWith } = conversations.ask(session ? 'session' : undefined, line);
+    process.stdout.write(`${toJsonLine(line, result, ctx, session ? { readWith } : undefined)}\n`);
+  }
 }
 
 const args = process.argv.slice(2);
-const { engine, ctx } = openEngineOrExit();
+const { engine, ctx, followUpMs } = openEngineOrExit();
 if (args.includes('--jsonl')) {
-  await jsonl(engine, ctx);
+  await jsonl(new Conversations(engine, { ttlMs: followUpMs }), ctx, args.includes('--session'));
 } else if (args[0] === '--explain') {
   const e = engine.explain(args.slice(1).join(' '));
   console.log(`read as: ${e.text}\noutcome: ${e.outcome}\nasks for: ${e.asks.join(', ') || '-'}`);

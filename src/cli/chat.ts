@@ -8,9 +8,12 @@ import { EXAMPLES, factsMessage, helpMessage, langChoice, sourceMessage } from '
 import { TEXTS } from '../bot/texts.js';
 import type { Lang } from '../knowledge/schema.js';
 import { openEngineOrExit } from './or-exit.js';
+import { Conversations } from '../qa/conversation.js';
 import { render } from '../qa/render.js';
 
-const { engine, ctx } = openEngineOrExit();
+const { engine, ctx, followUpMs } = openEngineOrExit();
+/** The terminal is one conversation: a follow-up is read with the last subject (FOLLOW_UP_MINUTES). */
+const conversation = new Conversations(engine, { ttlMs: followUpMs });
 const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
 /** Fixed by /lang; otherwise each reply follows its question (commands: the last question's language). */
 let fixed: Lang | undefined;
@@ -44,9 +47,9 @@ function command(line: string): string | undefined {
 }
 
 function answer(question: string): string {
-  const result = engine.answer(question);
+  const { result, readWith } = conversation.ask('chat', question);
   last = result.lang;
-  return render(result, 'text', ctx, fixed ?? result.lang);
+  return render(result, 'text', ctx, fixed ?? result.lang, { readWith });
 }
 
 console.log(helpMessage(engine, ctx, lang(), 'text'));

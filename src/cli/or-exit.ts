@@ -30,8 +30,11 @@ export function configureOrExit<S extends z.ZodType>(schema: S): z.infer<S> {
   });
 }
 
-/** For the command-line doors: configuration, then the engine; a fixable mistake exits 1. */
-export function openEngineOrExit(): OpenEngine {
-  const { KNOWLEDGE_DIR } = configureOrExit(CoreConfigSchema);
-  return orExit(() => openEngine(KNOWLEDGE_DIR));
+/**
+ * For the command-line doors: configuration, then the engine, and how long a conversation
+ * remembers its subject (FOLLOW_UP_MINUTES); a fixable mistake exits 1.
+ */
+export function openEngineOrExit(): OpenEngine & { followUpMs: number } {
+  const { KNOWLEDGE_DIR, FOLLOW_UP_MINUTES } = configureOrExit(CoreConfigSchema);
+  return { ...orExit(() => openEngine(KNOWLEDGE_DIR)), followUpMs: FOLLOW_UP_MINUTES * 60_000 };
 }

@@ -33,6 +33,7 @@ export const EN: Messages = {
     help: (c, topic) => `I answer questions about ${topic}. Source: ${c}. Each answer quotes the sentence it rests on. Just ask in a sentence.`,
     partial: (subject, missing) => `The article mentions “${subject}” but does not ${missing}.`,
     closest: ' The closest it comes:',
+    followUp: (s) => `(Follow-up on: ${s})`,
     empty: (c) => `Please ask in words. I can answer questions about ${c}.`,
   },
   announce: {

@@ -33,6 +33,7 @@ export const ZH_HANS: Messages = {
     help: (c, topic) => `我回答关于${topic}的问题，资料：${c}。每个回答都引用原文并注明出处，请直接用一句话提问。`,
     partial: (subject, missing) => `文章提到了“${subject}”，但没有${missing}。`,
     closest: '最相关的是这一句：',
+    followUp: (s) => `（接着问：${s}）`,
     empty: (c) => `请用文字提问。我能回答的是${c}里的内容。`,
   },
   announce: {

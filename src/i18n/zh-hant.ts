@@ -33,6 +33,7 @@ export const ZH_HANT: Messages = {
     help: (c, topic) => `我回答關於${topic}的問題，資料：${c}。每個回答都引用原文並註明出處，請直接用一句話提問。`,
     partial: (subject, missing) => `文章提到了「${subject}」，但沒有${missing}。`,
     closest: '最相關的是這一句：',
+    followUp: (s) => `（接着問：${s}）`,
     empty: (c) => `請用文字提問。我能回答的是${c}裡的內容。`,
   },
   announce: {

@@ -232,6 +232,10 @@ export const LexiconSchema = z
       .array(nonEmpty)
       .default([])
       .describe('Words of the asker about themselves (我, my): a clause with these and nothing the knowledge knows is context (我开了家小店)'),
+    followUp: z
+      .array(nonEmpty)
+      .default([])
+      .describe('Words that point back at what was just asked about (它, 那个, 呢 at the end, it, what about): a question with these is read with the last subject of the conversation'),
     verification: z
       .array(nonEmpty)
       .default([])

@@ -19,7 +19,7 @@ import { resolveOptions, type EngineOptions } from './options.js';
 import { Phrasings } from './phrasings.js';
 import { Ranker, type Ranking, type Weigh } from './ranker.js';
 import { clauseAnswer, metaAnswer, quotedOf, sourceOf, subjectOf, suggestionOf, suggestionsFrom } from './results.js';
-import { AnswerTypes, type Asked, type Evidence } from './answer-types.js';
+import { AnswerTypes, PART_END, type Asked, type Evidence } from './answer-types.js';
 import { Intents, type MetaQuestion } from './intents.js';
 import type { Declined, DeclineReason, Found, MetaAnswer, NotFound, PartialAnswer, PerLang, Result, SentenceAnswer, SourceRef, Suggestion } from './types.js';
 import { UnitIndex, type Matches } from './unit-index.js';
@@ -49,6 +49,8 @@ const wordsBefore = (text: string, at: number): number => text.slice(0, at).spli
 const CONTEXT_FACTOR = 0.5;
 /** How much lower than the best a unit may score and still answer when the best does not give what is asked. */
 const RUNNER_UP_MARGIN = 0.2;
+/** A fact of the answer's sentence this close to it may answer instead when its own short answer gives what is asked. */
+const FACT_MARGIN = 0.05;
 /** Units looked at when the best one does not give what is asked. */
 const MAX_RUNNERS_UP = 12;
 /** Longer questions are not cached (they are rarely asked twice, and would hold memory). */
@@ -175,10 +177,23 @@ export class Engine {
       out.push(result);
     };
     take(ranking.best, first);
-    const candidates = ranking.touched
-      .map((u, i) => ({ u, score: ranking.scores[i]! }))
-      .filter(({ u, score }) => u !== ranking.best && score >= 0 && this.passes(u))
-      .sort((x, y) => y.score - x.score || this.index.isFact[y.u]! - this.index.isFact[x.u]!);
+    // The best few that pass, facts first among equals, kept in order as they come (at a thousand
+    // articles thousands of units are touched: no sort of them all). A few more than `limit`: some
+    // are the same fact or sentence as one taken.
+    const { isFact } = this.index;
+    const before = (x: { u: number; score: number }, y: { u: number; score: number }) => x.score > y.score || (x.score === y.score && isFact[x.u]! > isFact[y.u]!);
+    const keep = limit * 4;
+    const candidates: { u: number; score: number }[] = [];
+    ranking.touched.forEach((u, i) => {
+      const c = { u, score: ranking.scores[i]! };
+      if (u === ranking.best || c.score < 0) return;
+      if (candidates.length === keep && !before(c, candidates[keep - 1]!)) return;
+      if (!this.passes(u)) return;
+      let at = candidates.length;
+      while (at > 0 && before(c, candidates[at - 1]!)) at--;
+      candidates.splice(at, 0, c);
+      if (candidates.length > keep) candidates.pop();
+    });
     for (const { u, score } of candidates) {
       if (out.length >= limit) break;
       take(u, this.found(u, round(score), first.lang, []));
@@ -226,6 +241,23 @@ export class Engine {
       if (text) out.push({ text, questionMark: /[?？]/.test(parts[i + 1] ?? '') });
     }
     return out;
+  }
+
+  /**
+   * What a question is about, for a conversation (see conversation.ts): its subject (the words the
+   * knowledge knows, in the asker's spelling: 琶洲驿站), whether it names no subject of its own (a bare
+   * attribute: 能办多少项, which district), and whether it points back (它, 天河呢, it, what about).
+   */
+  reading(question: string): { subject: string; bare: boolean; pointsBack: boolean } {
+    const text = this.read(question)
+      .map((c) => c.text)
+      .join(' ');
+    const words = this.analyzer.analyze(text).filter((t) => t.kind === 'content' && this.index.matches(t).units.length > 0);
+    const latin = words.filter((t) => !HAS_HAN.test(t.text));
+    const han = words.filter((t) => HAS_HAN.test(t.text));
+    const subject = words.map((t) => t.text).join(latin.length ? ' ' : '');
+    const bare = han.every((t) => [...t.text].length === 1) && latin.length <= 1 && !(han.length && latin.length);
+    return { subject, bare, pointsBack: this.intents.pointsBack(text) };
   }
 
   /** The one query path: fold, recognise, analyze, weigh, rank, decide. */
@@ -416,7 +448,33 @@ export class Engine {
       }
     }
     const alsoIn = ranking.otherArticles.map((a) => this.sources[a]!);
-    return { ...base, result: this.found(best, round(bestScore), lang, alsoIn, read) };
+    const answer = asked.length ? this.factGiving(best, asked, ranking, read) : best;
+    return { ...base, result: this.found(answer, round(bestScore), lang, alsoIn, read) };
+  }
+
+  /**
+   * The best unit, or another fact of the same sentence scoring within FACT_MARGIN of it whose own
+   * short answer gives what is asked (which district → 海珠区在琶洲建设者之家…, not the sentence's
+   * other detail that scored a hair better).
+   */
+  private factGiving(best: number, asked: Asked[], ranking: Ranking, terms: Term[]): number {
+    const { units } = this.index;
+    const sentence = units[best]!.sentenceUnit;
+    const own = (u: number): Evidence => {
+      const said = units[u]!.said.slice(units[sentence]!.said.length + 1);
+      return { zh: said, parts: said.split(PART_END) };
+    };
+    if (!units[best]!.fact || !this.answerTypes.missing(asked, own(best), terms)) return best;
+    let pick = best;
+    let pickScore = ranking.bestScore - FACT_MARGIN;
+    ranking.touched.forEach((u, i) => {
+      const score = ranking.scores[i]!;
+      if (u === best || !units[u]!.fact || units[u]!.sentenceUnit !== sentence || score < pickScore) return;
+      if (this.answerTypes.missing(asked, own(u), terms)) return;
+      pick = u;
+      pickScore = score;
+    });
+    return pick;
   }
 
   /**

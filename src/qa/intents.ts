@@ -27,6 +27,7 @@ export class Intents {
   private readonly verification: Phrases;
   private readonly articleWords: Phrases;
   private readonly firstPerson: Phrases;
+  private readonly followUp: Phrases;
   /** Per metadata field: its phrases, weak phrases and cues, as lists 3i, 3i+1, 3i+2 of one scan. */
   private readonly metaFields: MetaField[];
   private readonly metaLists: PhraseLists;
@@ -47,6 +48,7 @@ export class Intents {
     this.verification = phrases(lexicon.verification);
     this.articleWords = phrases(lexicon.metaQuestions.articleWords);
     this.firstPerson = phrases(lexicon.firstPerson);
+    this.followUp = phrases(lexicon.followUp);
     const fields = lexicon.metaQuestions.fields;
     this.metaFields = fields.map((f) => f.field);
     const lists = fields.flatMap((f) => [f.phrases, f.weak, f.cues]);
@@ -93,6 +95,11 @@ export class Intents {
   /** Where small-talk topics stand (天气, tomorrow): no word there may match the knowledge. */
   offTopicSpans(text: string): Span[] {
     return this.offTopic.find(text);
+  }
+
+  /** Whether a question points back at what was just asked about (它, 那个, 天河呢, it, what about). */
+  pointsBack(text: string): boolean {
+    return this.followUp.test(text) || /呢\s*$/u.test(text);
   }
 
   /** Whether a clause speaks of the asker (我, my): it may be context rather than question. */

@@ -65,14 +65,17 @@ export class Phrasings {
   /** Built once per knowledge set: each distinct phrasing once, however many facts share it. */
   constructor(facts: readonly Fact[]) {
     const raw = facts.flatMap((f) => LANGS.flatMap((l) => f.questions[l].map((q) => ({ q, id: f.id }))));
-    const folded = foldMany(raw.map((r) => r.q));
+    // Articles repeat phrasings (and a thousand copies repeat all of them): each text folded once.
+    const distinct = [...new Set(raw.map((r) => r.q))];
+    const foldedOf = new Map(foldMany(distinct).map((f, i) => [distinct[i]!, f]));
     const byText = new Map<string, Doc>();
-    raw.forEach((r, i) => {
-      const text = folded[i]!;
+    raw.forEach((r) => {
+      const text = foldedOf.get(r.q)!;
       if (!text) return;
       const doc = byText.get(text);
       if (!doc) byText.set(text, { text, facts: [r.id] });
-      else if (!doc.facts.includes(r.id)) doc.facts.push(r.id);
+      // A fact's phrasings come together: a repeat within it is the last one listed.
+      else if (doc.facts[doc.facts.length - 1] !== r.id) doc.facts.push(r.id);
     });
     const docs = [...byText.values()];
     for (const d of docs) for (const f of d.facts) this.phrasingCount.set(f, (this.phrasingCount.get(f) ?? 0) + 1);

@@ -29,6 +29,8 @@ export interface Labels {
   partial: (subject: string, missing: string) => string;
   /** Before the closest sentence of a partial reply. */
   closest: string;
+  /** Before a follow-up's answer: the subject it was read with. */
+  followUp: (subject: string) => string;
   /** One text for each reason a question is declined. */
   greeting: (covers: string, topic: string) => string;
   help: (covers: string, topic: string) => string;
@@ -177,6 +179,8 @@ export function covers(sources: SourceRef[], lang: Lang): string {
 export interface RenderOptions {
   /** List the suggested questions in the text (doors with buttons show them as buttons). Default true. */
   suggestionsAsText?: boolean;
+  /** A follow-up's subject (conversation.ts): said first, （接着问：琶洲驿站）. */
+  readWith?: string;
 }
 
 /** The message for a result, in the result's language unless `lang` overrides it (/lang). */
@@ -187,5 +191,6 @@ export function render(result: Result, format: Format, ctx: RenderContext, lang:
     : result.kind === 'partial'
       ? partialParts(result, suggestions, lang)
       : declinedParts(result.reason, suggestions, lang, covers(ctx.sources, lang), topicOf(ctx, lang));
+  if (options.readWith) parts.unshift({ text: `${LABELS[lang].followUp(options.readWith)}\n`, style: 'i' });
   return fit(parts, format);
 }

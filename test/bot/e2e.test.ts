@@ -237,6 +237,47 @@ describe('groups', () => {
   });
 });
 
+describe('follow-up questions', () => {
+  it('a private chat reads an elliptical question with its last subject and says so; another chat inherits nothing', async () => {
+    const user = freshUser();
+    const waitText = (chatId: number, text: string) =>
+      standin.waitFor((x) => x.method === 'sendMessage' && x.params.chat_id === chatId && x.response?.ok === true && textOf(x).includes(text));
+    standin.privateText('琶洲那个驿站是做什么的', { userId: user });
+    await waitText(user, '琶洲');
+    clock += 5_000;
+    standin.privateText('能办多少项？', { userId: user });
+    const count = textOf(await waitText(user, '接着问'));
+    expect(count).toContain('（接着问：琶洲驿站）');
+    expect(count).toContain('100项');
+    clock += 5_000;
+    standin.privateText('在哪个区？', { userId: user });
+    // The short answer (bold) names the district; the quote of every reply here already does.
+    expect(textOf(await waitText(user, '<b>海珠区'))).toContain('（接着问：琶洲驿站）');
+
+    const other = freshUser();
+    standin.privateText('能办多少项？', { userId: other });
+    const alone = textOf(await reply(other));
+    expect(alone).not.toContain('接着问');
+    expect(alone).not.toContain('100项');
+  });
+
+  it('in a group each user’s questions are their own conversation', async () => {
+    const group = freshGroup();
+    const [a, b] = [freshUser(), freshUser()];
+    standin.groupText('/ask Tell me about the unstaffed station in Pazhou', { chatId: group, userId: a });
+    await reply(group);
+    clock += 10_000;
+    standin.groupText('/ask Which district is it in?', { chatId: group, userId: a });
+    const followUp = await standin.waitFor((x) => x.method === 'sendMessage' && x.params.chat_id === group && textOf(x).includes('Follow-up on'));
+    expect(textOf(followUp)).toMatch(/Haizhu/);
+    clock += 10_000;
+    standin.groupText('/ask how many services?', { chatId: group, userId: b });
+    await settle();
+    const last = sentTo(group).at(-1)!;
+    expect(String(last.text)).not.toContain('Follow-up on');
+  });
+});
+
 describe('inline mode', () => {
   it('offers up to five attributed answers; an empty query offers the key facts', async () => {
     standin.inlineQuery('琶洲驿站', { userId: freshUser() });
@@ -260,6 +301,17 @@ describe('inline mode', () => {
     expect(results).toHaveLength(1);
     expect(results[0]!.title).toMatch(/^文章提到了/);
     expect(results[0]!.input_message_content.message_text).toContain('广州日报');
+  });
+
+  it('answers as the question is typed: 南沙落, nansh and how long does sett offer the 10-working-days answer', async () => {
+    for (const typed of ['南沙落', 'nansh', 'how long does sett']) {
+      standin.clearCalls();
+      standin.inlineQuery(typed, { userId: freshUser() });
+      const call = await standin.waitFor((c) => c.method === 'answerInlineQuery' && c.response?.ok === true);
+      const results = call.params.results as { input_message_content: { message_text: string } }[];
+      expect(results.length, typed).toBeGreaterThan(0);
+      expect(results[0]!.input_message_content.message_text, typed).toMatch(/10个工作日|10 working days/);
+    }
   });
 
   it('ignores a message posted through its own inline mode', async () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LANGS } from '../../src/knowledge/schema.js';
-import { asYouType } from '../../src/bot/features/inline.js';
+import { asYouType } from '../../src/qa/typing.js';
 import type { Found } from '../../src/qa/engine.js';
 import { openEngine } from '../../src/qa/open-engine.js';
 

@@ -2,6 +2,8 @@
  * Questions. In a private chat any text is one. In a group only what is addressed to the bot:
  * /ask <question> (also /ask@botname), a message that mentions @botname, or a reply to one of the
  * bot's messages; the answer replies to the asker's message. Everything else is left alone.
+ * A follow-up (能办多少项？) is read with the subject of the conversation's last question: a private
+ * chat is one conversation, in a group each user's questions are theirs.
  */
 import { Composer } from 'telegraf';
 import type { Message, MessageEntity } from 'telegraf/types';
@@ -9,16 +11,27 @@ import type { BotContext, BotDeps } from '../deps.js';
 import { replyLang } from '../lang.js';
 import { isGroup, sendResult, sendText } from '../reply.js';
 import { TEXTS } from '../texts.js';
+import { Conversations } from '../../qa/conversation.js';
 
-async function answer(ctx: BotContext, deps: BotDeps, question: string, replyTo?: number): Promise<void> {
+/** Default of BotDeps.followUpMs. */
+const FOLLOW_UP_MS = 10 * 60_000;
+
+/** Whose conversation a message belongs to: the private chat, or the user within the group. */
+function conversationOf(ctx: BotContext): string | undefined {
+  if (!ctx.chat) return undefined;
+  if (ctx.chat.type === 'private') return `p:${ctx.chat.id}`;
+  return ctx.from ? `g:${ctx.chat.id}:${ctx.from.id}` : undefined;
+}
+
+async function answer(ctx: BotContext, deps: BotDeps, conversations: Conversations, question: string, replyTo?: number): Promise<void> {
   if (!question.trim()) {
     const lang = replyLang(ctx, deps);
     await sendText(ctx, TEXTS[lang].askUsage(deps.engine.example(lang)), { replyTo });
     return;
   }
-  const result = deps.engine.answer(question);
-  ctx.log.info({ found: result.found, score: result.score, lang: result.lang }, 'question answered');
-  await sendResult(ctx, result, replyLang(ctx, deps, result.lang), deps.render, { replyTo });
+  const { result, readWith } = conversations.ask(conversationOf(ctx), question);
+  ctx.log.info({ found: result.found, score: result.score, lang: result.lang, followUp: readWith !== undefined }, 'question answered');
+  await sendResult(ctx, result, replyLang(ctx, deps, result.lang), deps.render, { replyTo, readWith });
 }
 
 /** The text without the entities that address the bot (@botname), or undefined when none does. */
@@ -39,20 +52,21 @@ const fromOurInline = (ctx: BotContext): boolean => (ctx.message as Message.Text
 
 export function askFeature(deps: BotDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
+  const conversations = new Conversations(deps.engine, { ttlMs: deps.followUpMs ?? FOLLOW_UP_MS, now: deps.now });
 
   feature.command('ask', async (ctx) => {
-    await answer(ctx, deps, ctx.payload, isGroup(ctx) ? ctx.message.message_id : undefined);
+    await answer(ctx, deps, conversations, ctx.payload, isGroup(ctx) ? ctx.message.message_id : undefined);
   });
 
   feature.on('text', async (ctx, next) => {
     const message = ctx.message;
     if (fromOurInline(ctx)) return;
     if (message.text.startsWith('/')) return next();
-    if (ctx.chat.type === 'private') return answer(ctx, deps, message.text);
+    if (ctx.chat.type === 'private') return answer(ctx, deps, conversations, message.text);
     if (!isGroup(ctx)) return next();
     const addressed = withoutMention(message.text, message.entities, ctx.botInfo.username, ctx.botInfo.id);
-    if (addressed !== undefined) return answer(ctx, deps, addressed, message.message_id);
-    if (message.reply_to_message?.from?.id === ctx.botInfo.id) return answer(ctx, deps, message.text, message.message_id);
+    if (addressed !== undefined) return answer(ctx, deps, conversations, addressed, message.message_id);
+    if (message.reply_to_message?.from?.id === ctx.botInfo.id) return answer(ctx, deps, conversations, message.text, message.message_id);
     return next();
   });
 

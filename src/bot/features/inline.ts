@@ -7,17 +7,13 @@ import { createHash } from 'node:crypto';
 import { Composer } from 'telegraf';
 import type { InlineQueryResultArticle } from 'telegraf/types';
 import type { Lang } from '../../knowledge/schema.js';
-import type { Engine, Found, PartialAnswer } from '../../qa/engine.js';
+import type { Found, PartialAnswer } from '../../qa/engine.js';
 import { partialNotice, render } from '../../qa/render.js';
+import { asYouType, MAX_RESULTS } from '../../qa/typing.js';
 import { simplify, detectLang } from '../../text/normalize.js';
 import type { BotContext, BotDeps } from '../deps.js';
 import { replyLang } from '../lang.js';
 
-const MAX_RESULTS = 5;
-/** How close (fuse.js score) a fact's phrasing must be to what is typed to be offered. */
-const TYPING_MAX_SCORE = 0.25;
-/** A phrasing this close (fuse.js score) is what is being typed: offered before the engine's answers. */
-const AS_TYPED_SCORE = 0.05;
 const TITLE_CHARS = 64;
 const DESCRIPTION_CHARS = 160;
 
@@ -55,40 +51,6 @@ function partialArticle(result: PartialAnswer, lang: Lang, deps: BotDeps): Inlin
       parse_mode: 'HTML',
     },
   };
-}
-
-/**
- * What to offer for a query as it is typed: the engine's answers, and the facts whose phrasings the
- * query is the start of or close to (fuse.js: 南沙落, how long does sett), one card per fact (or bare
- * sentence); those typed nearly to the letter first. A complete question the article speaks of
- * without answering (三个零距离服务是哪三个) gets its partial reply alone.
- */
-export function asYouType(engine: Engine, query: string, lang: Lang): { found: Found[]; partial?: PartialAnswer } {
-  const typed = engine.closestFacts(query, MAX_RESULTS, TYPING_MAX_SCORE);
-  const nearlyTyped = typed.length > 0 && typed[0]!.score <= AS_TYPED_SCORE;
-  const answers = engine.search(query, MAX_RESULTS);
-  if (answers.length === 0 && !nearlyTyped) {
-    const r = engine.answer(query);
-    if (r.kind === 'partial') return { found: [], partial: r };
-  }
-  const found: Found[] = [];
-  const seen = new Set<string>();
-  const add = (r: Found) => {
-    const key = r.kind === 'meta' ? `m:${r.source.articleId}:${r.field}` : r.factId ? `f:${r.factId}` : `s:${r.source.articleId}:${r.sentenceId}`;
-    if (found.length >= MAX_RESULTS || seen.has(key)) return;
-    seen.add(key);
-    found.push(r);
-  };
-  const facts = () => {
-    for (const { fact } of typed) {
-      const r = engine.answerFact(fact.id, lang);
-      if (r) add(r);
-    }
-  };
-  if (nearlyTyped) facts();
-  for (const r of answers) add(r);
-  if (!nearlyTyped) facts();
-  return { found };
 }
 
 export function inlineFeature(deps: BotDeps): Composer<BotContext> {

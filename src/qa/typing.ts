@@ -1,0 +1,48 @@
+/**
+ * Answers while a question is still being typed (inline mode): the engine's answers merged with the
+ * facts whose phrasings the text is the start of or close to (fuse.js, see phrasings.ts).
+ */
+import type { Lang } from '../knowledge/schema.js';
+import type { Engine, Found, PartialAnswer } from './engine.js';
+
+/** Cards Telegram shows for an inline query, at most (we offer). */
+export const MAX_RESULTS = 5;
+/** How close (fuse.js score) a fact's phrasing must be to what is typed to be offered. */
+const TYPING_MAX_SCORE = 0.25;
+/** A phrasing this close (fuse.js score) is what is being typed: offered before the engine's answers. */
+const AS_TYPED_SCORE = 0.05;
+
+/**
+ * What to offer for a query as it is typed: the engine's answers, and the facts whose phrasings the
+ * query is the start of or close to (fuse.js: 南沙落, how long does sett), one card per fact (or bare
+ * sentence); those typed nearly to the letter first. A complete question the article speaks of
+ * without answering (三个零距离服务是哪三个) gets its partial reply alone.
+ */
+export function asYouType(engine: Engine, query: string, lang: Lang, limit = MAX_RESULTS): { found: Found[]; partial?: PartialAnswer } {
+  const typed = engine.closestFacts(query, limit, TYPING_MAX_SCORE);
+  const nearlyTyped = typed.length > 0 && typed[0]!.score <= AS_TYPED_SCORE;
+  const answers = engine.search(query, limit);
+  if (answers.length === 0 && !nearlyTyped) {
+    const r = engine.answer(query);
+    if (r.kind === 'partial') return { found: [], partial: r };
+  }
+  const found: Found[] = [];
+  const seen = new Set<string>();
+  const add = (r: Found) => {
+    const key = r.kind === 'meta' ? `m:${r.source.articleId}:${r.field}` : r.factId ? `f:${r.factId}` : `s:${r.source.articleId}:${r.sentenceId}`;
+    if (found.length >= limit || seen.has(key)) return;
+    seen.add(key);
+    found.push(r);
+  };
+  const facts = () => {
+    for (const { fact } of typed) {
+      const r = engine.answerFact(fact.id, lang);
+      if (r) add(r);
+    }
+  };
+  if (nearlyTyped) facts();
+  for (const r of answers) add(r);
+  if (!nearlyTyped) facts();
+  return { found };
+}
+
