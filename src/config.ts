@@ -72,6 +72,13 @@ export const BotConfigSchema = z
       .regex(/^[\w-]{16,256}$/, 'at least 16 characters of A-Z, a-z, 0-9, _ and - (Telegram’s rule); generate one with: openssl rand -hex 24')
       .optional()
       .describe('Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (webhook mode)'),
+    QUESTION_LOG_DAYS: z.coerce
+      .number({ error: 'must be a number of days, such as 90 (0 keeps nothing)' })
+      .int('must be a whole number of days')
+      .min(0, 'must be 0 (keep nothing) or more days')
+      .max(3650, 'must be at most 3650 days')
+      .default(90)
+      .describe('Days private answers are kept for their 👍/👎 votes (scrubbed question, outcome, sentence; no user id); 0: no votes'),
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     DATA_DIR: z.string().trim().min(1).default('./data').describe('Folder of the SQLite file bot.sqlite (created if missing)'),
     ADMIN_IDS: z

@@ -10,7 +10,7 @@ import { factHtml, rotation } from './announce/content.js';
 import { DeliveryQueue } from './announce/delivery-queue.js';
 import { runDue } from './announce/scheduler.js';
 import { createBot, registerCommands } from './bot/create-bot.js';
-import { storeSettings } from './bot/deps.js';
+import { storeFeedback, storeSettings } from './bot/deps.js';
 import { OutboundLimits } from './limits.js';
 import { Store } from './store/store.js';
 import { createWebhookServer } from './bot/webhook-server.js';
@@ -27,6 +27,8 @@ const SCHEDULE_TICK_MS = 20_000;
 const SCHEDULE_RETRY_MS = 2_000;
 /** How often the database file is checked to still be the one opened. */
 const FILE_CHECK_MS = 5_000;
+/** Kept answers are pruned once a day. */
+const DAY_MS = 24 * 60 * 60_000;
 
 async function main(): Promise<void> {
   const config = configureOrExit(BotConfigSchema);
@@ -77,6 +79,7 @@ async function main(): Promise<void> {
       limits,
       now: Date.now,
       followUpMs: config.FOLLOW_UP_MINUTES * 60_000,
+      feedback: config.QUESTION_LOG_DAYS > 0 ? storeFeedback(store) : undefined,
       announce: { store, queue, adminIds: config.ADMIN_IDS, zone: config.ANNOUNCE_TZ },
     },
   );
@@ -125,6 +128,19 @@ async function main(): Promise<void> {
     process.exit(1);
   }, FILE_CHECK_MS);
   fileCheck.unref();
+  // Kept answers (for votes) older than QUESTION_LOG_DAYS go: now, and once a day.
+  const prune = () => {
+    if (config.QUESTION_LOG_DAYS <= 0) return;
+    try {
+      const removed = store.pruneAnswers(Date.now() - config.QUESTION_LOG_DAYS * DAY_MS);
+      if (removed) log.info({ removed }, 'old kept answers deleted');
+    } catch (err) {
+      log.warn({ err }, 'old kept answers not deleted: tried again tomorrow');
+    }
+  };
+  prune();
+  const pruner = setInterval(prune, DAY_MS);
+  pruner.unref();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -143,6 +159,7 @@ async function main(): Promise<void> {
     clearInterval(ticker);
     clearTimeout(retryTick);
     clearInterval(fileCheck);
+    clearInterval(pruner);
     await queue.stop();
     store.close();
     log.info('stopped');

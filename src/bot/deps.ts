@@ -5,7 +5,8 @@ import type { Logger } from '../log.js';
 import type { Engine } from '../qa/engine.js';
 import type { RenderContext } from '../qa/render.js';
 import type { DeliveryQueue } from '../announce/delivery-queue.js';
-import type { Store } from '../store/store.js';
+import type { AnswerRecord, Store } from '../store/store.js';
+import { scrub } from '../store/scrub.js';
 import { retryBusy } from '../store/store.js';
 import type { OutboundLimits } from '../limits.js';
 
@@ -53,6 +54,24 @@ export function storeSettings(store: Store, log: Logger): ChatSettings {
   };
 }
 
+/**
+ * Votes on answers, kept in the database. Either call may fail (the storage is busy or full): the
+ * answer then goes out without vote buttons, and a vote is answered with "cannot save".
+ */
+export interface Feedback {
+  /** Keeps an answer (its question scrubbed) and returns its id. */
+  record(answer: AnswerRecord): number;
+  /** false: no such answer, or it has a vote already. */
+  vote(answerId: number, up: boolean): boolean;
+}
+
+export function storeFeedback(store: Store, now: () => number = Date.now): Feedback {
+  return {
+    record: (a) => store.recordAnswer({ ...a, question: scrub(a.question) }, now()),
+    vote: (id, up) => store.vote(id, up, now()),
+  };
+}
+
 export interface BotDeps {
   engine: Engine;
   render: RenderContext;
@@ -66,6 +85,8 @@ export interface BotDeps {
   sleep?: (ms: number) => Promise<void>;
   /** How long a conversation remembers its subject for follow-ups (FOLLOW_UP_MINUTES); default 10 minutes, 0 off. */
   followUpMs?: number;
+  /** Answers kept for 👍/👎 (private chats): absent, no vote buttons. */
+  feedback?: Feedback;
   announce?: AnnounceDeps;
 }
 

@@ -5,16 +5,28 @@ import type { Lang } from '../knowledge/schema.js';
 import type { Result, Suggestion } from '../qa/engine.js';
 import { markup, render, type RenderContext } from '../qa/render.js';
 import type { BotContext } from './deps.js';
+import { contextData, factData, voteData } from './callbacks.js';
 import { splitHtml } from './split-html.js';
+import { TEXTS } from './texts.js';
 
 export const isGroup = (ctx: BotContext): boolean => ctx.chat?.type === 'group' || ctx.chat?.type === 'supergroup';
 
-/** Callback data of a suggestion button: answers that fact when pressed. */
-export const factButtonData = (factId: string): string => `f:${factId}`.slice(0, 64);
-
 export function suggestionKeyboard(suggestions: Suggestion[], lang: Lang): InlineKeyboardButton[][] {
-  return suggestions.map((s) => [Markup.button.callback(s.question[lang].slice(0, 60), factButtonData(s.factId))]);
+  return suggestions.flatMap((s) => {
+    const data = factData(s.factId);
+    return data ? [[Markup.button.callback(s.question[lang].slice(0, 60), data)]] : [];
+  });
 }
+
+/** The "context" button of a quoted answer (or of a partial reply's closest sentence); none for a metadata answer. */
+export function contextRow(result: Result, lang: Lang): InlineKeyboardButton[] {
+  const quoted = result.kind === 'sentence' ? result : result.kind === 'partial' ? result.related : undefined;
+  const data = quoted && contextData(quoted.source.articleId, quoted.sentenceId, lang);
+  return data ? [Markup.button.callback(TEXTS[lang].contextButton, data)] : [];
+}
+
+/** 👍 and 👎 for a kept answer. */
+export const voteRow = (answerId: number): InlineKeyboardButton[] => [Markup.button.callback('👍', voteData(answerId, true)), Markup.button.callback('👎', voteData(answerId, false))];
 
 export interface SendOptions {
   /** Reply to this message (groups). */
@@ -23,6 +35,8 @@ export interface SendOptions {
   counted?: boolean;
   /** A follow-up's subject, said first (conversation.ts). */
   readWith?: string;
+  /** The kept answer the 👍/👎 buttons vote on (private chats). */
+  voteId?: number | undefined;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -61,9 +75,17 @@ export async function sendHtml(ctx: BotContext, html: string, keyboard: InlineKe
   }
 }
 
-/** An answer (or a refusal with suggestions as buttons) in the given language. */
+/**
+ * An answer (or a refusal with suggestions as buttons) in the given language. A quoted answer or a
+ * partial reply gets the context button, and 👍/👎 when it was kept for a vote.
+ */
 export async function sendResult(ctx: BotContext, result: Result, lang: Lang, renderCtx: RenderContext, options: SendOptions = {}): Promise<void> {
-  const keyboard = result.found ? [] : suggestionKeyboard(result.suggestions, lang);
+  const context = contextRow(result, lang);
+  const keyboard = [
+    ...(context.length ? [context] : []),
+    ...(options.voteId !== undefined ? [voteRow(options.voteId)] : []),
+    ...(result.found ? [] : suggestionKeyboard(result.suggestions, lang)),
+  ];
   await sendHtml(ctx, render(result, 'html', renderCtx, lang, { suggestionsAsText: false, readWith: options.readWith }), keyboard, options);
 }
 

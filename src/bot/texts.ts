@@ -21,6 +21,10 @@ export interface Texts {
   sendText: (example: string) => string;
   groupIntro: (username: string, topic: string) => string;
   staleButton: string;
+  /** The button under an answer that shows its whole paragraph. */
+  contextButton: string;
+  /** Acknowledges a 👍/👎. */
+  voteThanks: string;
   slowDown: string;
   storageDown: string;
   commands: (example: string) => { command: string; description: string }[];

@@ -21,7 +21,7 @@ import { Ranker, type Ranking, type Weigh } from './ranker.js';
 import { clauseAnswer, metaAnswer, quotedOf, sourceOf, subjectOf, suggestionOf, suggestionsFrom } from './results.js';
 import { AnswerTypes, PART_END, type Asked, type Evidence } from './answer-types.js';
 import { Intents, type MetaQuestion } from './intents.js';
-import type { Declined, DeclineReason, Found, MetaAnswer, NotFound, PartialAnswer, PerLang, Result, SentenceAnswer, SourceRef, Suggestion } from './types.js';
+import type { Declined, DeclineReason, Found, MetaAnswer, NotFound, ParagraphContext, PartialAnswer, PerLang, Result, SentenceAnswer, SourceRef, Suggestion } from './types.js';
 import { UnitIndex, type Matches } from './unit-index.js';
 import { isForeign, termWeight, weighingIn, type WeightContext } from './weights.js';
 
@@ -706,6 +706,25 @@ export class Engine {
   /** A question the knowledge answers, for usage lines (/ask <example>): the first key fact's. */
   example(lang: Lang): string {
     return this.keyFactList[0]?.questions[lang][0] ?? this.knowledge.articles[0]!.facts[0]?.questions[lang][0] ?? '?';
+  }
+
+  /**
+   * The paragraph around a sentence (the context button), or undefined when the article or the
+   * sentence is not (or no longer) in the knowledge.
+   */
+  paragraphOf(articleId: string, sentenceId: string): ParagraphContext | undefined {
+    const a = this.knowledge.articles.findIndex((k) => k.article.id === articleId);
+    const k = this.knowledge.articles[a];
+    if (!k) return undefined;
+    const at = k.article.paragraphs.findIndex((p) => p.sentences.some((s) => s.id === sentenceId));
+    if (at < 0) return undefined;
+    const sentences = k.article.paragraphs[at]!.sentences.map((s) => ({
+      id: s.id,
+      text: s.text,
+      translation: k.translations?.sentences[s.id] ?? null,
+      quoted: s.id === sentenceId,
+    }));
+    return { source: this.sources[a]!, paragraph: at + 1, sentences };
   }
 
   /** Facts marked key, across articles, in knowledge order: /facts, digests, empty inline queries. */

@@ -8,7 +8,7 @@ import { ZH_HANS } from '../i18n/zh-hans.js';
 import { ZH_HANT } from '../i18n/zh-hant.js';
 import type { Bot, Lang } from '../knowledge/schema.js';
 import { simplify } from '../text/normalize.js';
-import type { DeclineReason, Found, PartialAnswer, Quoted, Result, SourceRef, Suggestion } from './engine.js';
+import type { DeclineReason, Found, ParagraphContext, PartialAnswer, Quoted, Result, SourceRef, Suggestion } from './engine.js';
 
 /** Telegram's limit for one message's text. */
 export const TELEGRAM_MAX_CHARS = 4096;
@@ -29,6 +29,8 @@ export interface Labels {
   partial: (subject: string, missing: string) => string;
   /** Before the closest sentence of a partial reply. */
   closest: string;
+  /** The context view's heading: the paragraph around a quote. */
+  context: (paragraph: string) => string;
   /** Before a follow-up's answer: the subject it was read with. */
   followUp: (subject: string) => string;
   /** One text for each reason a question is declined. */
@@ -38,17 +40,21 @@ export interface Labels {
   empty: (covers: string) => string;
 }
 
+/** A paragraph shown by the context button, at most (characters; the article's are far shorter). */
+const PARAGRAPH_MAX_CHARS = 1500;
+
 const LABELS: Record<Lang, Labels> = {
   'zh-Hans': ZH_HANS.labels,
   'zh-Hant': ZH_HANT.labels,
   en: EN.labels,
 };
 
-/** A piece of a message: plain text, or text shown bold / italic / as a quote in HTML. */
 /** A piece of a message: text, and how it is set off. Every message's markup is made from these, here. */
 export interface Part {
   text: string;
-  style?: 'b' | 'i' | 'blockquote';
+  style?: 'b' | 'i' | 'blockquote' | 'expandable';
+  /** An expandable blockquote's contents (its `text` is unused), set off in turn. */
+  inner?: Part[];
   /** Parts with a higher number are dropped first when the message is too long. */
   optional?: number;
 }
@@ -132,11 +138,45 @@ function declinedParts(reason: DeclineReason, suggestions: Suggestion[], lang: L
 export function markup(parts: Part[], format: Format): string {
   return parts
     .map((p) => {
+      if (p.style === 'expandable') {
+        const inner = markup(p.inner ?? [], format);
+        return format === 'text' ? `${inner}\n` : `<blockquote expandable>${inner}</blockquote>`;
+      }
       if (format === 'text') return p.style === 'blockquote' ? `${p.text}\n` : p.text;
       const body = escapeHtml(p.text);
       return p.style ? `<${p.style}>${body}</${p.style}>` : body;
     })
     .join('');
+}
+
+/**
+ * A quoted sentence's whole paragraph (the context button): in an expandable blockquote with the
+ * quoted sentence in bold, then the source and paragraph. English: the translated paragraph (when
+ * the article has a translation), then the original.
+ */
+export function renderContext(c: ParagraphContext, format: Format, lang: Lang): string {
+  const l = LABELS[lang];
+  // Each paragraph at most PARAGRAPH_MAX_CHARS (two fit in a message with room to spare).
+  const paragraph = (text: (s: ParagraphContext['sentences'][number]) => string): Part => {
+    let room = PARAGRAPH_MAX_CHARS;
+    const inner: Part[] = [];
+    for (const s of c.sentences) {
+      if (room <= 0) break;
+      const t = [...text(s)];
+      inner.push({ text: t.length > room ? `${t.slice(0, room - 1).join('')}…` : t.join(''), ...(s.quoted ? { style: 'b' as const } : {}) });
+      room -= t.length;
+    }
+    return { text: '', style: 'expandable', inner };
+  };
+  const translated = lang === 'en' && c.sentences.every((s) => s.translation);
+  const parts: Part[] = [
+    { text: l.context(l.paragraph(c.paragraph)), style: 'b' },
+    { text: '\n' },
+    ...(translated ? [paragraph((s) => `${s.translation!} `), { text: l.original }] : []),
+    paragraph((s) => inScript(s.text, lang)),
+    { text: `— ${citation(c.source, lang)}${lang === 'en' ? ', ' : '，'}${l.paragraph(c.paragraph)}`, style: 'i' },
+  ];
+  return fit(parts, format);
 }
 
 /** Composes, dropping optional parts (highest first) and then cutting text until it fits Telegram. */
@@ -151,6 +191,8 @@ function fit(parts: Part[], format: Format): string {
   }
   while (out.length > TELEGRAM_MAX_CHARS) {
     const longest = kept.reduce((a, b) => (b.text.length > a.text.length ? b : a));
+    // Nothing left to cut (what is long is inside a part set off as a whole): stop, never loop.
+    if (longest.text.length <= 1) break;
     const excess = out.length - TELEGRAM_MAX_CHARS;
     const cut = Math.max(0, longest.text.length - excess - 1);
     kept = kept.map((p) => (p === longest ? { ...p, text: `${[...p.text].slice(0, cut).join('')}…` } : p));

@@ -38,6 +38,14 @@ export interface Quoted {
   source: SourceRef;
 }
 
+/** A quoted sentence's whole paragraph (the context button): its sentences in order, one of them quoted. */
+export interface ParagraphContext {
+  source: SourceRef;
+  /** 1-based paragraph number. */
+  paragraph: number;
+  sentences: { id: string; text: string; translation: string | null; quoted: boolean }[];
+}
+
 interface Outcome {
   /** How well the question matched, 0–1 (share of its weight); 0 when nothing was looked up. */
   score: number;

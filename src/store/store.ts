@@ -72,9 +72,31 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX sends_at ON sends (at);
    CREATE INDEX sends_chat ON sends (chat_id, at);`,
+  // Answers in private chats, for the 👍/👎 buttons: the question with personal data scrubbed, what
+  // it got, and the vote. No user or chat id.
+  `CREATE TABLE answers (
+     id INTEGER PRIMARY KEY,
+     at INTEGER NOT NULL,
+     question TEXT NOT NULL,
+     outcome TEXT NOT NULL CHECK (outcome IN ('answered', 'partial')),
+     article TEXT,
+     sentence TEXT,
+     vote INTEGER CHECK (vote IN (-1, 1)),
+     voted_at INTEGER
+   );
+   CREATE INDEX answers_at ON answers (at);`,
 ];
 
 export type Cadence = 'daily' | 'weekly';
+
+/** An answer kept for its vote: never a user or chat id. */
+export interface AnswerRecord {
+  /** The question with personal data replaced (scrub.ts). */
+  question: string;
+  outcome: 'answered' | 'partial';
+  article?: string | undefined;
+  sentence?: string | undefined;
+}
 export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'removed' | 'migrated';
 
 export interface Subscription {
@@ -412,6 +434,34 @@ export class Store {
       )
       .get({ now }) as { at: number | null };
     return r.at === null ? Infinity : Math.min(Math.max(1, r.at - now), limits.leaseMs);
+  }
+
+  // Answers and votes -----------------------------------------------------------------------------
+
+  /** Keeps an answer for its vote buttons (the question already scrubbed: see scrub.ts); its id. */
+  recordAnswer(a: AnswerRecord, now = Date.now()): number {
+    const r = this.db
+      .prepare('INSERT INTO answers (at, question, outcome, article, sentence) VALUES (?, ?, ?, ?, ?)')
+      .run(now, a.question, a.outcome, a.article ?? null, a.sentence ?? null);
+    return Number(r.lastInsertRowid);
+  }
+
+  /** Records a vote on a kept answer: false when there is no such answer or it has a vote already. */
+  vote(id: number, up: boolean, now = Date.now()): boolean {
+    return this.db.prepare('UPDATE answers SET vote = ?, voted_at = ? WHERE id = ? AND vote IS NULL').run(up ? 1 : -1, now, id).changes === 1;
+  }
+
+  /** A kept answer, with its vote (for the operator's view and the tests). */
+  answer(id: number): (AnswerRecord & { at: number; vote: -1 | 1 | null }) | undefined {
+    const row = this.db.prepare('SELECT at, question, outcome, article, sentence, vote FROM answers WHERE id = ?').get(id) as
+      | { at: number; question: string; outcome: AnswerRecord['outcome']; article: string | null; sentence: string | null; vote: -1 | 1 | null }
+      | undefined;
+    return row && { ...row, article: row.article ?? undefined, sentence: row.sentence ?? undefined };
+  }
+
+  /** Forgets answers older than `before` (epoch ms); how many. */
+  pruneAnswers(before: number): number {
+    return this.db.prepare('DELETE FROM answers WHERE at < ?').run(before).changes;
   }
 
   /** Logs a message sent to a chat (an answer in a group, or a part of an announcement): the rates count it. */

@@ -3,9 +3,14 @@
  * the test asserts on the calls it makes. The stand-in refuses what Telegram refuses (bad HTML, more
  * than 4096 characters, bad inline results), so every reply here is also valid for Telegram.
  */
+import Database from 'better-sqlite3';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBot, registerCommands } from '../../src/bot/create-bot.js';
-import { memorySettings } from '../../src/bot/deps.js';
+import { memorySettings, storeFeedback } from '../../src/bot/deps.js';
+import { Store } from '../../src/store/store.js';
 import { OutboundLimits } from '../../src/limits.js';
 import { createLogger } from '../../src/log.js';
 import { openEngine } from '../../src/qa/open-engine.js';
@@ -15,6 +20,8 @@ const { engine, ctx: render } = openEngine();
 engine.warmUp();
 
 let standin: BotApiStandin;
+const dataDir = mkdtempSync(path.join(tmpdir(), 'e2e-'));
+const store = new Store(path.join(dataDir, 'bot.sqlite'));
 let stopBot: () => Promise<void>;
 let clock = 1_000_000;
 const sleeps: number[] = [];
@@ -56,6 +63,7 @@ beforeAll(async () => {
       sleep: async (ms) => {
         sleeps.push(ms);
       },
+      feedback: storeFeedback(store, () => clock),
     },
   );
   await registerCommands(bot, engine);
@@ -71,6 +79,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopBot();
   await standin.close();
+  store.close();
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 beforeEach(() => {
@@ -234,6 +244,100 @@ describe('groups', () => {
     expect(textOf(intro)).toMatch(/reform_qa_bot/);
     await settle();
     expect(sentTo(group)).toHaveLength(1);
+  });
+});
+
+type Keyboard = { text: string; callback_data: string }[][];
+const keyboardOf = (call: RecordedCall): Keyboard => ((call.params.reply_markup as { inline_keyboard?: Keyboard } | undefined)?.inline_keyboard ?? []);
+const messageIdOf = (call: RecordedCall): number => (call.response as { result: { message_id: number } }).result.message_id;
+
+describe('buttons under an answer', () => {
+  it('context shows the whole paragraph, the quote in bold, in an expandable blockquote, with its source', async () => {
+    const user = freshUser();
+    standin.privateText('南沙落户要多久', { userId: user });
+    const answer = await reply(user);
+    const context = keyboardOf(answer).flat().find((b) => b.text === '上下文')!;
+    expect(Buffer.byteLength(context.callback_data)).toBeLessThanOrEqual(64);
+    standin.clearCalls();
+    standin.callbackQuery(context.callback_data, { userId: user, chatId: user, messageId: messageIdOf(answer) });
+    const shown = textOf(await reply(user));
+    expect(shown).toMatch(/^<b>上下文（第2段）<\/b>\n<blockquote expandable>/);
+    // Paragraph 2 whole: its first and last sentences, the quoted one in bold.
+    expect(shown).toContain('证照做“减法”的背后是老百姓获得感的“加法”。');
+    expect(shown).toContain('24小时“不打烊”。');
+    expect(shown).toContain('<b>现在来南沙落户,不仅材料交得少了,从申报到落户只需10个工作日即可。</b>');
+    expect(shown).toContain('广州日报');
+    await standin.waitFor('answerCallbackQuery');
+  });
+
+  it('in English: the translated paragraph, then the original', async () => {
+    const user = freshUser();
+    standin.privateText('How long does settling in Nansha take?', { userId: user });
+    const answer = await reply(user);
+    const context = keyboardOf(answer).flat().find((b) => b.text === 'Context')!;
+    standin.clearCalls();
+    standin.callbackQuery(context.callback_data, { userId: user, chatId: user, messageId: messageIdOf(answer) });
+    const shown = textOf(await reply(user));
+    expect(shown).toMatch(/<blockquote expandable>.*<b>[^<]*10 working days[^<]*<\/b>.*<\/blockquote>.*<blockquote expandable>.*<b>現在來南沙落戶/s);
+  });
+
+  it('in a group, context replaces the bot’s own answer instead of adding a message; no vote buttons there', async () => {
+    const group = freshGroup();
+    const user = freshUser();
+    standin.groupText('/ask 南沙落户要多久', { chatId: group, userId: user });
+    const answer = await reply(group);
+    const buttons = keyboardOf(answer).flat();
+    expect(buttons.map((b) => b.text)).toEqual(['上下文']);
+    const before = sentTo(group).length;
+    standin.callbackQuery(buttons[0]!.callback_data, { userId: user, chatId: group, messageId: messageIdOf(answer) });
+    const edit = await standin.waitFor((c) => c.method === 'editMessageText' && c.params.chat_id === group && c.response?.ok === true);
+    expect(edit.params.message_id).toBe(messageIdOf(answer));
+    expect(textOf(edit)).toContain('<blockquote expandable>');
+    await settle();
+    expect(sentTo(group)).toHaveLength(before);
+  });
+
+  it('an inline result carries the context button; pressed, it shows the paragraph in place', async () => {
+    standin.clearCalls();
+    standin.inlineQuery('南沙落户要多久', { userId: freshUser() });
+    const call = await standin.waitFor((c) => c.method === 'answerInlineQuery' && c.response?.ok === true);
+    const first = (call.params.results as { reply_markup?: { inline_keyboard: Keyboard } }[])[0]!;
+    const data = first.reply_markup!.inline_keyboard[0]![0]!.callback_data;
+    standin.callbackQuery(data, { userId: freshUser(), inlineMessageId: 'inline-1' });
+    const edit = await standin.waitFor((c) => c.method === 'editMessageText' && c.params.inline_message_id === 'inline-1');
+    expect(textOf(edit)).toContain('<b>现在来南沙落户');
+  });
+
+  it('👍/👎 in a private chat: acknowledged, the vote buttons leave the message, the vote is kept without any user id', async () => {
+    const user = freshUser();
+    standin.privateText('我的电话是13800138000，南沙落户要多久', { userId: user });
+    const answer = await reply(user);
+    const down = keyboardOf(answer).flat().find((b) => b.text === '👎')!;
+    expect(down.callback_data).toMatch(/^v:-:\d+$/);
+    standin.clearCalls();
+    standin.callbackQuery(down.callback_data, { userId: user, chatId: user, messageId: messageIdOf(answer), languageCode: 'zh-hans' });
+    const ack = await standin.waitFor((c) => c.method === 'answerCallbackQuery');
+    expect(String(ack.params.text)).toContain('谢谢');
+    const edit = await standin.waitFor((c) => c.method === 'editMessageReplyMarkup' && c.response?.ok === true);
+    expect(keyboardOf(edit).flat().map((b) => b.text)).toEqual(['上下文']);
+    const kept = store.answer(Number(down.callback_data.split(':')[2]))!;
+    expect(kept).toMatchObject({ vote: -1, outcome: 'answered', sentence: 'p2s5' });
+    expect(kept.question).toBe('我的电话是<number>,南沙落户要多久');
+    // Nothing in the database (file and write-ahead log) carries the phone number or the user's id.
+    for (const file of ['bot.sqlite', 'bot.sqlite-wal']) {
+      const bytes = existsSync(path.join(dataDir, file)) ? readFileSync(path.join(dataDir, file)).toString('latin1') : '';
+      expect(bytes).not.toContain('13800138000');
+    }
+    const reader = new Database(path.join(dataDir, 'bot.sqlite'), { readonly: true });
+    const columns = (reader.prepare('PRAGMA table_info(answers)').all() as { name: string }[]).map((c) => c.name);
+    reader.close();
+    expect(columns).toEqual(['id', 'at', 'question', 'outcome', 'article', 'sentence', 'vote', 'voted_at']);
+
+    // A second press (or a stale button) gets the short notice.
+    standin.clearCalls();
+    standin.callbackQuery(down.callback_data, { userId: user, chatId: user, messageId: messageIdOf(answer), languageCode: 'zh-hans' });
+    const again = await standin.waitFor((c) => c.method === 'answerCallbackQuery');
+    expect(String(again.params.text)).toMatch(/过期/);
   });
 });
 

@@ -34,6 +34,26 @@ describe('ask command', () => {
   });
 });
 
+describe('follow-ups on the command line', () => {
+  it('--jsonl is stateless; with --session the lines are one conversation and say what a follow-up was read with', () => {
+    const input = '琶洲那个驿站是做什么的\n能办多少项？\n';
+    const alone = ask(['--jsonl'], input)
+      .stdout.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(alone[1]).toMatchObject({ found: false });
+    expect(alone[1]).not.toHaveProperty('read_with');
+    const session = ask(['--jsonl', '--session'], input)
+      .stdout.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(session[0].read_with).toBeNull();
+    expect(session[1]).toMatchObject({ found: true, read_with: '琶洲驿站' });
+    expect(session[1].short_answer).toContain('100项');
+    expect(session[1].reply).toMatch(/^（接着问：琶洲驿站）/);
+  });
+});
+
 describe('partial replies and maintainers’ views', () => {
   it('--jsonl gives a partial reply as found: false with the closest sentence in related', () => {
     const run = ask(['--jsonl'], '三个零距离服务是哪三个\n南沙落户要多久\n');

@@ -7,6 +7,7 @@
  */
 import { Composer } from 'telegraf';
 import type { Message, MessageEntity } from 'telegraf/types';
+import type { Result } from '../../qa/engine.js';
 import type { BotContext, BotDeps } from '../deps.js';
 import { replyLang } from '../lang.js';
 import { isGroup, sendResult, sendText } from '../reply.js';
@@ -31,7 +32,20 @@ async function answer(ctx: BotContext, deps: BotDeps, conversations: Conversatio
   }
   const { result, readWith } = conversations.ask(conversationOf(ctx), question);
   ctx.log.info({ found: result.found, score: result.score, lang: result.lang, followUp: readWith !== undefined }, 'question answered');
-  await sendResult(ctx, result, replyLang(ctx, deps, result.lang), deps.render, { replyTo, readWith });
+  await sendResult(ctx, result, replyLang(ctx, deps, result.lang), deps.render, { replyTo, readWith, voteId: keep(ctx, deps, question, result) });
+}
+
+/** A private answer kept for its 👍/👎 (quoted or partial); undefined when none is kept or saving fails. */
+function keep(ctx: BotContext, deps: BotDeps, question: string, result: Result): number | undefined {
+  if (!deps.feedback || ctx.chat?.type !== 'private') return undefined;
+  const quoted = result.kind === 'sentence' ? result : result.kind === 'partial' ? result.related : undefined;
+  if (!quoted) return undefined;
+  try {
+    return deps.feedback.record({ question, outcome: result.found ? 'answered' : 'partial', article: quoted.source.articleId, sentence: quoted.sentenceId });
+  } catch (err) {
+    ctx.log.warn({ err }, 'answer not kept for votes: sent without vote buttons');
+    return undefined;
+  }
 }
 
 /** The text without the entities that address the bot (@botname), or undefined when none does. */

@@ -1,23 +1,68 @@
-/** Suggestion and example buttons: pressing one answers its question; a stale one says so. */
+/**
+ * Buttons under the bot's messages (see callbacks.ts): a suggestion or example answers its question;
+ * "context" shows the quoted sentence's whole paragraph (in a group and in an inline message it
+ * replaces the answer, in a private chat it follows it); 👍/👎 record a vote and leave. Every press
+ * is acknowledged; a button this bot cannot serve any more (unknown data, an article or answer gone)
+ * gets a short "expired" notice.
+ */
 import { Composer } from 'telegraf';
+import type { InlineKeyboardButton } from 'telegraf/types';
+import { renderContext } from '../../qa/render.js';
+import { articleKey, parseCallback } from '../callbacks.js';
 import type { BotContext, BotDeps } from '../deps.js';
 import { replyLang } from '../lang.js';
-import { isGroup, sendResult } from '../reply.js';
+import { isGroup, sendHtml, sendResult } from '../reply.js';
 import { TEXTS } from '../texts.js';
 
 export function buttonsFeature(deps: BotDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
+  // Article key → article id, for the context button (built once; knowledge does not change while running).
+  const articleIds = new Map(deps.engine.articles().map((a) => [articleKey(a.source.articleId), a.source.articleId]));
+
   feature.on('callback_query', async (ctx) => {
-    const data = 'data' in ctx.callbackQuery ? ctx.callbackQuery.data : undefined;
-    const lang = replyLang(ctx, deps);
-    const result = data?.startsWith('f:') ? deps.engine.answerFact(data.slice(2), lang) : undefined;
-    if (!result || !ctx.chat) {
-      await ctx.answerCbQuery(TEXTS[lang].staleButton);
-      return;
+    const query = ctx.callbackQuery;
+    const callback = parseCallback('data' in query ? query.data : undefined);
+    const lang = callback?.kind === 'context' ? callback.lang : replyLang(ctx, deps);
+    const stale = () => ctx.answerCbQuery(TEXTS[lang].staleButton);
+
+    if (callback?.kind === 'fact') {
+      const result = deps.engine.answerFact(callback.factId, lang);
+      if (!result || !ctx.chat) return stale();
+      await ctx.answerCbQuery();
+      const replyTo = isGroup(ctx) ? query.message?.message_id : undefined;
+      return sendResult(ctx, result, lang, deps.render, { replyTo });
     }
-    await ctx.answerCbQuery();
-    const replyTo = isGroup(ctx) ? ctx.callbackQuery.message?.message_id : undefined;
-    await sendResult(ctx, result, lang, deps.render, { replyTo });
+
+    if (callback?.kind === 'context') {
+      const articleId = articleIds.get(callback.articleKey);
+      const paragraph = articleId && deps.engine.paragraphOf(articleId, callback.sentenceId);
+      if (!paragraph) return stale();
+      await ctx.answerCbQuery();
+      const html = renderContext(paragraph, 'html', lang);
+      // An inline message, or an answer in a group: the answer becomes its context (no new message).
+      if (query.inline_message_id || isGroup(ctx)) return void (await ctx.editMessageText(html, { parse_mode: 'HTML' }));
+      return sendHtml(ctx, html, [], { replyTo: query.message?.message_id });
+    }
+
+    if (callback?.kind === 'vote' && deps.feedback) {
+      let recorded: boolean;
+      try {
+        recorded = deps.feedback.vote(callback.answerId, callback.up);
+      } catch (err) {
+        ctx.log.warn({ err }, 'vote not saved');
+        return void (await ctx.answerCbQuery(TEXTS[lang].storageDown));
+      }
+      if (!recorded) return stale();
+      ctx.log.info({ vote: callback.up ? 'up' : 'down' }, 'answer voted');
+      await ctx.answerCbQuery(TEXTS[lang].voteThanks);
+      // The vote buttons leave the message; the context button stays.
+      const rows = (query.message && 'reply_markup' in query.message ? (query.message.reply_markup?.inline_keyboard ?? []) : [])
+        .map((row) => row.filter((b) => !('callback_data' in b && b.callback_data.startsWith('v:'))))
+        .filter((row) => row.length > 0) as InlineKeyboardButton[][];
+      return void (await ctx.editMessageReplyMarkup({ inline_keyboard: rows }));
+    }
+
+    return stale();
   });
   return feature;
 }

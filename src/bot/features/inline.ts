@@ -5,14 +5,15 @@
  */
 import { createHash } from 'node:crypto';
 import { Composer } from 'telegraf';
-import type { InlineQueryResultArticle } from 'telegraf/types';
+import type { InlineKeyboardButton, InlineQueryResultArticle } from 'telegraf/types';
 import type { Lang } from '../../knowledge/schema.js';
-import type { Found, PartialAnswer } from '../../qa/engine.js';
+import type { Found, PartialAnswer, Result } from '../../qa/engine.js';
 import { partialNotice, render } from '../../qa/render.js';
 import { asYouType, MAX_RESULTS } from '../../qa/typing.js';
 import { simplify, detectLang } from '../../text/normalize.js';
 import type { BotContext, BotDeps } from '../deps.js';
 import { replyLang } from '../lang.js';
+import { contextRow } from '../reply.js';
 
 const TITLE_CHARS = 64;
 const DESCRIPTION_CHARS = 160;
@@ -34,7 +35,14 @@ function article(result: Found, lang: Lang, deps: BotDeps, index: number): Inlin
       message_text: render(result, 'html', deps.render, lang),
       parse_mode: 'HTML',
     },
+    ...contextMarkup(result, lang),
   };
+}
+
+/** The context button on the message an inline result posts (pressed, it shows the paragraph in place). */
+function contextMarkup(result: Result, lang: Lang): { reply_markup?: { inline_keyboard: InlineKeyboardButton[][] } } {
+  const row = contextRow(result, lang);
+  return row.length ? { reply_markup: { inline_keyboard: [row] } } : {};
 }
 
 /** A partial reply as the one result: what the article does not give as the title, the closest sentence below it. */
@@ -50,6 +58,7 @@ function partialArticle(result: PartialAnswer, lang: Lang, deps: BotDeps): Inlin
       message_text: render(result, 'html', deps.render, lang, { suggestionsAsText: false }),
       parse_mode: 'HTML',
     },
+    ...contextMarkup(result, lang),
   };
 }
 

@@ -1,0 +1,84 @@
+/**
+ * Button data: within Telegram's 64 bytes, the same after a restart (nothing kept in memory), and a
+ * vote kept in the database counts once, across a restart too. Personal data is scrubbed first.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { articleKey, contextData, factData, parseCallback, voteData } from '../../src/bot/callbacks.js';
+import { storeFeedback } from '../../src/bot/deps.js';
+import { LANGS } from '../../src/knowledge/schema.js';
+import { openEngine } from '../../src/qa/open-engine.js';
+import { scrub } from '../../src/store/scrub.js';
+import { Store } from '../../src/store/store.js';
+
+describe('callback data', () => {
+  it('every fact and every sentence button fits in 64 bytes and reads back as made', () => {
+    const { engine } = openEngine();
+    for (const k of engine.knowledge.articles) {
+      for (const f of k.facts) expect(parseCallback(factData(f.id))).toEqual({ kind: 'fact', factId: f.id });
+      for (const p of k.article.paragraphs) {
+        for (const s of p.sentences) {
+          for (const lang of LANGS) {
+            const data = contextData(k.article.id, s.id, lang)!;
+            expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
+            expect(parseCallback(data)).toEqual({ kind: 'context', lang, articleKey: articleKey(k.article.id), sentenceId: s.id });
+          }
+        }
+      }
+    }
+    expect(parseCallback(voteData(123456, false))).toEqual({ kind: 'vote', up: false, answerId: 123456 });
+  });
+
+  it('the same after a restart: a second engine makes and reads the same data', () => {
+    const first = openEngine().engine;
+    const second = openEngine().engine;
+    const id = first.knowledge.articles[0]!.article.id;
+    const parsed = parseCallback(contextData(id, 'p2s5', 'en'));
+    expect(parsed?.kind === 'context' && second.articles().find((a) => articleKey(a.source.articleId) === parsed.articleKey)?.source.articleId).toBe(id);
+    expect(second.paragraphOf(id, 'p2s5')?.paragraph).toBe(2);
+  });
+
+  it('data this bot never made, or too long to send, is refused', () => {
+    for (const data of [undefined, '', 'f:', 'x:q:12345678:p1s1', 'x:s:xyz:p1s1', 'v:+:', 'v:*:1', 'hello']) expect(parseCallback(data)).toBeUndefined();
+    expect(factData('x'.repeat(70))).toBeUndefined();
+  });
+});
+
+describe('votes', () => {
+  it('count once, and still count after a restart (a new store on the same file)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'votes-'));
+    try {
+      const file = path.join(dir, 'bot.sqlite');
+      const before = new Store(file);
+      const id = storeFeedback(before).record({ question: '南沙落户要多久', outcome: 'answered', article: 'a', sentence: 'p2s5' });
+      before.close();
+      const after = new Store(file);
+      const feedback = storeFeedback(after);
+      expect(feedback.vote(id, true)).toBe(true);
+      expect(feedback.vote(id, false)).toBe(false);
+      expect(feedback.vote(id + 1000, true)).toBe(false);
+      expect(after.answer(id)).toMatchObject({ vote: 1, question: '南沙落户要多久' });
+      expect(after.pruneAnswers(Date.now() + 1)).toBe(1);
+      expect(after.answer(id)).toBeUndefined();
+      after.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('scrub', () => {
+  it.each([
+    ['我的电话13800138000', '我的电话<number>'],
+    ['call me on +86 138 0013 8000 please', 'call me on <number> please'],
+    ['身份证440106199001011234', '身份证<number>'],
+    ['mail me: li.ming@example.com', 'mail me: <email>'],
+    ['@li_ming_gz 南沙落户要多久', '<user> 南沙落户要多久'],
+    ['南沙落户要10个工作日吗', '南沙落户要10个工作日吗'],
+    ['2019年7月16日的文章', '2019年7月16日的文章'],
+  ])('%s', (text, kept) => {
+    expect(scrub(text)).toBe(kept);
+  });
+});
