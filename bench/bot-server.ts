@@ -8,7 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { Telegraf } from 'telegraf';
 import { OutboundLimits } from '../src/limits.js';
 import { createBot } from '../src/bot/create-bot.js';
-import { memorySettings, type BotContext } from '../src/bot/deps.js';
+import { memorySettings, storeFeedback, type BotContext } from '../src/bot/deps.js';
+import { Store } from '../src/store/store.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createWebhookServer } from '../src/bot/webhook-server.js';
 import { createLogger } from '../src/log.js';
 import { openEngine } from '../src/qa/open-engine.js';
@@ -26,7 +30,22 @@ if (kind === 'reform') {
   const { engine, ctx: render } = openEngine(undefined, process.env.BENCH_CACHE === '0' ? { cacheSize: 0 } : {});
   engine.warmUp();
   version = engine.knowledge.version;
-  bot = createBot({ token, apiRoot }, { engine, render, log, settings: memorySettings(), limits: new OutboundLimits({ perUserMs: 0, groupPerMinute: 1e9, overallPerSecond: 1e9, privateBurst: 1e9, privatePerSecond: 1e9 }), now: Date.now }).bot;
+  // As in production: private answers are kept for their vote buttons, one SQLite write each.
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-bot-'));
+  const store = new Store(path.join(dir, 'bot.sqlite'));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  bot = createBot(
+    { token, apiRoot },
+    {
+      engine,
+      render,
+      log,
+      settings: memorySettings(),
+      limits: new OutboundLimits({ perUserMs: 0, groupPerMinute: 1e9, overallPerSecond: 1e9, privateBurst: 1e9, privatePerSecond: 1e9 }),
+      now: Date.now,
+      feedback: process.env.NOFB ? undefined : storeFeedback(store),
+    },
+  ).bot;
 } else {
   bot = new Telegraf<BotContext>(token, { telegram: { apiRoot: `${apiRoot}/`, webhookReply: false } });
   bot.on('text', (ctx) => ctx.reply(ctx.message.text));

@@ -69,6 +69,7 @@ async function main(): Promise<void> {
     factHtml: (i: number, chatId: number) => factHtml(engine, render, facts[i]!, settings.lang(chatId) ?? 'zh-Hans'),
   };
 
+  const feedback = config.QUESTION_LOG_DAYS > 0 ? storeFeedback(store, Date.now, log) : undefined;
   const { bot, inFlight } = createBot(
     { token: config.BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT },
     {
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
       limits,
       now: Date.now,
       followUpMs: config.FOLLOW_UP_MINUTES * 60_000,
-      feedback: config.QUESTION_LOG_DAYS > 0 ? storeFeedback(store) : undefined,
+      feedback,
       announce: { store, queue, adminIds: config.ADMIN_IDS, zone: config.ANNOUNCE_TZ },
     },
   );
@@ -161,6 +162,7 @@ async function main(): Promise<void> {
     clearInterval(fileCheck);
     clearInterval(pruner);
     await queue.stop();
+    feedback?.flush();
     store.close();
     log.info('stopped');
     process.exit(0);

@@ -233,6 +233,6 @@ export function render(result: Result, format: Format, ctx: RenderContext, lang:
     : result.kind === 'partial'
       ? partialParts(result, suggestions, lang)
       : declinedParts(result.reason, suggestions, lang, covers(ctx.sources, lang), topicOf(ctx, lang));
-  if (options.readWith) parts.unshift({ text: `${LABELS[lang].followUp(options.readWith)}\n`, style: 'i' });
+  if (options.readWith) parts.unshift({ text: LABELS[lang].followUp(options.readWith), style: 'i' }, { text: '\n' });
   return fit(parts, format);
 }

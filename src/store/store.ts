@@ -220,6 +220,8 @@ const toSubscription = (r: SubscriptionRow): Subscription => ({
 
 export class Store {
   private readonly db: Database.Database;
+  /** Prepared statements by their SQL: preparing costs more than running most of them. */
+  private readonly statements = new Map<string, Database.Statement>();
   /** This process in claims (see `claim`). */
   readonly owner = ownerName();
   private readonly inode: number | undefined;
@@ -242,7 +244,7 @@ export class Store {
       this.db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
       this.migrate();
       // The write probe: a read-only file or folder fails here, not at a user's first /subscribe.
-      this.db.transaction(() => this.db.prepare('UPDATE schema_version SET version = version').run()).immediate();
+      this.db.transaction(() => this.stmt('UPDATE schema_version SET version = version').run()).immediate();
       this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
       this.inode = file === ':memory:' ? undefined : statSync(file).ino;
     } catch (err) {
@@ -272,14 +274,21 @@ export class Store {
     // Immediate: two processes opening one file at once migrate it once.
     this.db
       .transaction(() => {
-        const row = this.db.prepare('SELECT version FROM schema_version').get() as { version: number } | undefined;
+        const row = this.stmt('SELECT version FROM schema_version').get() as { version: number } | undefined;
         const current = row?.version ?? 0;
         if (current >= MIGRATIONS.length) return;
         for (let v = current; v < MIGRATIONS.length; v++) this.db.exec(MIGRATIONS[v]!);
-        if (row) this.db.prepare('UPDATE schema_version SET version = ?').run(MIGRATIONS.length);
-        else this.db.prepare('INSERT INTO schema_version (version) VALUES (?)').run(MIGRATIONS.length);
+        if (row) this.stmt('UPDATE schema_version SET version = ?').run(MIGRATIONS.length);
+        else this.stmt('INSERT INTO schema_version (version) VALUES (?)').run(MIGRATIONS.length);
       })
       .immediate();
+  }
+
+  /** A statement prepared once per SQL text. */
+  private stmt(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
   }
 
   close(): void {
@@ -301,21 +310,19 @@ export class Store {
   // Chat settings ------------------------------------------------------------------------------
 
   lang(chatId: number): Lang | undefined {
-    const row = this.db.prepare('SELECT lang FROM chats WHERE chat_id = ?').get(chatId) as { lang: Lang | null } | undefined;
+    const row = this.stmt('SELECT lang FROM chats WHERE chat_id = ?').get(chatId) as { lang: Lang | null } | undefined;
     return row?.lang ?? undefined;
   }
 
   setLang(chatId: number, lang: Lang | undefined, now = Date.now()): void {
-    this.db
-      .prepare('INSERT INTO chats (chat_id, lang, updated_at) VALUES (?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET lang = excluded.lang, updated_at = excluded.updated_at')
+    this.stmt('INSERT INTO chats (chat_id, lang, updated_at) VALUES (?, ?, ?) ON CONFLICT (chat_id) DO UPDATE SET lang = excluded.lang, updated_at = excluded.updated_at')
       .run(chatId, lang ?? null, now);
   }
 
   // Subscriptions -------------------------------------------------------------------------------
 
   subscribe(s: Omit<Subscription, 'nextFact'> & { createdBy?: number | undefined }, now = Date.now()): void {
-    this.db
-      .prepare(
+    this.stmt(
         `INSERT INTO subscriptions (chat_id, chat_type, cadence, weekday, time, next_fact, next_at, created_by, created_at)
          VALUES (@chatId, @chatType, @cadence, @weekday, @time, 0, @nextAt, @createdBy, @now)
          ON CONFLICT (chat_id) DO UPDATE SET cadence = excluded.cadence, weekday = excluded.weekday, time = excluded.time,
@@ -325,33 +332,33 @@ export class Store {
   }
 
   unsubscribe(chatId: number): boolean {
-    return this.db.prepare('DELETE FROM subscriptions WHERE chat_id = ?').run(chatId).changes > 0;
+    return this.stmt('DELETE FROM subscriptions WHERE chat_id = ?').run(chatId).changes > 0;
   }
 
   subscription(chatId: number): Subscription | undefined {
-    const row = this.db.prepare('SELECT * FROM subscriptions WHERE chat_id = ?').get(chatId) as SubscriptionRow | undefined;
+    const row = this.stmt('SELECT * FROM subscriptions WHERE chat_id = ?').get(chatId) as SubscriptionRow | undefined;
     return row ? toSubscription(row) : undefined;
   }
 
   subscriptions(): Subscription[] {
-    return (this.db.prepare('SELECT * FROM subscriptions ORDER BY chat_id').all() as SubscriptionRow[]).map(toSubscription);
+    return (this.stmt('SELECT * FROM subscriptions ORDER BY chat_id').all() as SubscriptionRow[]).map(toSubscription);
   }
 
   /** Subscriptions whose next post is due at `now` or earlier. */
   due(now: number): Subscription[] {
-    return (this.db.prepare('SELECT * FROM subscriptions WHERE next_at <= ? ORDER BY next_at').all(now) as SubscriptionRow[]).map(toSubscription);
+    return (this.stmt('SELECT * FROM subscriptions WHERE next_at <= ? ORDER BY next_at').all(now) as SubscriptionRow[]).map(toSubscription);
   }
 
   /** Moves a subscription on: next post time and rotation position. */
   advance(chatId: number, nextAt: number, nextFact: number): void {
-    this.db.prepare('UPDATE subscriptions SET next_at = ?, next_fact = ? WHERE chat_id = ?').run(nextAt, nextFact, chatId);
+    this.stmt('UPDATE subscriptions SET next_at = ?, next_fact = ? WHERE chat_id = ?').run(nextAt, nextFact, chatId);
   }
 
   /** A group became a supergroup: its subscription and settings follow the new id. */
   migrateChat(from: number, to: number): void {
     this.db.transaction(() => {
-      this.db.prepare('UPDATE OR REPLACE subscriptions SET chat_id = ? WHERE chat_id = ?').run(to, from);
-      this.db.prepare('UPDATE OR REPLACE chats SET chat_id = ? WHERE chat_id = ?').run(to, from);
+      this.stmt('UPDATE OR REPLACE subscriptions SET chat_id = ? WHERE chat_id = ?').run(to, from);
+      this.stmt('UPDATE OR REPLACE chats SET chat_id = ? WHERE chat_id = ?').run(to, from);
     })();
   }
 
@@ -361,9 +368,9 @@ export class Store {
   announce(kind: string, html: string, chatIds: number[], createdBy?: number, now = Date.now()): number {
     return this.db.transaction(() => {
       const id = Number(
-        this.db.prepare('INSERT INTO announcements (kind, html, created_by, created_at) VALUES (?, ?, ?, ?)').run(kind, html, createdBy ?? null, now).lastInsertRowid,
+        this.stmt('INSERT INTO announcements (kind, html, created_by, created_at) VALUES (?, ?, ?, ?)').run(kind, html, createdBy ?? null, now).lastInsertRowid,
       );
-      const insert = this.db.prepare("INSERT OR IGNORE INTO deliveries (announcement_id, chat_id, status, updated_at) VALUES (?, ?, 'pending', ?)");
+      const insert = this.stmt("INSERT OR IGNORE INTO deliveries (announcement_id, chat_id, status, updated_at) VALUES (?, ?, 'pending', ?)");
       for (const chatId of chatIds) insert.run(id, chatId, now);
       return id;
     })();
@@ -375,8 +382,7 @@ export class Store {
    */
   openDeliveries(limit = 500): Delivery[] {
     return (
-      this.db
-        .prepare(
+      this.stmt(
           `SELECT d.announcement_id AS announcementId, d.chat_id AS chatId, d.status, d.attempts, a.html
            FROM deliveries d JOIN announcements a ON a.id = d.announcement_id
            WHERE d.status IN ('pending', 'sending')
@@ -396,13 +402,12 @@ export class Store {
   claim(now: number, limits: ClaimLimits): Claim {
     return this.db
       .transaction((): Claim => {
-        const second = this.db.prepare("SELECT COUNT(*) AS n, MIN(at) AS first FROM sends WHERE source = 'queue' AND at > ?").get(now - 1_000) as {
+        const second = this.stmt("SELECT COUNT(*) AS n, MIN(at) AS first FROM sends WHERE source = 'queue' AND at > ?").get(now - 1_000) as {
           n: number;
           first: number | null;
         };
         if (second.n >= limits.perSecond) return { waitMs: Math.max(1, second.first! + 1_000 - now) };
-        const row = this.db
-          .prepare(
+        const row = this.stmt(
             `SELECT d.announcement_id AS announcementId, d.chat_id AS chatId, d.status, d.attempts, d.parts_sent AS partsSent, a.html
              FROM deliveries d JOIN announcements a ON a.id = d.announcement_id
              WHERE (d.status = 'pending' OR (d.status = 'sending' AND (d.lease_until IS NULL OR d.lease_until <= @now)))
@@ -412,8 +417,7 @@ export class Store {
           )
           .get({ now, perGroup: limits.perGroupPerMinute }) as ClaimedDelivery | undefined;
         if (!row) return { waitMs: this.nextClaimIn(now, limits) };
-        this.db
-          .prepare("UPDATE deliveries SET status = 'sending', owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE announcement_id = ? AND chat_id = ?")
+        this.stmt("UPDATE deliveries SET status = 'sending', owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE announcement_id = ? AND chat_id = ?")
           .run(this.owner, now + limits.leaseMs, now, row.announcementId, row.chatId);
         this.recordSend(row.chatId, 'queue', now);
         return { delivery: { ...row, status: 'sending' } };
@@ -423,8 +427,7 @@ export class Store {
 
   /** With nothing claimable now: when something may be (a retry time, a group's minute, a lease). */
   private nextClaimIn(now: number, limits: ClaimLimits): number {
-    const r = this.db
-      .prepare(
+    const r = this.stmt(
         `SELECT MIN(CASE
                  WHEN d.status = 'sending' THEN d.lease_until
                  WHEN d.not_before > @now THEN d.not_before
@@ -438,22 +441,21 @@ export class Store {
 
   // Answers and votes -----------------------------------------------------------------------------
 
-  /** Keeps an answer for its vote buttons (the question already scrubbed: see scrub.ts); its id. */
-  recordAnswer(a: AnswerRecord, now = Date.now()): number {
-    const r = this.db
-      .prepare('INSERT INTO answers (at, question, outcome, article, sentence) VALUES (?, ?, ?, ?, ?)')
-      .run(now, a.question, a.outcome, a.article ?? null, a.sentence ?? null);
+  /** Keeps an answer for its vote buttons (the question already scrubbed: see scrub.ts), with the given id or a new one; its id. */
+  recordAnswer(a: AnswerRecord, now = Date.now(), id?: number): number {
+    const r = this.stmt('INSERT INTO answers (id, at, question, outcome, article, sentence) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(id ?? null, now, a.question, a.outcome, a.article ?? null, a.sentence ?? null);
     return Number(r.lastInsertRowid);
   }
 
   /** Records a vote on a kept answer: false when there is no such answer or it has a vote already. */
   vote(id: number, up: boolean, now = Date.now()): boolean {
-    return this.db.prepare('UPDATE answers SET vote = ?, voted_at = ? WHERE id = ? AND vote IS NULL').run(up ? 1 : -1, now, id).changes === 1;
+    return this.stmt('UPDATE answers SET vote = ?, voted_at = ? WHERE id = ? AND vote IS NULL').run(up ? 1 : -1, now, id).changes === 1;
   }
 
   /** A kept answer, with its vote (for the operator's view and the tests). */
   answer(id: number): (AnswerRecord & { at: number; vote: -1 | 1 | null }) | undefined {
-    const row = this.db.prepare('SELECT at, question, outcome, article, sentence, vote FROM answers WHERE id = ?').get(id) as
+    const row = this.stmt('SELECT at, question, outcome, article, sentence, vote FROM answers WHERE id = ?').get(id) as
       | { at: number; question: string; outcome: AnswerRecord['outcome']; article: string | null; sentence: string | null; vote: -1 | 1 | null }
       | undefined;
     return row && { ...row, article: row.article ?? undefined, sentence: row.sentence ?? undefined };
@@ -461,17 +463,17 @@ export class Store {
 
   /** Forgets answers older than `before` (epoch ms); how many. */
   pruneAnswers(before: number): number {
-    return this.db.prepare('DELETE FROM answers WHERE at < ?').run(before).changes;
+    return this.stmt('DELETE FROM answers WHERE at < ?').run(before).changes;
   }
 
   /** Logs a message sent to a chat (an answer in a group, or a part of an announcement): the rates count it. */
   recordSend(chatId: number, source: 'queue' | 'answer', now = Date.now()): void {
-    this.db.prepare('INSERT INTO sends (chat_id, at, source) VALUES (?, ?, ?)').run(chatId, now, source);
+    this.stmt('INSERT INTO sends (chat_id, at, source) VALUES (?, ?, ?)').run(chatId, now, source);
   }
 
   /** Forgets sends older than any rate window. */
   pruneSends(now = Date.now()): void {
-    this.db.prepare('DELETE FROM sends WHERE at < ?').run(now - 120_000);
+    this.stmt('DELETE FROM sends WHERE at < ?').run(now - 120_000);
   }
 
   /**
@@ -480,21 +482,20 @@ export class Store {
    */
   releaseDeadClaims(): number {
     const host = hostname();
-    const owners = this.db.prepare("SELECT DISTINCT owner FROM deliveries WHERE status = 'sending' AND owner IS NOT NULL").all() as { owner: string }[];
+    const owners = this.stmt("SELECT DISTINCT owner FROM deliveries WHERE status = 'sending' AND owner IS NOT NULL").all() as { owner: string }[];
     let released = 0;
     for (const { owner } of owners) {
       const [ownerHost, pid] = owner.split(':');
       if (owner === this.owner || ownerHost !== host) continue;
       if (Number(pid) !== process.pid && pidAlive(Number(pid))) continue;
-      released += this.db.prepare("UPDATE deliveries SET lease_until = 0 WHERE status = 'sending' AND owner = ?").run(owner).changes;
+      released += this.stmt("UPDATE deliveries SET lease_until = 0 WHERE status = 'sending' AND owner = ?").run(owner).changes;
     }
     return released;
   }
 
   /** One more part of a long message went out. */
   partSent(announcementId: number, chatId: number, partsSent: number, messageId: number | undefined, now = Date.now()): void {
-    this.db
-      .prepare('UPDATE deliveries SET parts_sent = ?, message_id = COALESCE(message_id, ?), updated_at = ? WHERE announcement_id = ? AND chat_id = ?')
+    this.stmt('UPDATE deliveries SET parts_sent = ?, message_id = COALESCE(message_id, ?), updated_at = ? WHERE announcement_id = ? AND chat_id = ?')
       .run(partsSent, messageId ?? null, now, announcementId, chatId);
   }
 
@@ -509,8 +510,7 @@ export class Store {
     extra: { messageId?: number; error?: string; attempt?: boolean; notBefore?: number } = {},
     now = Date.now(),
   ): void {
-    this.db
-      .prepare(
+    this.stmt(
         `UPDATE deliveries SET status = ?, message_id = COALESCE(message_id, ?), error = ?, attempts = attempts + ?, not_before = ?,
            owner = NULL, lease_until = NULL, updated_at = ?
          WHERE announcement_id = ? AND chat_id = ?`,
@@ -520,17 +520,16 @@ export class Store {
 
   /** Adds a delivery (a migrated group's new id) to an announcement. */
   addDelivery(announcementId: number, chatId: number, now = Date.now()): void {
-    this.db.prepare("INSERT OR IGNORE INTO deliveries (announcement_id, chat_id, status, updated_at) VALUES (?, ?, 'pending', ?)").run(announcementId, chatId, now);
+    this.stmt("INSERT OR IGNORE INTO deliveries (announcement_id, chat_id, status, updated_at) VALUES (?, ?, 'pending', ?)").run(announcementId, chatId, now);
   }
 
   delivery(announcementId: number, chatId: number): { status: DeliveryStatus; messageId: number | null; error: string | null } | undefined {
-    return this.db
-      .prepare('SELECT status, message_id AS messageId, error FROM deliveries WHERE announcement_id = ? AND chat_id = ?')
+    return this.stmt('SELECT status, message_id AS messageId, error FROM deliveries WHERE announcement_id = ? AND chat_id = ?')
       .get(announcementId, chatId) as { status: DeliveryStatus; messageId: number | null; error: string | null } | undefined;
   }
 
   report(announcementId: number): Report {
-    const rows = this.db.prepare('SELECT status, COUNT(*) AS n FROM deliveries WHERE announcement_id = ? GROUP BY status').all(announcementId) as { status: DeliveryStatus; n: number }[];
+    const rows = this.stmt('SELECT status, COUNT(*) AS n FROM deliveries WHERE announcement_id = ? GROUP BY status').all(announcementId) as { status: DeliveryStatus; n: number }[];
     const count = (...s: DeliveryStatus[]) => rows.filter((r) => s.includes(r.status)).reduce((a, r) => a + r.n, 0);
     return { sent: count('sent'), failed: count('failed'), removed: count('removed'), pending: count('pending', 'sending') };
   }
@@ -538,8 +537,7 @@ export class Store {
   /** Open announcements recorded for this chat by its own members (groups and private chats, not broadcasts). */
   openPostsIn(chatId: number): number {
     return (
-      this.db
-        .prepare(
+      this.stmt(
           `SELECT COUNT(*) AS n FROM deliveries d JOIN announcements a ON a.id = d.announcement_id
            WHERE d.chat_id = ? AND d.status IN ('pending', 'sending') AND a.kind IN ('group', 'private')`,
         )
@@ -549,7 +547,7 @@ export class Store {
 
   /** Announcements with deliveries still to make. */
   unfinished(): number[] {
-    return (this.db.prepare("SELECT DISTINCT announcement_id AS id FROM deliveries WHERE status IN ('pending', 'sending') ORDER BY id").all() as { id: number }[]).map(
+    return (this.stmt("SELECT DISTINCT announcement_id AS id FROM deliveries WHERE status IN ('pending', 'sending') ORDER BY id").all() as { id: number }[]).map(
       (r) => r.id,
     );
   }

@@ -52,7 +52,9 @@ describe('votes', () => {
     try {
       const file = path.join(dir, 'bot.sqlite');
       const before = new Store(file);
-      const id = storeFeedback(before).record({ question: '南沙落户要多久', outcome: 'answered', article: 'a', sentence: 'p2s5' });
+      const kept = storeFeedback(before);
+      const id = kept.record({ question: '南沙落户要多久', outcome: 'answered', article: 'a', sentence: 'p2s5' });
+      kept.flush();
       before.close();
       const after = new Store(file);
       const feedback = storeFeedback(after);
