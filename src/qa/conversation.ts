@@ -44,9 +44,9 @@ export class Conversations {
 
   /**
    * The reply to a question in a conversation (`key`: one chat, or one user in a group; undefined:
-   * no conversation). A question that names no subject of its own, or points back (它, 那…呢, it,
-   * what about) and alone is declined or bare, is read with the conversation's subject when that
-   * gives an answer. An answered question on a subject of its own becomes the subject.
+   * no conversation). A question that names no subject of its own (能办多少项？), or that points back
+   * (它, 那…呢, it, what about) and alone is declined, is read with the conversation's subject when
+   * that gives a quoted answer. An answered question on a subject of its own becomes the subject.
    */
   ask(key: string | undefined, question: string): Reply {
     const result = this.engine.answer(question);

@@ -61,6 +61,12 @@ const RELATED_MIN_SCORE = 0.35;
 const KEYWORD_SHARE = 0.5;
 /** How close (fuse.js score) a fact's phrasing must be to a declined question to be suggested. */
 const RELATED_MAX_SCORE = 0.3;
+/**
+ * Declined questions this short (folded) are compared with the phrasings, against this many of
+ * them: fuzzy matching is for short strings, and a long question's close facts are the ranking's.
+ */
+const RELATED_MAX_CHARS = 24;
+const RELATED_CANDIDATES = 16;
 
 /** Everything one question went through: what answer(), search() and explain() each read from. */
 interface Query {
@@ -669,7 +675,7 @@ export class Engine {
    */
   private suggestions(partial: Fact[], question?: string): Suggestion[] {
     const max = this.options.maxSuggestions;
-    const close = question === undefined ? [] : this.closestFacts(question, max, RELATED_MAX_SCORE).map((c) => c.fact);
+    const close = question === undefined ? [] : this.phrasings.closest(question, max, RELATED_MAX_SCORE, RELATED_MAX_CHARS, RELATED_CANDIDATES).map((m) => this.factById(m.factId));
     const related = [...close, ...partial];
     return suggestionsFrom(related, related.length ? [] : this.keyFactList, max);
   }
@@ -680,7 +686,11 @@ export class Engine {
    * knowledge answers. `maxScore` is fuse.js's score (0 exact … 1 unrelated).
    */
   closestFacts(text: string, limit: number, maxScore: number): { fact: Fact; score: number }[] {
-    return this.phrasings.closest(text, limit, maxScore).map((m) => ({ fact: this.index.units[this.index.factUnit.get(m.factId)!]!.fact!, score: m.score }));
+    return this.phrasings.closest(text, limit, maxScore).map((m) => ({ fact: this.factById(m.factId), score: m.score }));
+  }
+
+  private factById(id: string): Fact {
+    return this.index.units[this.index.factUnit.get(id)!]!.fact!;
   }
 
   /** The first `count` key facts as example questions (/start, /help). */

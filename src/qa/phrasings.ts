@@ -95,7 +95,7 @@ export class Phrasings {
    * The phrasings sharing the most characters (Han) or trigrams (Latin) with a query, at most
    * MAX_CANDIDATES: fuse.js scans every document it is given, so it is given these.
    */
-  private candidates(text: string): Doc[] {
+  private candidates(text: string, max: number): Doc[] {
     const touched: number[] = [];
     const shared = this.shared;
     for (const f of new Set(features(text))) {
@@ -105,7 +105,7 @@ export class Phrasings {
       }
     }
     touched.sort((a, b) => shared[b]! - shared[a]! || a - b);
-    const out = touched.slice(0, MAX_CANDIDATES).map((d) => this.docs[d]!);
+    const out = touched.slice(0, max).map((d) => this.docs[d]!);
     for (const d of touched) shared[d] = 0;
     return out;
   }
@@ -127,14 +127,15 @@ export class Phrasings {
 
   /**
    * The facts whose phrasings are closest to a query, best first, one entry per fact, at most
-   * `limit`, each with a score of at most `maxScore`.
+   * `limit`, each with a score of at most `maxScore`; nothing for a query longer than `maxChars`.
+   * fuse.js is given the `candidates` phrasings sharing most with the query.
    */
-  closest(query: string, limit: number, maxScore: number): PhrasingMatch[] {
+  closest(query: string, limit: number, maxScore: number, maxChars = MAX_QUERY_CHARS, candidates = MAX_CANDIDATES): PhrasingMatch[] {
     const text = fold(query);
-    if ([...text].length < 2 || text.length > MAX_QUERY_CHARS) return [];
+    if ([...text].length < 2 || text.length > maxChars) return [];
     const out: PhrasingMatch[] = [];
     const seen = new Set<string>();
-    const fuse = new Fuse(this.candidates(text), FUSE_OPTIONS);
+    const fuse = new Fuse(this.candidates(text, candidates), FUSE_OPTIONS);
     for (const hit of fuse.search(text, { limit: limit * 4 })) {
       const score = hit.score ?? 1;
       if (score > maxScore) break;
