@@ -295,10 +295,8 @@ export class Engine {
    * not whichever detail of a sentence naming it scored best.
    */
   private keyword(text: string, answered: Query): Query {
-    const { result } = answered;
-    if (!result.found || result.kind !== 'sentence') return answered;
-    const terms = this.analyzer.analyze(text);
-    if (terms.length !== 1 || terms[0]!.kind !== 'content') return answered;
+    const { result, terms } = answered;
+    if (!result.found || result.kind !== 'sentence' || terms.length !== 1 || terms[0]!.kind !== 'content') return answered;
     // The facts about it (most of their phrasings name it): a key fact among them, else the one most
     // about it (the largest share), the first in the article among equals.
     const naming = this.phrasings.naming(text);

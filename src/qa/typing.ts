@@ -13,15 +13,17 @@ const TYPING_MAX_SCORE = 0.25;
 const AS_TYPED_SCORE = 0.05;
 
 /**
- * What to offer for a query as it is typed: the engine's answers, and the facts whose phrasings the
- * query is the start of or close to (fuse.js: 南沙落, how long does sett), one card per fact (or bare
- * sentence); those typed nearly to the letter first. A complete question the article speaks of
- * without answering (三个零距离服务是哪三个) gets its partial reply alone.
+ * What to offer for a query as it is typed: the facts whose phrasings the query is the start of
+ * nearly to the letter (fuse.js: 南沙落, how long does sett); otherwise the engine's answers, then the
+ * facts whose phrasings are close. One card per fact (or bare sentence). A complete question the
+ * article speaks of without answering (三个零距离服务是哪三个) gets its partial reply alone.
  */
 export function asYouType(engine: Engine, query: string, lang: Lang, limit = MAX_RESULTS): { found: Found[]; partial?: PartialAnswer } {
   const typed = engine.closestFacts(query, limit, TYPING_MAX_SCORE);
   const nearlyTyped = typed.length > 0 && typed[0]!.score <= AS_TYPED_SCORE;
-  const answers = engine.search(query, limit);
+  // Typed nearly to the letter (the start of a phrasing): its facts are what is being asked, and the
+  // engine's reading of half a question adds nothing (measured: the same hit rate, a third of the time).
+  const answers = nearlyTyped ? [] : engine.search(query, limit);
   if (answers.length === 0 && !nearlyTyped) {
     const r = engine.answer(query);
     if (r.kind === 'partial') return { found: [], partial: r };
@@ -34,15 +36,11 @@ export function asYouType(engine: Engine, query: string, lang: Lang, limit = MAX
     seen.add(key);
     found.push(r);
   };
-  const facts = () => {
-    for (const { fact } of typed) {
-      const r = engine.answerFact(fact.id, lang);
-      if (r) add(r);
-    }
-  };
-  if (nearlyTyped) facts();
   for (const r of answers) add(r);
-  if (!nearlyTyped) facts();
+  for (const { fact } of typed) {
+    const r = engine.answerFact(fact.id, lang);
+    if (r) add(r);
+  }
   return { found };
 }
 
