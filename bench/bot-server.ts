@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { Telegraf } from 'telegraf';
 import { OutboundLimits } from '../src/limits.js';
 import { createBot } from '../src/bot/create-bot.js';
-import { memorySettings, storeFeedback, type BotContext } from '../src/bot/deps.js';
+import { memorySettings, type BotContext } from '../src/bot/deps.js';
+import { storeQuestionLog } from '../src/store/question-log.js';
 import { Store } from '../src/store/store.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,7 +31,7 @@ if (kind === 'reform') {
   const { engine, ctx: render } = openEngine(undefined, process.env.BENCH_CACHE === '0' ? { cacheSize: 0 } : {});
   engine.warmUp();
   version = engine.knowledge.version;
-  // As in production: private answers are kept for their vote buttons, one SQLite write each.
+  // As in production: every question is logged (batched SQLite writes).
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-bot-'));
   const store = new Store(path.join(dir, 'bot.sqlite'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -43,7 +44,7 @@ if (kind === 'reform') {
       settings: memorySettings(),
       limits: new OutboundLimits({ perUserMs: 0, groupPerMinute: 1e9, overallPerSecond: 1e9, privateBurst: 1e9, privatePerSecond: 1e9 }),
       now: Date.now,
-      feedback: process.env.NOFB ? undefined : storeFeedback(store),
+      questionLog: storeQuestionLog(store),
     },
   ).bot;
 } else {

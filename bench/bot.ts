@@ -13,7 +13,12 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { openEngine } from '../src/qa/open-engine.js';
+import { storeQuestionLog } from '../src/store/question-log.js';
+import { Store } from '../src/store/store.js';
 import { postUpdate, startStandin, type BotApiStandin } from '../test/support/bot-api-standin.js';
 
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 2000);
@@ -122,6 +127,39 @@ async function serve(kind: 'reform' | 'echo', api: { token: string; url: string 
   };
 }
 
+/**
+ * What logging a question costs the reply (storeQuestionLog.record: scrub and queue) and, apart, the
+ * batched write (one transaction per FLUSH_MS), per question, on a real SQLite file.
+ */
+function timeLogging(questions: string[]): { recordP50: number; recordP99: number; writePerQuestion: number; batch: number } {
+  const { engine } = openEngine();
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-log-'));
+  const store = new Store(path.join(dir, 'bot.sqlite'));
+  try {
+    const log = storeQuestionLog(store);
+    const results = questions.map((q) => engine.answer(q));
+    const record: number[] = [];
+    const writes: number[] = [];
+    const BATCH = 200;
+    for (let i = 0; i < 10_000; i++) {
+      const q = i % questions.length;
+      const t0 = process.hrtime.bigint();
+      log.record({ door: 'private', question: questions[q]!, result: results[q]!, latencyMs: 0.3 });
+      record.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      if ((i + 1) % BATCH === 0) {
+        const t1 = process.hrtime.bigint();
+        log.flush();
+        writes.push(Number(process.hrtime.bigint() - t1) / 1e6 / BATCH);
+      }
+    }
+    record.sort((a, b) => a - b);
+    return { recordP50: percentile(record, 0.5), recordP99: percentile(record, 0.99), writePerQuestion: median(writes), batch: BATCH };
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const standin = await startStandin();
   const { engine } = openEngine();
@@ -159,7 +197,12 @@ async function main(): Promise<void> {
   for (const name of names) console.log(row(name, results[name]!, name === 'echo' ? undefined : results[name]!.ratio));
   const ratio = results.reform!.ratio;
   console.log(`reform bot / echo bot: ${(ratio * 100).toFixed(0)}% of the updates per second (target ≥ 60%): ${ratio >= 0.6 ? 'PASS' : 'FAIL'}`);
-  console.log(JSON.stringify({ bench: 'bot', updates: UPDATES, rounds: ROUNDS, concurrency: CONCURRENCY, results }));
+  const logging = timeLogging(questions);
+  console.log(
+    `question log: record p50 ${logging.recordP50.toFixed(4)} ms, p99 ${logging.recordP99.toFixed(4)} ms (target ≤ 0.1 ms); ` +
+      `batched write ${logging.writePerQuestion.toFixed(4)} ms a question (median batch of ${logging.batch}, off the reply path)`,
+  );
+  console.log(JSON.stringify({ bench: 'bot', updates: UPDATES, rounds: ROUNDS, concurrency: CONCURRENCY, results, questionLog: logging }));
 }
 
 await main();

@@ -72,6 +72,14 @@ export const BotConfigSchema = z
       .regex(/^[\w-]{16,256}$/, 'at least 16 characters of A-Z, a-z, 0-9, _ and - (Telegram’s rule); generate one with: openssl rand -hex 24')
       .optional()
       .describe('Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (webhook mode)'),
+    METRICS_PORT: z.coerce
+      .number({ error: 'must be a port number' })
+      .int()
+      .min(1, 'must be a port number between 1 and 65535')
+      .max(65535, 'must be a port number between 1 and 65535')
+      .optional()
+      .describe('Polling mode: serve Prometheus metrics at http://METRICS_HOST:METRICS_PORT/metrics (off unless set; webhook mode serves /metrics on the webhook port)'),
+    METRICS_HOST: z.string().trim().min(1).default('127.0.0.1').describe('Address the metrics server binds to'),
     QUESTION_LOG_DAYS: z.coerce
       .number({ error: 'must be a number of days, such as 90 (0 keeps nothing)' })
       .int('must be a whole number of days')

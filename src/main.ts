@@ -10,7 +10,9 @@ import { factHtml, rotation } from './announce/content.js';
 import { DeliveryQueue } from './announce/delivery-queue.js';
 import { runDue } from './announce/scheduler.js';
 import { createBot, registerCommands } from './bot/create-bot.js';
-import { storeFeedback, storeSettings } from './bot/deps.js';
+import { storeSettings } from './bot/deps.js';
+import { storeQuestionLog } from './store/question-log.js';
+import { startMetricsServer, watchQueue } from './metrics.js';
 import { OutboundLimits } from './limits.js';
 import { Store } from './store/store.js';
 import { createWebhookServer } from './bot/webhook-server.js';
@@ -27,7 +29,7 @@ const SCHEDULE_TICK_MS = 20_000;
 const SCHEDULE_RETRY_MS = 2_000;
 /** How often the database file is checked to still be the one opened. */
 const FILE_CHECK_MS = 5_000;
-/** Kept answers are pruned once a day. */
+/** Logged questions are pruned once a day. */
 const DAY_MS = 24 * 60 * 60_000;
 
 async function main(): Promise<void> {
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
     factHtml: (i: number, chatId: number) => factHtml(engine, render, facts[i]!, settings.lang(chatId) ?? 'zh-Hans'),
   };
 
-  const feedback = config.QUESTION_LOG_DAYS > 0 ? storeFeedback(store, Date.now, log) : undefined;
+  const questionLog = config.QUESTION_LOG_DAYS > 0 ? storeQuestionLog(store, Date.now, log) : undefined;
   const { bot, inFlight } = createBot(
     { token: config.BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT },
     {
@@ -80,7 +82,8 @@ async function main(): Promise<void> {
       limits,
       now: Date.now,
       followUpMs: config.FOLLOW_UP_MINUTES * 60_000,
-      feedback,
+      questionLog,
+      questionLogDays: config.QUESTION_LOG_DAYS,
       announce: { store, queue, adminIds: config.ADMIN_IDS, zone: config.ANNOUNCE_TZ },
     },
   );
@@ -90,6 +93,7 @@ async function main(): Promise<void> {
   await registerCommands(bot, engine).catch((err: unknown) => log.warn({ err }, 'setMyCommands failed; the menu may be stale'));
 
   let server: Server | undefined;
+  let metricsServer: Server | undefined;
   if (config.BOT_MODE === 'webhook') {
     server = createWebhookServer(bot, {
       path: config.WEBHOOK_PATH,
@@ -109,7 +113,12 @@ async function main(): Promise<void> {
       process.exit(1);
     });
     log.info('polling');
+    if (config.METRICS_PORT !== undefined) {
+      metricsServer = startMetricsServer(config.METRICS_PORT, config.METRICS_HOST);
+      log.info({ port: config.METRICS_PORT, host: config.METRICS_HOST }, 'metrics at /metrics');
+    }
   }
+  watchQueue(() => store.pendingDeliveries());
 
   // Unfinished deliveries (a crash, a restart mid-broadcast) resume first; then the schedule runs.
   queue.start();
@@ -129,14 +138,14 @@ async function main(): Promise<void> {
     process.exit(1);
   }, FILE_CHECK_MS);
   fileCheck.unref();
-  // Kept answers (for votes) older than QUESTION_LOG_DAYS go: now, and once a day.
+  // Logged questions older than QUESTION_LOG_DAYS go: now, and once a day.
   const prune = () => {
     if (config.QUESTION_LOG_DAYS <= 0) return;
     try {
-      const removed = store.pruneAnswers(Date.now() - config.QUESTION_LOG_DAYS * DAY_MS);
-      if (removed) log.info({ removed }, 'old kept answers deleted');
+      const removed = store.pruneQuestions(Date.now() - config.QUESTION_LOG_DAYS * DAY_MS);
+      if (removed) log.info({ removed }, 'old logged questions deleted');
     } catch (err) {
-      log.warn({ err }, 'old kept answers not deleted: tried again tomorrow');
+      log.warn({ err }, 'old logged questions not deleted: tried again tomorrow');
     }
   };
   prune();
@@ -161,8 +170,9 @@ async function main(): Promise<void> {
     clearTimeout(retryTick);
     clearInterval(fileCheck);
     clearInterval(pruner);
+    metricsServer?.close();
     await queue.stop();
-    feedback?.flush();
+    questionLog?.flush();
     store.close();
     log.info('stopped');
     process.exit(0);

@@ -108,6 +108,9 @@ describe('Dockerfile', () => {
       await standin.waitFor('setWebhook', 20_000);
       const health = spawnSync(runtime.healthcheck![0]!, runtime.healthcheck!.slice(1), { cwd: runtime.dir, env, timeout: 10_000 });
       expect(health.status).toBe(0);
+      // Prometheus metrics on the webhook port.
+      const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(await metrics.text()).toContain('reformbot_updates_total');
       child.kill('SIGTERM');
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       expect(code).toBe(0);
@@ -128,5 +131,9 @@ describe('Dockerfile', () => {
     expect(existsSync(path.join(knowledge, 'sichuanribao-2020-11-23', 'article.json'))).toBe(true);
     const check = spawnSync('node', ['dist/cli/knowledge.js', '--check'], { cwd: runtime.dir, env, encoding: 'utf8', timeout: 120_000 });
     expect(check.status, check.stderr).toBe(0);
+    // And the operator's report over the bot's database.
+    const report = spawnSync('node', ['dist/cli/report.js', '--json'], { cwd: runtime.dir, env, encoding: 'utf8', timeout: 60_000 });
+    expect(report.status, report.stderr).toBe(0);
+    expect(JSON.parse(report.stdout).total).toBe(0);
   }, 300_000);
 });

@@ -20,6 +20,7 @@ import { telegramFault } from '../bot/telegram-retry.js';
 import type { OutboundLimits } from '../limits.js';
 import type { Logger } from '../log.js';
 import { storageFault, type ClaimedDelivery, type DeliveryStatus, type Report, type Store } from '../store/store.js';
+import { delivered } from '../metrics.js';
 
 export interface QueueOptions {
   store: Store;
@@ -251,6 +252,7 @@ export class DeliveryQueue {
       return;
     }
     await this.mustWrite(() => store.mark(d.announcementId, d.chatId, 'sent', firstId === undefined ? {} : { messageId: firstId }, this.o.now()));
+    delivered('sent');
   }
 
   private async failed(d: ClaimedDelivery, err: unknown): Promise<void> {
@@ -273,6 +275,7 @@ export class DeliveryQueue {
             store.unsubscribe(d.chatId);
           }),
         );
+        delivered('removed');
         log.info({ chat_id: d.chatId }, 'chat blocked or removed the bot: unsubscribed');
         return;
       case 'migrated':
@@ -283,17 +286,20 @@ export class DeliveryQueue {
             store.mark(d.announcementId, d.chatId, 'migrated', { error: `migrated to ${fault.to}` }, now);
           }),
         );
+        delivered('migrated');
         log.info({ chat_id: d.chatId, to: fault.to }, 'group became a supergroup: following it');
         return;
       case 'transient': {
         const final = d.attempts + 1 >= this.o.maxAttempts;
         const notBefore = now + 500 * 2 ** Math.min(d.attempts, 5);
         await this.mustWrite(() => store.mark(d.announcementId, d.chatId, final ? 'failed' : 'pending', { error: description, notBefore }, now));
+        if (final) delivered('failed');
         log.warn({ chat_id: d.chatId, attempt: d.attempts + 1, final }, 'announcement delivery failed');
         return;
       }
       case 'refused':
         await this.mustWrite(() => store.mark(d.announcementId, d.chatId, 'failed', { error: description }, now));
+        delivered('failed');
         log.warn({ chat_id: d.chatId, err }, 'announcement refused by Telegram');
     }
   }

@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import type { Store, Subscription } from '../store/store.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 import { nextOccurrence } from './schedule.js';
+import { scheduledPost } from '../metrics.js';
 
 export const LATE_LIMIT_MS = 60 * 60 * 1000;
 
@@ -62,6 +63,7 @@ function post(o: SchedulerOptions, s: Subscription, next: number, now: number): 
   // The announcement and the subscription's move are one transaction: a crash cannot post twice.
   o.store.transaction(() => {
     o.store.announce('scheduled', o.factHtml(index, s.chatId), [s.chatId], undefined, now);
+    scheduledPost();
     o.store.advance(s.chatId, next, s.nextFact + 1);
   });
 }

@@ -17,6 +17,7 @@ import { inlineFeature } from './features/inline.js';
 import { langFeature } from './features/lang.js';
 import { membershipFeature } from './features/membership.js';
 import { sourceFeature } from './features/source.js';
+import { privacyFeature } from './features/privacy.js';
 import { storageFault } from '../store/store.js';
 import { contextMiddleware } from './middlewares/context.js';
 import { dispatcher, type InFlight } from './middlewares/dispatch.js';
@@ -25,6 +26,7 @@ import { replyLang } from './lang.js';
 import { sendText } from './reply.js';
 import { withRetries } from './telegram-retry.js';
 import { TEXTS } from './texts.js';
+import { updateSeen } from '../metrics.js';
 
 /** Updates handled at once, over all chats (one chat's run one after another). */
 const MAX_IN_FLIGHT = 64;
@@ -57,12 +59,14 @@ export function createBot(telegram: TelegramOptions, deps: BotDeps): CreatedBot 
   bot.use(dispatch);
   bot.use(async (ctx, next) => {
     if (agent) ctx.telegram.options.agent = agent;
+    updateSeen(ctx.updateType);
     return next();
   });
   bot.use(contextMiddleware(deps));
   bot.use(fillEntities);
   bot.use(helpFeature(deps));
   bot.use(sourceFeature(deps));
+  bot.use(privacyFeature(deps));
   bot.use(factsFeature(deps));
   bot.use(langFeature(deps));
   bot.use(announceFeature(deps));

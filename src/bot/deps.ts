@@ -5,9 +5,8 @@ import type { Logger } from '../log.js';
 import type { Engine } from '../qa/engine.js';
 import type { RenderContext } from '../qa/render.js';
 import type { DeliveryQueue } from '../announce/delivery-queue.js';
-import { randomInt } from 'node:crypto';
-import type { AnswerRecord, Store } from '../store/store.js';
-import { scrub } from '../store/scrub.js';
+import type { QuestionLog } from '../store/question-log.js';
+import type { Store } from '../store/store.js';
 import { retryBusy } from '../store/store.js';
 import type { OutboundLimits } from '../limits.js';
 
@@ -55,71 +54,6 @@ export function storeSettings(store: Store, log: Logger): ChatSettings {
   };
 }
 
-/**
- * Votes on answers, kept in the database. A vote may fail (the storage is busy or full): it is
- * answered with "cannot save".
- */
-export interface Feedback {
-  /** Keeps an answer (its question scrubbed) and returns its id at once; written within moments. */
-  record(answer: AnswerRecord): number;
-  /** false: no such answer, or it has a vote already. */
-  vote(answerId: number, up: boolean): boolean;
-  /** Writes what is kept but not yet written (at stop). */
-  flush(): void;
-}
-
-/** Kept answers are written together, at most this often: one write per answer would halve the bot's throughput. */
-const FEEDBACK_FLUSH_MS = 200;
-/** After a failed write, the batch is tried again this much later. */
-const FEEDBACK_RETRY_MS = 2_000;
-/** Kept answers waiting to be written, at most (the oldest go first; their buttons then say expired). */
-const MAX_PENDING = 1_000;
-
-/**
- * Feedback in the database. Answers are written in batches (one transaction every FEEDBACK_FLUSH_MS):
- * each gets a random id at once, so the reply need not wait for the disk. A batch the storage
- * refuses is tried again every FEEDBACK_RETRY_MS, at most MAX_PENDING kept waiting (older ones'
- * buttons then answer "expired"). A vote writes what is pending first.
- */
-export function storeFeedback(store: Store, now: () => number = Date.now, log?: Logger): Feedback {
-  let pending: { id: number; at: number; answer: AnswerRecord }[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const flush = () => {
-    clearTimeout(timer);
-    timer = undefined;
-    if (!pending.length) return;
-    const batch = pending;
-    pending = [];
-    try {
-      store.transaction(() => {
-        for (const p of batch) store.recordAnswer(p.answer, p.at, p.id);
-      });
-    } catch (err) {
-      // Tried again shortly (a lock, a full disk may pass); beyond MAX_PENDING the oldest are dropped.
-      pending = [...batch, ...pending].slice(-MAX_PENDING);
-      log?.warn({ err, answers: batch.length, pending: pending.length }, 'kept answers not written yet: tried again shortly');
-      timer = setTimeout(flush, FEEDBACK_RETRY_MS);
-      timer.unref?.();
-    }
-  };
-  return {
-    record: (a) => {
-      const id = randomInt(1, 2 ** 47);
-      pending.push({ id, at: now(), answer: { ...a, question: scrub(a.question) } });
-      if (!timer) {
-        timer = setTimeout(flush, FEEDBACK_FLUSH_MS);
-        timer.unref?.();
-      }
-      return id;
-    },
-    vote: (id, up) => {
-      flush();
-      return store.vote(id, up, now());
-    },
-    flush,
-  };
-}
-
 export interface BotDeps {
   engine: Engine;
   render: RenderContext;
@@ -133,8 +67,10 @@ export interface BotDeps {
   sleep?: (ms: number) => Promise<void>;
   /** How long a conversation remembers its subject for follow-ups (FOLLOW_UP_MINUTES); default 10 minutes, 0 off. */
   followUpMs?: number;
-  /** Answers kept for 👍/👎 (private chats): absent, no vote buttons. */
-  feedback?: Feedback;
+  /** The question log (QUESTION_LOG_DAYS > 0): every question; private answers get 👍/👎. Absent: nothing logged, no vote buttons. */
+  questionLog?: QuestionLog;
+  /** Days the log keeps a question (for /privacy); 0 when nothing is logged. */
+  questionLogDays?: number;
   announce?: AnnounceDeps;
 }
 

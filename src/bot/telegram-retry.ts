@@ -5,6 +5,7 @@
  */
 import { TelegramError, type Telegram } from 'telegraf';
 import type { Logger } from '../log.js';
+import { telegramCall } from '../metrics.js';
 
 export interface RetryOptions {
   /** Attempts after the first. Default 3. */
@@ -64,8 +65,11 @@ export function withRetries<T extends Telegram>(telegram: T, options: RetryOptio
   telegram.callApi = (async (method: string, payload: unknown, extra?: unknown) => {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await (call as (m: string, p: unknown, e?: unknown) => Promise<unknown>)(method, payload, extra);
+        const result = await (call as (m: string, p: unknown, e?: unknown) => Promise<unknown>)(method, payload, extra);
+        telegramCall(method);
+        return result;
       } catch (error) {
+        telegramCall(method, error);
         const delay = attempt < o.retries ? retryDelay(error, attempt, o) : undefined;
         if (delay === undefined) throw error;
         options.log?.warn({ method, attempt: attempt + 1, delay_ms: delay, err: error }, 'Bot API call failed, retrying');

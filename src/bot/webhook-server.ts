@@ -1,11 +1,13 @@
 /**
  * The webhook endpoint: POST <path> with Telegram's secret header (anything else at that path is a
  * 403), GET /healthz (200 with the knowledge version and the delivery queue's state: "ok", or
- * "degraded" while it cannot use the database — answers still work then), 404 for the rest. An
+ * "degraded" while it cannot use the database — answers still work then), GET /metrics (Prometheus
+ * text, see metrics.ts), 404 for the rest. An
  * update is acknowledged once the bot has accepted it (see the dispatcher); a graceful stop waits
  * for the updates in flight.
  */
 import { timingSafeEqual } from 'node:crypto';
+import { metricsText } from '../metrics.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
@@ -56,6 +58,11 @@ export function webhookHandler(bot: Telegraf<BotContext>, options: WebhookOption
       const queue = options.health?.().queue;
       const status = queue?.degraded ? 'degraded' : 'ok';
       send(res, 200, JSON.stringify({ ok: true, status, knowledge: options.version, ...(queue ? { queue } : {}) }));
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/metrics') {
+      const { contentType, body } = await metricsText();
+      res.writeHead(200, { 'Content-Type': contentType }).end(body);
       return;
     }
     if (url.pathname !== options.path) return send(res, 404);

@@ -17,10 +17,16 @@ export const ZH_HANS: Messages = {
     groupIntro: (u, topic) => `大家好！我回答关于${topic}的问题，引用原文并注明出处。用 /ask 问题，或 @${u} 提问。`,
     staleButton: '这个按钮已过期，请直接提问。',
     contextButton: '上下文',
+    privacy: (days, minutes) =>
+      (days > 0
+        ? `我保存的内容：每个问题（其中的电话号码等长数字、电子邮件地址和 @用户名 会被替换掉）、提问方式（私聊、群组、内联）、语言、得到的回答（引用的句子，或未能回答）、用时，以及你点的 👍/👎。从不保存你的名字、用户名、用户 ID 或聊天 ID。保存 ${days} 天后删除。`
+        : '我不保存任何问题。') +
+      (minutes > 0 ? `为了理解追问，我会在内存中记住你上一个问题的主题 ${minutes} 分钟。` : '') +
+      '你用 /lang 选的语言和 /subscribe 的订阅时间会和聊天 ID 一起保存，直到你更改或取消。',
     voteThanks: '谢谢反馈！',
     slowDown: '消息太多了，请慢一点：我稍后再回答新的问题。',
     storageDown: '暂时无法保存，请稍后再试。',
-    commands: (e) => menu(`提问：/ask ${e}`, '开始', '我能回答什么', '文章出处和摘要', '改革要点', '回答语言：zh-Hans、zh-Hant、en'),
+    commands: (e) => menu(`提问：/ask ${e}`, '开始', '我能回答什么', '文章出处和摘要', '改革要点', '回答语言：zh-Hans、zh-Hant、en', '我会保存关于提问的哪些信息'),
   },
   labels: {
     untranslated: '',

@@ -82,6 +82,13 @@ interface Query {
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 
+/** What a question is about, for a conversation (Engine.reading). */
+export interface Reading {
+  subject: string;
+  bare: boolean;
+  pointsBack: boolean;
+}
+
 export class Engine {
   readonly knowledge: Knowledge;
   readonly sources: SourceRef[];
@@ -92,6 +99,8 @@ export class Engine {
   private readonly weightContext: WeightContext;
   private readonly keyFactList: Fact[];
   private readonly keyFactIds: ReadonlySet<string>;
+  /** Recent readings (conversation.ts asks one for every question in a conversation). */
+  private readonly readings = new Lru<string, Reading>(1_000);
   /** Every fact's question phrasings, for fuzzy matching of short texts (suggestions, inline typing). */
   private readonly phrasings: Phrasings;
   private readonly answers: Lru<string, Result>;
@@ -254,7 +263,15 @@ export class Engine {
    * knowledge knows, in the asker's spelling: 琶洲驿站), whether it names no subject of its own (a bare
    * attribute: 能办多少项, which district), and whether it points back (它, 天河呢, it, what about).
    */
-  reading(question: string): { subject: string; bare: boolean; pointsBack: boolean } {
+  reading(question: string): Reading {
+    const cached = this.readings.get(question);
+    if (cached) return cached;
+    const reading = this.readingUncached(question);
+    if (question.length <= MAX_CACHED_QUESTION) this.readings.set(question, reading);
+    return reading;
+  }
+
+  private readingUncached(question: string): Reading {
     const text = this.read(question)
       .map((c) => c.text)
       .join(' ');

@@ -72,31 +72,53 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX sends_at ON sends (at);
    CREATE INDEX sends_chat ON sends (chat_id, at);`,
-  // Answers in private chats, for the 👍/👎 buttons: the question with personal data scrubbed, what
-  // it got, and the vote. No user or chat id.
-  `CREATE TABLE answers (
+  // The question log: what was asked (personal data scrubbed), through which door, what it got, how
+  // fast, and the 👍/👎 vote. No user id, chat id or name.
+  `CREATE TABLE questions (
      id INTEGER PRIMARY KEY,
      at INTEGER NOT NULL,
+     door TEXT NOT NULL CHECK (door IN ('private', 'group', 'inline', 'cli')),
+     lang TEXT NOT NULL,
      question TEXT NOT NULL,
-     outcome TEXT NOT NULL CHECK (outcome IN ('answered', 'partial')),
+     outcome TEXT NOT NULL CHECK (outcome IN ('answered', 'partial', 'declined', 'greeting', 'help')),
+     score REAL,
      article TEXT,
      sentence TEXT,
+     latency_ms REAL,
      vote INTEGER CHECK (vote IN (-1, 1)),
      voted_at INTEGER
    );
-   CREATE INDEX answers_at ON answers (at);`,
+   CREATE INDEX questions_at ON questions (at);`,
 ];
 
 export type Cadence = 'daily' | 'weekly';
 
-/** An answer kept for its vote: never a user or chat id. */
-export interface AnswerRecord {
+export type Door = 'private' | 'group' | 'inline' | 'cli';
+export type Outcome = 'answered' | 'partial' | 'declined' | 'greeting' | 'help';
+
+/** A question as the log keeps it: never a user id, chat id or name. */
+export interface LoggedQuestion {
+  door: Door;
+  lang: string;
   /** The question with personal data replaced (scrub.ts). */
   question: string;
-  outcome: 'answered' | 'partial';
+  outcome: Outcome;
+  score?: number | undefined;
   article?: string | undefined;
   sentence?: string | undefined;
+  latencyMs?: number | undefined;
 }
+
+/** A logged question as read back. */
+export interface LogRow extends LoggedQuestion {
+  id: number;
+  at: number;
+  vote: -1 | 1 | null;
+}
+
+const LOG_SELECT = 'SELECT id, at, door, lang, question, outcome, score, article, sentence, latency_ms AS latencyMs, vote FROM questions';
+type RawLogRow = Omit<LogRow, 'score' | 'article' | 'sentence' | 'latencyMs'> & { score: number | null; article: string | null; sentence: string | null; latencyMs: number | null };
+const logRow = (r: RawLogRow): LogRow => ({ ...r, score: r.score ?? undefined, article: r.article ?? undefined, sentence: r.sentence ?? undefined, latencyMs: r.latencyMs ?? undefined });
 export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'removed' | 'migrated';
 
 export interface Subscription {
@@ -439,31 +461,41 @@ export class Store {
     return r.at === null ? Infinity : Math.min(Math.max(1, r.at - now), limits.leaseMs);
   }
 
-  // Answers and votes -----------------------------------------------------------------------------
+  // The question log and votes ------------------------------------------------------------------
 
-  /** Keeps an answer for its vote buttons (the question already scrubbed: see scrub.ts), with the given id or a new one; its id. */
-  recordAnswer(a: AnswerRecord, now = Date.now(), id?: number): number {
-    const r = this.stmt('INSERT INTO answers (id, at, question, outcome, article, sentence) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(id ?? null, now, a.question, a.outcome, a.article ?? null, a.sentence ?? null);
+  /** Logs a question (already scrubbed: see scrub.ts), with the given id or a new one; its id. */
+  logQuestion(q: LoggedQuestion, now = Date.now(), id?: number): number {
+    const r = this.stmt(
+      `INSERT INTO questions (id, at, door, lang, question, outcome, score, article, sentence, latency_ms)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(id ?? null, now, q.door, q.lang, q.question, q.outcome, q.score ?? null, q.article ?? null, q.sentence ?? null, q.latencyMs ?? null);
     return Number(r.lastInsertRowid);
   }
 
-  /** Records a vote on a kept answer: false when there is no such answer or it has a vote already. */
+  /** Records a vote on a logged answer: false when there is no such question or it has a vote already. */
   vote(id: number, up: boolean, now = Date.now()): boolean {
-    return this.stmt('UPDATE answers SET vote = ?, voted_at = ? WHERE id = ? AND vote IS NULL').run(up ? 1 : -1, now, id).changes === 1;
+    return this.stmt('UPDATE questions SET vote = ?, voted_at = ? WHERE id = ? AND vote IS NULL').run(up ? 1 : -1, now, id).changes === 1;
   }
 
-  /** A kept answer, with its vote (for the operator's view and the tests). */
-  answer(id: number): (AnswerRecord & { at: number; vote: -1 | 1 | null }) | undefined {
-    const row = this.stmt('SELECT at, question, outcome, article, sentence, vote FROM answers WHERE id = ?').get(id) as
-      | { at: number; question: string; outcome: AnswerRecord['outcome']; article: string | null; sentence: string | null; vote: -1 | 1 | null }
-      | undefined;
-    return row && { ...row, article: row.article ?? undefined, sentence: row.sentence ?? undefined };
+  /** The logged questions since `since` (epoch ms), oldest first. */
+  questionsSince(since: number): LogRow[] {
+    return (this.stmt(`${LOG_SELECT} WHERE at >= ? ORDER BY at, id`).all(since) as RawLogRow[]).map(logRow);
   }
 
-  /** Forgets answers older than `before` (epoch ms); how many. */
-  pruneAnswers(before: number): number {
-    return this.stmt('DELETE FROM answers WHERE at < ?').run(before).changes;
+  /** One logged question, with its vote. */
+  question(id: number): LogRow | undefined {
+    const row = this.stmt(`${LOG_SELECT} WHERE id = ?`).get(id) as RawLogRow | undefined;
+    return row && logRow(row);
+  }
+
+  /** Deliveries waiting to be sent (pending or sending), over every process. */
+  pendingDeliveries(): number {
+    return (this.stmt("SELECT COUNT(*) AS n FROM deliveries WHERE status IN ('pending', 'sending')").get() as { n: number }).n;
+  }
+
+  /** Forgets logged questions older than `before` (epoch ms); how many. */
+  pruneQuestions(before: number): number {
+    return this.stmt('DELETE FROM questions WHERE at < ?').run(before).changes;
   }
 
   /** Logs a message sent to a chat (an answer in a group, or a part of an announcement): the rates count it. */

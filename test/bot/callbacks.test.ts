@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { articleKey, contextData, factData, parseCallback, voteData } from '../../src/bot/callbacks.js';
-import { storeFeedback } from '../../src/bot/deps.js';
+import { storeQuestionLog } from '../../src/store/question-log.js';
 import { LANGS } from '../../src/knowledge/schema.js';
 import { openEngine } from '../../src/qa/open-engine.js';
 import { scrub } from '../../src/store/scrub.js';
@@ -52,18 +52,18 @@ describe('votes', () => {
     try {
       const file = path.join(dir, 'bot.sqlite');
       const before = new Store(file);
-      const kept = storeFeedback(before);
-      const id = kept.record({ question: '南沙落户要多久', outcome: 'answered', article: 'a', sentence: 'p2s5' });
+      const kept = storeQuestionLog(before);
+      const id = kept.record({ door: 'private', question: '南沙落户要多久', result: openEngine().engine.answer('南沙落户要多久'), latencyMs: 0.2 });
       kept.flush();
       before.close();
       const after = new Store(file);
-      const feedback = storeFeedback(after);
-      expect(feedback.vote(id, true)).toBe(true);
-      expect(feedback.vote(id, false)).toBe(false);
-      expect(feedback.vote(id + 1000, true)).toBe(false);
-      expect(after.answer(id)).toMatchObject({ vote: 1, question: '南沙落户要多久' });
-      expect(after.pruneAnswers(Date.now() + 1)).toBe(1);
-      expect(after.answer(id)).toBeUndefined();
+      const log = storeQuestionLog(after);
+      expect(log.vote(id, true)).toBe(true);
+      expect(log.vote(id, false)).toBe(false);
+      expect(log.vote(id + 1000, true)).toBe(false);
+      expect(after.question(id)).toMatchObject({ vote: 1, question: '南沙落户要多久' });
+      expect(after.pruneQuestions(Date.now() + 1)).toBe(1);
+      expect(after.question(id)).toBeUndefined();
       after.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

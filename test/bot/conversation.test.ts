@@ -100,7 +100,7 @@ describe('a conversation with the running bot', () => {
     expect(ack).toBeDefined();
     await standin.waitFor((c) => c.method === 'editMessageReplyMarkup' && c.response?.ok === true, 10_000);
     const store = new Store(path.join(dir, 'bot.sqlite'));
-    expect(store.answer(Number(up.callback_data.split(':')[2]))?.vote).toBe(1);
+    expect(store.question(Number(up.callback_data.split(':')[2]))?.vote).toBe(1);
     store.close();
   }, 30_000);
 

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBot, registerCommands } from '../../src/bot/create-bot.js';
-import { memorySettings, storeFeedback } from '../../src/bot/deps.js';
+import { memorySettings } from '../../src/bot/deps.js';
+import { storeQuestionLog } from '../../src/store/question-log.js';
 import { Store } from '../../src/store/store.js';
 import { OutboundLimits } from '../../src/limits.js';
 import { createLogger } from '../../src/log.js';
@@ -63,7 +64,7 @@ beforeAll(async () => {
       sleep: async (ms) => {
         sleeps.push(ms);
       },
-      feedback: storeFeedback(store, () => clock),
+      questionLog: storeQuestionLog(store, () => clock),
     },
   );
   await registerCommands(bot, engine);
@@ -320,8 +321,8 @@ describe('buttons under an answer', () => {
     expect(String(ack.params.text)).toContain('谢谢');
     const edit = await standin.waitFor((c) => c.method === 'editMessageReplyMarkup' && c.response?.ok === true);
     expect(keyboardOf(edit).flat().map((b) => b.text)).toEqual(['上下文']);
-    const kept = store.answer(Number(down.callback_data.split(':')[2]))!;
-    expect(kept).toMatchObject({ vote: -1, outcome: 'answered', sentence: 'p2s5' });
+    const kept = store.question(Number(down.callback_data.split(':')[2]))!;
+    expect(kept).toMatchObject({ vote: -1, outcome: 'answered', sentence: 'p2s5', door: 'private' });
     expect(kept.question).toBe('我的电话是<number>,南沙落户要多久');
     // Nothing in the database (file and write-ahead log) carries the phone number or the user's id.
     for (const file of ['bot.sqlite', 'bot.sqlite-wal']) {
@@ -329,9 +330,9 @@ describe('buttons under an answer', () => {
       expect(bytes).not.toContain('13800138000');
     }
     const reader = new Database(path.join(dataDir, 'bot.sqlite'), { readonly: true });
-    const columns = (reader.prepare('PRAGMA table_info(answers)').all() as { name: string }[]).map((c) => c.name);
+    const columns = (reader.prepare('PRAGMA table_info(questions)').all() as { name: string }[]).map((c) => c.name);
     reader.close();
-    expect(columns).toEqual(['id', 'at', 'question', 'outcome', 'article', 'sentence', 'vote', 'voted_at']);
+    expect(columns).toEqual(['id', 'at', 'door', 'lang', 'question', 'outcome', 'score', 'article', 'sentence', 'latency_ms', 'vote', 'voted_at']);
 
     // A second press (or a stale button) gets the short notice.
     standin.clearCalls();

@@ -52,7 +52,7 @@ describe('opening and migrating', () => {
     expect(existsSync(path.join(dir, 'a'))).toBe(false);
     const s = openStore(nested);
     expect(existsSync(nested)).toBe(true);
-    expect(tables(s)).toEqual(['announcements', 'answers', 'chats', 'deliveries', 'schema_version', 'sends', 'subscriptions']);
+    expect(tables(s)).toEqual(['announcements', 'chats', 'deliveries', 'questions', 'schema_version', 'sends', 'subscriptions']);
     expect(version(s)).toEqual([{ version: MIGRATION_COUNT }]);
   });
 

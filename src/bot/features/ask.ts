@@ -7,7 +7,7 @@
  */
 import { Composer } from 'telegraf';
 import type { Message, MessageEntity } from 'telegraf/types';
-import type { Result } from '../../qa/engine.js';
+import { answered } from '../../metrics.js';
 import type { BotContext, BotDeps } from '../deps.js';
 import { replyLang } from '../lang.js';
 import { isGroup, sendResult, sendText } from '../reply.js';
@@ -15,7 +15,7 @@ import { TEXTS } from '../texts.js';
 import { Conversations } from '../../qa/conversation.js';
 
 /** Default of BotDeps.followUpMs. */
-const FOLLOW_UP_MS = 10 * 60_000;
+export const FOLLOW_UP_MS = 10 * 60_000;
 
 /** Whose conversation a message belongs to: the private chat, or the user within the group. */
 function conversationOf(ctx: BotContext): string | undefined {
@@ -30,22 +30,16 @@ async function answer(ctx: BotContext, deps: BotDeps, conversations: Conversatio
     await sendText(ctx, TEXTS[lang].askUsage(deps.engine.example(lang)), { replyTo });
     return;
   }
+  const started = performance.now();
   const { result, readWith } = conversations.ask(conversationOf(ctx), question);
+  const latencyMs = performance.now() - started;
+  const isPrivate = ctx.chat?.type === 'private';
   ctx.log.info({ found: result.found, score: result.score, lang: result.lang, followUp: readWith !== undefined }, 'question answered');
-  await sendResult(ctx, result, replyLang(ctx, deps, result.lang), deps.render, { replyTo, readWith, voteId: keep(ctx, deps, question, result) });
-}
-
-/** A private answer kept for its 👍/👎 (quoted or partial); undefined when none is kept or saving fails. */
-function keep(ctx: BotContext, deps: BotDeps, question: string, result: Result): number | undefined {
-  if (!deps.feedback || ctx.chat?.type !== 'private') return undefined;
-  const quoted = result.kind === 'sentence' ? result : result.kind === 'partial' ? result.related : undefined;
-  if (!quoted) return undefined;
-  try {
-    return deps.feedback.record({ question, outcome: result.found ? 'answered' : 'partial', article: quoted.source.articleId, sentence: quoted.sentenceId });
-  } catch (err) {
-    ctx.log.warn({ err }, 'answer not kept for votes: sent without vote buttons');
-    return undefined;
-  }
+  answered(result, latencyMs, isPrivate ? 'private' : 'group');
+  const logged = deps.questionLog?.record({ door: isPrivate ? 'private' : 'group', question, result, latencyMs });
+  // Votes on what quotes the article, in private chats (in groups they would be noise).
+  const votable = isPrivate && (result.kind === 'sentence' || result.kind === 'partial');
+  await sendResult(ctx, result, replyLang(ctx, deps, result.lang), deps.render, { replyTo, readWith, voteId: votable ? logged : undefined });
 }
 
 /** The text without the entities that address the bot (@botname), or undefined when none does. */

@@ -44,10 +44,10 @@ export function buttonsFeature(deps: BotDeps): Composer<BotContext> {
       return sendHtml(ctx, html, [], { replyTo: query.message?.message_id });
     }
 
-    if (callback?.kind === 'vote' && deps.feedback) {
+    if (callback?.kind === 'vote' && deps.questionLog) {
       let recorded: boolean;
       try {
-        recorded = deps.feedback.vote(callback.answerId, callback.up);
+        recorded = deps.questionLog.vote(callback.answerId, callback.up);
       } catch (err) {
         ctx.log.warn({ err }, 'vote not saved');
         return void (await ctx.answerCbQuery(TEXTS[lang].storageDown));

@@ -10,6 +10,7 @@ import type { Lang } from '../../knowledge/schema.js';
 import type { Found, PartialAnswer, Result } from '../../qa/engine.js';
 import { partialNotice, render } from '../../qa/render.js';
 import { asYouType, MAX_RESULTS } from '../../qa/typing.js';
+import { answered } from '../../metrics.js';
 import { simplify, detectLang } from '../../text/normalize.js';
 import type { BotContext, BotDeps } from '../deps.js';
 import { replyLang } from '../lang.js';
@@ -68,6 +69,7 @@ export function inlineFeature(deps: BotDeps): Composer<BotContext> {
     const query = ctx.inlineQuery.query.trim();
     const detected = query ? detectLang(query) : 'other';
     const lang = detected === 'other' ? replyLang(ctx, deps) : detected;
+    const started = performance.now();
     const { found, partial } = query
       ? asYouType(deps.engine, query, lang)
       : {
@@ -79,8 +81,18 @@ export function inlineFeature(deps: BotDeps): Composer<BotContext> {
           partial: undefined,
         };
     const offered = partial ? [partialArticle(partial, lang, deps)] : found.map((r, i) => article(r, lang, deps, i));
+    if (query) answered(partial ?? found[0] ?? { outcome: 'declined', lang }, performance.now() - started, 'inline');
     ctx.log.info({ results: offered.length, partial: partial !== undefined }, 'inline query');
     await ctx.answerInlineQuery(offered, { cache_time: 300, is_personal: false });
+  });
+  // Inline queries arrive as the question is typed: the log keeps the one a card was picked for
+  // (Telegram sends it when inline feedback is on: @BotFather, /setinlinefeedback).
+  feature.on('chosen_inline_result', (ctx) => {
+    const query = ctx.chosenInlineResult.query.trim();
+    if (!query || !deps.questionLog) return;
+    const started = performance.now();
+    const result = deps.engine.answer(query);
+    deps.questionLog.record({ door: 'inline', question: query, result, latencyMs: performance.now() - started });
   });
   return feature;
 }

@@ -1,0 +1,16 @@
+/** /privacy: what the bot keeps about questions, and for how long, in the chat's language. */
+import { Composer } from 'telegraf';
+import type { BotContext, BotDeps } from '../deps.js';
+import { replyLang } from '../lang.js';
+import { sendText } from '../reply.js';
+import { TEXTS } from '../texts.js';
+import { FOLLOW_UP_MS } from './ask.js';
+
+export function privacyFeature(deps: BotDeps): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  feature.command('privacy', async (ctx) => {
+    const days = deps.questionLog ? (deps.questionLogDays ?? 0) : 0;
+    await sendText(ctx, TEXTS[replyLang(ctx, deps)].privacy(days, Math.round((deps.followUpMs ?? FOLLOW_UP_MS) / 60_000)));
+  });
+  return feature;
+}

@@ -1,0 +1,122 @@
+/**
+ * The operator's report over the question log (`npm run report`): totals by outcome, door and
+ * language; the most asked questions (grouped by their folded form, so 南沙落戶要多久 and 南沙落户要多久
+ * count together) and what they got; the declined and partial questions ranked by count (the to-do
+ * list for new facts and phrasings); the answers voted 👎 with the sentence they quoted.
+ */
+import type { Engine } from './qa/engine.js';
+import type { LogRow } from './store/store.js';
+import { fold } from './text/normalize.js';
+
+const TOP = 20;
+export const DAY_MS = 86_400_000;
+const UNITS: Record<string, number> = { h: 3_600_000, d: DAY_MS, w: 7 * DAY_MS };
+
+export interface Group {
+  question: string;
+  count: number;
+}
+
+export interface Report {
+  since: string;
+  until: string;
+  total: number;
+  by_outcome: Record<string, number>;
+  by_door: Record<string, number>;
+  by_lang: Record<string, number>;
+  top_questions: (Group & { outcome: string; sentence: string | null })[];
+  declined_questions: Group[];
+  partial_questions: Group[];
+  feedback: { up: number; down: number; down_questions: (Group & { quote: string | null })[] };
+}
+
+const tally = (rows: LogRow[], key: (r: LogRow) => string): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const r of rows) out[key(r)] = (out[key(r)] ?? 0) + 1;
+  return out;
+};
+
+/** Rows grouped by their folded question, most asked first; each shown as its most frequent wording. */
+function groups(rows: LogRow[]): { question: string; count: number; rows: LogRow[] }[] {
+  const byFold = new Map<string, LogRow[]>();
+  for (const r of rows) {
+    const key = fold(r.question).replace(/ /g, '') || r.question;
+    byFold.set(key, [...(byFold.get(key) ?? []), r]);
+  }
+  return [...byFold.values()]
+    .map((list) => {
+      const wordings = tally(list, (r) => r.question);
+      const question = Object.entries(wordings).sort((a, b) => b[1] - a[1])[0]![0];
+      return { question, count: list.length, rows: list };
+    })
+    .sort((a, b) => b.count - a.count || a.question.localeCompare(b.question));
+}
+
+const most = (rows: LogRow[], key: (r: LogRow) => string | undefined): string | null =>
+  Object.entries(tally(rows.filter((r) => key(r) !== undefined), (r) => key(r)!)).sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+
+/** The sentence a logged answer quoted, from the knowledge (null when the article is gone). */
+function quoteOf(engine: Engine | undefined, row: LogRow): string | null {
+  if (!engine || !row.article || !row.sentence) return null;
+  return engine.paragraphOf(row.article, row.sentence)?.sentences.find((s) => s.quoted)?.text ?? null;
+}
+
+export function buildReport(rows: LogRow[], since: number, until: number, engine?: Engine): Report {
+  const grouped = groups(rows);
+  const of = (outcome: string) => groups(rows.filter((r) => r.outcome === outcome)).slice(0, TOP).map(({ question, count }) => ({ question, count }));
+  const down = rows.filter((r) => r.vote === -1);
+  return {
+    since: new Date(since).toISOString(),
+    until: new Date(until).toISOString(),
+    total: rows.length,
+    by_outcome: tally(rows, (r) => r.outcome),
+    by_door: tally(rows, (r) => r.door),
+    by_lang: tally(rows, (r) => r.lang),
+    top_questions: grouped.slice(0, TOP).map((g) => ({ question: g.question, count: g.count, outcome: most(g.rows, (r) => r.outcome)!, sentence: most(g.rows, (r) => r.sentence) })),
+    declined_questions: of('declined'),
+    partial_questions: of('partial'),
+    feedback: {
+      up: rows.filter((r) => r.vote === 1).length,
+      down: down.length,
+      down_questions: groups(down)
+        .slice(0, TOP)
+        .map((g) => ({ question: g.question, count: g.count, quote: quoteOf(engine, g.rows[0]!) })),
+    },
+  };
+}
+
+/** The report as a person reads it. */
+export function reportText(r: Report): string {
+  const line = (rec: Record<string, number>) =>
+    Object.entries(rec)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') || '—';
+  const list = (items: Group[], extra: (g: never) => string = () => '') =>
+    items.length ? items.map((g, i) => `  ${String(i + 1).padStart(2)}. ${g.question}  ×${g.count}${extra(g as never)}`).join('\n') : '  (none)';
+  return [
+    `Questions ${r.since.slice(0, 10)} – ${r.until.slice(0, 10)}: ${r.total}`,
+    `  by outcome: ${line(r.by_outcome)}`,
+    `  by door: ${line(r.by_door)}`,
+    `  by language: ${line(r.by_lang)}`,
+    '',
+    'Most asked (what they got):',
+    list(r.top_questions, (g: Report['top_questions'][number]) => `  → ${g.outcome}${g.sentence ? ` ${g.sentence}` : ''}`),
+    '',
+    'Declined — candidates for new facts or phrasings:',
+    list(r.declined_questions),
+    '',
+    'Partial — the article names the subject but not what was asked:',
+    list(r.partial_questions),
+    '',
+    `Votes: 👍 ${r.feedback.up}, 👎 ${r.feedback.down}`,
+    list(r.feedback.down_questions, (g: Report['feedback']['down_questions'][number]) => (g.quote ? `\n      got: ${g.quote}` : '')),
+  ].join('\n');
+}
+
+/** "7d", "24h", "2w" → milliseconds; undefined for anything else. */
+export function parsePeriod(value: string): number | undefined {
+  const m = /^(\d{1,4})([hdw])$/.exec(value.trim());
+  return m ? Number(m[1]) * UNITS[m[2]!]! : undefined;
+}
+
