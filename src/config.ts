@@ -4,6 +4,7 @@
  * `.env.example` documents them all.
  */
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { DEFAULT_KNOWLEDGE_DIR } from './knowledge/load.js';
@@ -38,8 +39,8 @@ export const BotConfigSchema = z
       .string({ error: 'required: the token @BotFather gave you, like 123456789:AA…' })
       .trim()
       .min(1, { message: 'required: the token @BotFather gave you, like 123456789:AA…', abort: true })
-      // Only what would break the request URL is refused here; Telegram itself says whether it is valid.
-      .regex(/^[^\s/?#]+$/, 'must be the token from @BotFather, like 123456789:AAF…, without spaces or slashes')
+      // The shape @BotFather gives (the bot's id, a colon, 35 characters); Telegram says whether it is valid.
+      .regex(/^\d{1,20}:[A-Za-z0-9_-]{35}$/, 'does not look like a bot token (digits, a colon, 35 letters, digits, _ or -, such as 123456789:AAF…): copy it from @BotFather')
       .describe('Bot token from @BotFather'),
     TELEGRAM_API_ROOT: z
       .url({ error: 'must be a URL such as https://api.telegram.org' })
@@ -122,11 +123,16 @@ export class ConfigError extends Error {
 export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-  throw new ConfigError(`Invalid configuration (see .env.example):\n${lines.join('\n')}`);
+  const lines = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+  // One bad variable: one line. Several: one line each, under a heading.
+  if (lines.length === 1) throw new ConfigError(`${lines[0]} (see .env.example)`);
+  throw new ConfigError(`Invalid configuration (see .env.example):\n${lines.map((l) => `  ${l}`).join('\n')}`);
 }
 
-/** Reads `.env` into process.env when the file exists (variables already set win). */
-export function loadDotEnv(file = '.env'): void {
+/** The project's `.env`: beside package.json, whatever the current directory (src/ and dist/ are one level down). */
+export const DOT_ENV = fileURLToPath(new URL('../.env', import.meta.url));
+
+/** Reads the project's `.env` into process.env when the file exists (variables already set win). */
+export function loadDotEnv(file = DOT_ENV): void {
   if (existsSync(file)) process.loadEnvFile(file);
 }

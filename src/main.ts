@@ -5,12 +5,13 @@
  */
 import type { Server } from 'node:http';
 import path from 'node:path';
-import { Telegram } from 'telegraf';
+import { Telegram, TelegramError, type Telegraf } from 'telegraf';
+import type { UserFromGetMe } from 'telegraf/types';
 import { factHtml, rotation } from './announce/content.js';
 import { DeliveryQueue } from './announce/delivery-queue.js';
 import { runDue } from './announce/scheduler.js';
 import { createBot, registerCommands } from './bot/create-bot.js';
-import { storeSettings } from './bot/deps.js';
+import { storeSettings, type BotContext } from './bot/deps.js';
 import { storeQuestionLog } from './store/question-log.js';
 import { startMetricsServer, watchQueue } from './metrics.js';
 import { OutboundLimits } from './limits.js';
@@ -18,7 +19,7 @@ import { Store } from './store/store.js';
 import { createWebhookServer } from './bot/webhook-server.js';
 import { configureOrExit, orExit } from './cli/or-exit.js';
 import { BotConfigSchema } from './config.js';
-import { createLogger, scrub } from './log.js';
+import { createLogger, scrub, type Logger } from './log.js';
 import { openEngine } from './qa/open-engine.js';
 
 /** A stop waits at most this long for updates in flight. */
@@ -31,6 +32,29 @@ const SCHEDULE_RETRY_MS = 2_000;
 const FILE_CHECK_MS = 5_000;
 /** Logged questions are pruned once a day. */
 const DAY_MS = 24 * 60 * 60_000;
+
+/**
+ * The bot's own identity (getMe), or exit 1 with one line: a token Telegram rejects names BOT_TOKEN,
+ * a Bot API that cannot be reached (after the retries) names the host and the last error. The stack
+ * only with LOG_LEVEL=debug.
+ */
+async function identify(bot: Telegraf<BotContext>, apiRoot: string, log: Logger, debug: boolean): Promise<UserFromGetMe> {
+  try {
+    return await bot.telegram.getMe();
+  } catch (err) {
+    if (debug) log.debug({ err }, 'getMe failed');
+    const code = err instanceof TelegramError ? err.code : undefined;
+    const host = new URL(apiRoot).host;
+    console.error(
+      code === 401 || code === 404
+        ? `BOT_TOKEN was rejected by the Bot API at ${apiRoot} (${code}) — check it with @BotFather (/mybots → API Token)`
+        : code !== undefined
+          ? `the Bot API at ${apiRoot} refused getMe (${code}: ${(err as TelegramError).description}) — check TELEGRAM_API_ROOT`
+          : `cannot reach the Bot API at ${host}: ${(err as Error).message} — check TELEGRAM_API_ROOT and the network`,
+    );
+    process.exit(1);
+  }
+}
 
 async function main(): Promise<void> {
   const config = configureOrExit(BotConfigSchema);
@@ -88,9 +112,9 @@ async function main(): Promise<void> {
     },
   );
 
-  bot.botInfo = await bot.telegram.getMe();
+  bot.botInfo = await identify(bot, config.TELEGRAM_API_ROOT, log, config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace');
   log.info({ username: bot.botInfo.username, mode: config.BOT_MODE }, 'bot starting');
-  await registerCommands(bot, engine).catch((err: unknown) => log.warn({ err }, 'setMyCommands failed; the menu may be stale'));
+  await registerCommands(bot, engine, log);
 
   let server: Server | undefined;
   let metricsServer: Server | undefined;

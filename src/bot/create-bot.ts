@@ -6,6 +6,7 @@
 import { Agent } from 'node:http';
 import { Telegraf } from 'telegraf';
 import type { Engine } from '../qa/engine.js';
+import type { Logger } from '../log.js';
 import type { BotContext, BotDeps } from './deps.js';
 import { announceFeature } from './features/announce.js';
 import { askFeature } from './features/ask.js';
@@ -94,13 +95,28 @@ async function failed(err: unknown, ctx: BotContext, deps: BotDeps): Promise<voi
 }
 
 /** The command menu, per language: English by default, both Chinese scripts for zh users. */
-export async function registerCommands(bot: Telegraf<BotContext>, engine: Engine): Promise<void> {
+/**
+ * The command menus: the default and English ones in English, the Chinese one in both scripts. Each
+ * is registered on its own, so one refused does not keep the others from Telegram; each failure is
+ * logged once. Resolves with how many failed.
+ */
+export async function registerCommands(bot: Telegraf<BotContext>, engine: Engine, log?: Logger): Promise<number> {
   const [hans, hant, en] = (['zh-Hans', 'zh-Hant', 'en'] as const).map((l) => TEXTS[l].commands(engine.example(l)));
   const zh = hans!.map((c, i) => {
     const traditional = hant![i]!.description;
     return { command: c.command, description: traditional === c.description ? c.description : `${c.description}｜${traditional}` };
   });
-  await bot.telegram.setMyCommands(en!);
-  await bot.telegram.setMyCommands(en!, { language_code: 'en' });
-  await bot.telegram.setMyCommands(zh, { language_code: 'zh' });
+  const menus = [
+    { menu: 'default', set: () => bot.telegram.setMyCommands(en!) },
+    { menu: 'en', set: () => bot.telegram.setMyCommands(en!, { language_code: 'en' }) },
+    { menu: 'zh', set: () => bot.telegram.setMyCommands(zh, { language_code: 'zh' }) },
+  ];
+  const results = await Promise.allSettled(menus.map((m) => m.set()));
+  let failed = 0;
+  results.forEach((r, i) => {
+    if (r.status === 'fulfilled') return;
+    failed++;
+    log?.warn({ err: r.reason, menu: menus[i]!.menu }, 'command menu not registered; it may be stale');
+  });
+  return failed;
 }

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { postUpdate, startStandin, type BotApiStandin } from '../support/bot-api-standin.js';
+import { BotApiError, postUpdate, startStandin, type BotApiStandin } from '../support/bot-api-standin.js';
 import { freePort } from '../support/free-port.js';
 
 let standin: BotApiStandin;
@@ -130,4 +130,34 @@ describe('npm start', () => {
     expect(output).not.toMatch(/\n\s+at /);
     expect(standin.calls).toHaveLength(0);
   }, 20_000);
+
+  it.each([
+    ['a token that does not look like one', () => ({ BOT_TOKEN: 'abc', TELEGRAM_API_ROOT: standin.url }), /^BOT_TOKEN: does not look like a bot token .*@BotFather/m],
+    ['a token Telegram rejects (401)', () => ({ BOT_TOKEN: '999999:AAHwrong-token-0123456789abcdefghij', TELEGRAM_API_ROOT: standin.url }), /^BOT_TOKEN was rejected by the Bot API at http:\/\/127\.0\.0\.1:\d+ \(401\) — check it with @BotFather/m],
+    ['a Bot API nobody answers at', () => ({ BOT_TOKEN: standin.token, TELEGRAM_API_ROOT: 'http://127.0.0.1:9' }), /^cannot reach the Bot API at 127\.0\.0\.1:9: .* — check TELEGRAM_API_ROOT and the network/m],
+  ])('%s: one line naming what to fix, exit 1 within 5 s, no stack', async (_what, env, line) => {
+    const started = Date.now();
+    const p = start(env());
+    expect(await exited(p, 15_000)).toBe(1);
+    expect(Date.now() - started).toBeLessThan(5_000 + 1_500); // + tsx's own start here; `node dist/main.js` has none
+    const errors = output.split('\n').filter((l) => l && !l.startsWith('{'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(line);
+    expect(output).not.toMatch(/\n\s+at /);
+  }, 20_000);
+
+  it('the command menus are registered one by one: one refused, the others still set, the failure logged once', async () => {
+    standin.onMethod('setMyCommands', (params) => {
+      if (params.language_code === 'en') throw new BotApiError(400, 'Bad Request: refused for the test');
+      return true;
+    });
+    const p = start({ BOT_TOKEN: standin.token, TELEGRAM_API_ROOT: standin.url });
+    await until(() => standin.calls.filter((c) => c.method === 'setMyCommands' && c.state === 'done').length === 3, 15_000);
+    await until(() => output.includes('command menu not registered'), 5_000);
+    expect(output.match(/command menu not registered/g)).toHaveLength(1);
+    expect(output).toContain('"menu":"en"');
+    p.kill('SIGTERM');
+    expect(await exited(p, 15_000)).toBe(0);
+  }, 30_000);
 });
+

@@ -156,7 +156,7 @@ export interface BotIdentity {
 }
 
 export interface StandinOptions {
-  /** token accepted in `/bot{token}/...`; default '123456:TEST-token' */
+  /** token accepted in `/bot{token}/...`; default '123456:AAHtest-token-0123456789abcdefghijk' (the shape @BotFather gives) */
   token?: string;
   /** getMe identity; default id = the token's numeric prefix, username 'reform_qa_bot' */
   bot?: Partial<BotIdentity>;
@@ -646,7 +646,7 @@ export class BotApiStandin {
   webhook: { url: string; secret_token?: string; allowed_updates?: string[]; max_connections?: number } = { url: '' };
 
   private constructor(opts: StandinOptions) {
-    this.token = opts.token ?? '123456:TEST-token';
+    this.token = opts.token ?? '123456:AAHtest-token-0123456789abcdefghijk';
     const idFromToken = Number(/^(\d+):/.exec(this.token)?.[1] ?? 123456);
     this.bot = {
       id: opts.bot?.id ?? idFromToken,
