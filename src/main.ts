@@ -5,13 +5,13 @@
  */
 import type { Server } from 'node:http';
 import path from 'node:path';
-import { Telegram, TelegramError, type Telegraf } from 'telegraf';
+import { Telegram, TelegramError } from 'telegraf';
 import type { UserFromGetMe } from 'telegraf/types';
 import { factHtml, rotation } from './announce/content.js';
 import { DeliveryQueue } from './announce/delivery-queue.js';
 import { runDue } from './announce/scheduler.js';
 import { createBot, registerCommands } from './bot/create-bot.js';
-import { storeSettings, type BotContext } from './bot/deps.js';
+import { storeSettings } from './bot/deps.js';
 import { storeQuestionLog } from './store/question-log.js';
 import { startMetricsServer, watchQueue } from './metrics.js';
 import { OutboundLimits } from './limits.js';
@@ -33,27 +33,44 @@ const FILE_CHECK_MS = 5_000;
 /** Logged questions are pruned once a day. */
 const DAY_MS = 24 * 60 * 60_000;
 
+/** getMe at start: tries, each given this long, with these pauses between (all within 5 s). */
+const IDENTIFY_TRIES = 3;
+const IDENTIFY_TIMEOUT_MS = 1_000;
+const IDENTIFY_PAUSE_MS = [250, 500];
+
 /**
  * The bot's own identity (getMe), or exit 1 with one line: a token Telegram rejects names BOT_TOKEN,
- * a Bot API that cannot be reached (after the retries) names the host and the last error. The stack
- * only with LOG_LEVEL=debug.
+ * a Bot API that cannot be reached (after IDENTIFY_TRIES) names the host and the last error. The
+ * stack only with LOG_LEVEL=debug. Its own short retries (not the bot's): a person is waiting.
  */
-async function identify(bot: Telegraf<BotContext>, apiRoot: string, log: Logger, debug: boolean): Promise<UserFromGetMe> {
-  try {
-    return await bot.telegram.getMe();
-  } catch (err) {
-    if (debug) log.debug({ err }, 'getMe failed');
-    const code = err instanceof TelegramError ? err.code : undefined;
-    const host = new URL(apiRoot).host;
-    console.error(
-      code === 401 || code === 404
-        ? `BOT_TOKEN was rejected by the Bot API at ${apiRoot} (${code}) — check it with @BotFather (/mybots → API Token)`
-        : code !== undefined
-          ? `the Bot API at ${apiRoot} refused getMe (${code}: ${(err as TelegramError).description}) — check TELEGRAM_API_ROOT`
-          : `cannot reach the Bot API at ${host}: ${(err as Error).message} — check TELEGRAM_API_ROOT and the network`,
-    );
-    process.exit(1);
+async function identify(token: string, apiRoot: string, log: Logger, debug: boolean): Promise<UserFromGetMe> {
+  const telegram = new Telegram(token, { apiRoot: `${apiRoot}/` });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // telegraf types the signal as the abort-controller package's; node-fetch takes Node's own.
+      return await telegram.callApi('getMe', {}, { signal: AbortSignal.timeout(IDENTIFY_TIMEOUT_MS) as never });
+    } catch (err) {
+      const rejected = err instanceof TelegramError && err.code < 500 && err.code !== 429;
+      if (!rejected && attempt < IDENTIFY_TRIES) {
+        await new Promise((resolve) => setTimeout(resolve, IDENTIFY_PAUSE_MS[attempt - 1]));
+        continue;
+      }
+      failedToIdentify(err, apiRoot, log, debug);
+    }
   }
+}
+
+function failedToIdentify(err: unknown, apiRoot: string, log: Logger, debug: boolean): never {
+  if (debug) log.debug({ err }, 'getMe failed');
+  const code = err instanceof TelegramError ? err.code : undefined;
+  console.error(
+    code === 401 || code === 404
+      ? `BOT_TOKEN was rejected by the Bot API at ${apiRoot} (${code}) — check it with @BotFather (/mybots → API Token)`
+      : code !== undefined
+        ? `the Bot API at ${apiRoot} refused getMe (${code}: ${(err as TelegramError).description}) — check TELEGRAM_API_ROOT`
+        : `cannot reach the Bot API at ${new URL(apiRoot).host}: ${(err as Error).message} — check TELEGRAM_API_ROOT and the network`,
+  );
+  process.exit(1);
 }
 
 async function main(): Promise<void> {
@@ -112,7 +129,7 @@ async function main(): Promise<void> {
     },
   );
 
-  bot.botInfo = await identify(bot, config.TELEGRAM_API_ROOT, log, config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace');
+  bot.botInfo = await identify(config.BOT_TOKEN, config.TELEGRAM_API_ROOT, log, config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace');
   log.info({ username: bot.botInfo.username, mode: config.BOT_MODE }, 'bot starting');
   await registerCommands(bot, engine, log);
 
