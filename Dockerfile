@@ -1,8 +1,9 @@
-# Multi-stage build. The build stage compiles TypeScript; the runtime stage has production
-# dependencies only, runs as the unprivileged `node` user, and starts node directly (exec form: it
-# receives SIGTERM itself and stops gracefully; npm would swallow the signal).
+# Multi-stage build on Node 24 LTS ("Krypton"; Node 20 reached its end of life on 2026-04-30). The
+# build stage compiles TypeScript; the runtime stage has production dependencies only, runs as the
+# unprivileged `node` user, and starts node directly (exec form: it receives SIGTERM itself and stops
+# gracefully; npm would swallow the signal).
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
@@ -10,7 +11,7 @@ COPY tsconfig.json ./
 COPY src ./src
 RUN npm run build
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./

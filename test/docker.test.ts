@@ -79,6 +79,10 @@ function runDockerfile(): Stage[] {
 
 describe('Dockerfile', () => {
   it('builds with its own commands, and the runtime stage starts the bot and passes its healthcheck', async () => {
+    // Every stage is on Node 24 LTS; CI runs this test under the machine's Node and under Node 24.
+    const bases = [...readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8').matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
+    expect(bases.length).toBeGreaterThanOrEqual(2);
+    for (const base of bases) expect(base).toMatch(/^node:24-/);
     const stages = runDockerfile();
     const runtime = stages.at(-1)!;
     expect(stages.length).toBeGreaterThanOrEqual(2);
