@@ -5,22 +5,23 @@
  */
 import type { Server } from 'node:http';
 import path from 'node:path';
-import { Telegram, TelegramError } from 'telegraf';
+import { Telegram, TelegramError, type Telegraf } from 'telegraf';
 import type { UserFromGetMe } from 'telegraf/types';
 import { factHtml, rotation } from './announce/content.js';
 import { DeliveryQueue } from './announce/delivery-queue.js';
 import { runDue } from './announce/scheduler.js';
 import { createBot, registerCommands } from './bot/create-bot.js';
-import { storeSettings } from './bot/deps.js';
+import { storeSettings, type BotContext } from './bot/deps.js';
+import type { InFlight } from './bot/middlewares/dispatch.js';
 import { storeQuestionLog } from './store/question-log.js';
 import { startMetricsServer, watchQueue } from './metrics.js';
 import { OutboundLimits } from './limits.js';
 import { Store } from './store/store.js';
 import { createWebhookServer } from './bot/webhook-server.js';
 import { configureOrExit, orExit } from './cli/or-exit.js';
-import { BotConfigSchema } from './config.js';
+import { BotConfigSchema, type BotConfig } from './config.js';
 import { createLogger, scrub, type Logger } from './log.js';
-import { openEngine } from './qa/open-engine.js';
+import { openEngine, type OpenEngine } from './qa/open-engine.js';
 
 /** A stop waits at most this long for updates in flight. */
 const STOP_GRACE_MS = 9_000;
@@ -73,22 +74,19 @@ function failedToIdentify(err: unknown, apiRoot: string, log: Logger, debug: boo
   process.exit(1);
 }
 
-async function main(): Promise<void> {
-  const config = configureOrExit(BotConfigSchema);
-  const secrets = [config.BOT_TOKEN, config.WEBHOOK_SECRET ?? ''];
-  const log = createLogger({ level: config.LOG_LEVEL, secrets });
-  // Handler errors never get here (bot.catch logs them and the bot goes on). Anything else that
-  // escapes leaves the process in an unknown state: log it and exit, for the supervisor to restart.
-  process.on('uncaughtException', (err) => {
-    log.fatal({ err }, 'uncaught exception');
-    process.exit(1);
-  });
-  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+type WebhookConfig = Extract<BotConfig, { BOT_MODE: 'webhook' }>;
+type PollingConfig = Extract<BotConfig, { BOT_MODE: 'polling' }>;
 
-  const { engine, ctx: render } = orExit(() => openEngine(config.KNOWLEDGE_DIR));
-  engine.warmUp();
-  log.info({ version: engine.version, articles: engine.articles().length }, 'knowledge loaded');
+/** The knowledge, read and warmed up (a malformed file: one line naming it, exit 1). */
+function openKnowledge(config: BotConfig, log: Logger): OpenEngine {
+  const opened = orExit(() => openEngine(config.KNOWLEDGE_DIR));
+  opened.engine.warmUp();
+  log.info({ version: opened.engine.version, articles: opened.engine.articles().length }, 'knowledge loaded');
+  return opened;
+}
 
+/** The database and what lives in it: chat settings, the question log, the delivery queue and the schedule. */
+function openStorage(config: BotConfig, log: Logger, { engine, ctx: render }: OpenEngine) {
   const store = orExit(() => new Store(path.join(config.DATA_DIR, 'bot.sqlite')));
   const settings = storeSettings(store, log);
   // One set of limits for everything this process sends: replies and announcements.
@@ -111,59 +109,48 @@ async function main(): Promise<void> {
     factCount: () => facts.length,
     factHtml: (i: number, chatId: number) => factHtml(engine, render, facts[i]!, settings.lang(chatId) ?? 'zh-Hans'),
   };
-
   const questionLog = config.QUESTION_LOG_DAYS > 0 ? storeQuestionLog(store, Date.now, log) : undefined;
-  const { bot, inFlight } = createBot(
-    { token: config.BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT },
-    {
-      engine,
-      render,
-      log,
-      settings,
-      limits,
-      now: Date.now,
-      followUpMs: config.FOLLOW_UP_MINUTES * 60_000,
-      questionLog,
-      questionLogDays: config.QUESTION_LOG_DAYS,
-      announce: { store, queue, adminIds: config.ADMIN_IDS, zone: config.ANNOUNCE_TZ },
-    },
-  );
+  return { store, settings, limits, queue, schedule, questionLog };
+}
+type Storage = ReturnType<typeof openStorage>;
 
-  bot.botInfo = await identify(config.BOT_TOKEN, config.TELEGRAM_API_ROOT, log, config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace');
-  log.info({ username: bot.botInfo.username, mode: config.BOT_MODE }, 'bot starting');
-  await registerCommands(bot, engine, log);
+/** Webhook mode: the server (updates, /healthz, /metrics) and setWebhook. Returns the server to close. */
+async function startWebhook(config: WebhookConfig, bot: Telegraf<BotContext>, engine: OpenEngine['engine'], storage: Storage, log: Logger): Promise<Server> {
+  const server = createWebhookServer(bot, {
+    path: config.WEBHOOK_PATH,
+    secret: config.WEBHOOK_SECRET,
+    version: engine.version,
+    health: () => ({ queue: storage.queue.health() }),
+    log,
+  });
+  await new Promise<void>((resolve) => server.listen(config.WEBHOOK_PORT, config.WEBHOOK_HOST, resolve));
+  const domain = config.WEBHOOK_DOMAIN.replace(/^https:\/\//, '');
+  await bot.telegram.setWebhook(`https://${domain}${config.WEBHOOK_PATH}`, { secret_token: config.WEBHOOK_SECRET });
+  log.info({ port: config.WEBHOOK_PORT, path: config.WEBHOOK_PATH }, 'webhook listening');
+  return server;
+}
 
-  let server: Server | undefined;
-  let metricsServer: Server | undefined;
-  if (config.BOT_MODE === 'webhook') {
-    server = createWebhookServer(bot, {
-      path: config.WEBHOOK_PATH,
-      secret: config.WEBHOOK_SECRET!,
-      version: engine.version,
-      health: () => ({ queue: queue.health() }),
-      log,
-    });
-    await new Promise<void>((resolve) => server!.listen(config.WEBHOOK_PORT, config.WEBHOOK_HOST, resolve));
-    const domain = config.WEBHOOK_DOMAIN!.replace(/^https:\/\//, '');
-    await bot.telegram.setWebhook(`https://${domain}${config.WEBHOOK_PATH}`, { secret_token: config.WEBHOOK_SECRET! });
-    log.info({ port: config.WEBHOOK_PORT, path: config.WEBHOOK_PATH }, 'webhook listening');
-  } else {
-    // launch() resolves only when polling stops; failures to start are logged and end the process.
-    bot.launch({ dropPendingUpdates: false }).catch((err: unknown) => {
-      log.fatal({ err }, 'polling failed');
-      process.exit(1);
-    });
-    log.info('polling');
-    if (config.METRICS_PORT !== undefined) {
-      metricsServer = startMetricsServer(config.METRICS_PORT, config.METRICS_HOST);
-      log.info({ port: config.METRICS_PORT, host: config.METRICS_HOST }, 'metrics at /metrics');
-    }
-  }
+/** Polling mode: getUpdates, and the metrics server when METRICS_PORT is set. Returns it to close. */
+function startPolling(config: PollingConfig, bot: Telegraf<BotContext>, log: Logger): Server | undefined {
+  // launch() resolves only when polling stops; failures to start are logged and end the process.
+  bot.launch({ dropPendingUpdates: false }).catch((err: unknown) => {
+    log.fatal({ err }, 'polling failed');
+    process.exit(1);
+  });
+  log.info('polling');
+  if (config.METRICS_PORT === undefined) return undefined;
+  log.info({ port: config.METRICS_PORT, host: config.METRICS_HOST }, 'metrics at /metrics');
+  return startMetricsServer(config.METRICS_PORT, config.METRICS_HOST);
+}
+
+/**
+ * What runs beside the bot: the delivery queue (unfinished deliveries first), the schedule (retried
+ * every few seconds while the storage fails), the check that the database file is still the one
+ * opened, and the daily pruning of the question log. Returns what stops them.
+ */
+function startBackground(config: BotConfig, { store, queue, schedule }: Storage, log: Logger): () => Promise<void> {
   watchQueue(() => store.pendingDeliveries());
-
-  // Unfinished deliveries (a crash, a restart mid-broadcast) resume first; then the schedule runs.
   queue.start();
-  // Every tick, and while the storage fails, again every few seconds until it is back.
   let retryTick: NodeJS.Timeout | undefined;
   const tick = () => {
     clearTimeout(retryTick);
@@ -192,7 +179,21 @@ async function main(): Promise<void> {
   prune();
   const pruner = setInterval(prune, DAY_MS);
   pruner.unref();
+  return async () => {
+    clearInterval(ticker);
+    clearTimeout(retryTick);
+    clearInterval(fileCheck);
+    clearInterval(pruner);
+    await queue.stop();
+  };
+}
 
+/**
+ * A graceful stop on SIGINT/SIGTERM: no new updates, those in flight finished (at most
+ * STOP_GRACE_MS), the background stopped, the question log written, the database closed, exit 0.
+ */
+function stopOnSignal(parts: { bot: Telegraf<BotContext>; inFlight: InFlight; server: Server | undefined; metrics: Server | undefined; background: () => Promise<void>; storage: Storage }, log: Logger): void {
+  const { bot, inFlight, server, metrics, background, storage } = parts;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -204,22 +205,56 @@ async function main(): Promise<void> {
     }, STOP_GRACE_MS);
     hardStop.unref();
     // The server's close callback runs once every request in progress has had its response.
-    if (server) await new Promise((resolve) => server!.close(resolve));
+    if (server) await new Promise((resolve) => server.close(resolve));
     else bot.stop(signal);
     await inFlight.idle();
-    clearInterval(ticker);
-    clearTimeout(retryTick);
-    clearInterval(fileCheck);
-    clearInterval(pruner);
-    metricsServer?.close();
-    await queue.stop();
-    questionLog?.flush();
-    store.close();
+    metrics?.close();
+    await background();
+    storage.questionLog?.flush();
+    storage.store.close();
     log.info('stopped');
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+async function main(): Promise<void> {
+  const config = configureOrExit(BotConfigSchema);
+  const log = createLogger({ level: config.LOG_LEVEL, secrets: [config.BOT_TOKEN, config.BOT_MODE === 'webhook' ? config.WEBHOOK_SECRET : ''] });
+  // Handler errors never get here (bot.catch logs them and the bot goes on). Anything else that
+  // escapes leaves the process in an unknown state: log it and exit, for the supervisor to restart.
+  process.on('uncaughtException', (err) => {
+    log.fatal({ err }, 'uncaught exception');
+    process.exit(1);
+  });
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+
+  const knowledge = openKnowledge(config, log);
+  const storage = openStorage(config, log, knowledge);
+  const { bot, inFlight } = createBot(
+    { token: config.BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT },
+    {
+      engine: knowledge.engine,
+      render: knowledge.ctx,
+      log,
+      settings: storage.settings,
+      limits: storage.limits,
+      now: Date.now,
+      followUpMs: config.FOLLOW_UP_MINUTES * 60_000,
+      questionLog: storage.questionLog,
+      questionLogDays: config.QUESTION_LOG_DAYS,
+      announce: { store: storage.store, queue: storage.queue, adminIds: config.ADMIN_IDS, zone: config.ANNOUNCE_TZ },
+    },
+  );
+  bot.botInfo = await identify(config.BOT_TOKEN, config.TELEGRAM_API_ROOT, log, config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace');
+  log.info({ username: bot.botInfo.username, mode: config.BOT_MODE }, 'bot starting');
+  await registerCommands(bot, knowledge.engine, log);
+
+  const server = config.BOT_MODE === 'webhook' ? await startWebhook(config, bot, knowledge.engine, storage, log) : undefined;
+  const metrics = config.BOT_MODE === 'polling' ? startPolling(config, bot, log) : undefined;
+  const background = startBackground(config, storage, log);
+  stopOnSignal({ bot, inFlight, server, metrics, background, storage }, log);
 }
 
 main().catch((err: unknown) => {

@@ -51,7 +51,7 @@ describe('follow-ups on the command line', () => {
     expect(session[1]).toMatchObject({ found: true, read_with: '琶洲驿站' });
     expect(session[1].short_answer).toContain('100项');
     expect(session[1].reply).toMatch(/^（接着问：琶洲驿站）/);
-  });
+  }, 30_000);
 });
 
 describe('partial replies and maintainers’ views', () => {
