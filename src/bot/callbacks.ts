@@ -1,10 +1,10 @@
 /**
  * What a button carries (callback data: at most 64 bytes, and nothing a restart forgets): a fact to
- * answer, a paragraph to show, or a vote on a kept answer.
+ * answer, a paragraph to show, or a vote on a logged answer.
  *
  *   f:<fact id>                       answer this fact
  *   x:<s|t|e>:<article key>:<sentence id>  show this sentence's paragraph in that language
- *   v:<+|->:<answer id>               👍 / 👎 on a kept answer (store.recordAnswer)
+ *   v:<+|->:<question id>             👍 / 👎 on a logged answer (question-log.ts)
  *
  * The article key is the first 8 hex digits of the SHA-1 of the article id: short, and the same
  * after a restart or a re-ingest.

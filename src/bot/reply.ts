@@ -25,7 +25,7 @@ export function contextRow(result: Result, lang: Lang): InlineKeyboardButton[] {
   return data ? [Markup.button.callback(TEXTS[lang].contextButton, data)] : [];
 }
 
-/** 👍 and 👎 for a kept answer. */
+/** 👍 and 👎 for an answer in the question log. */
 export const voteRow = (answerId: number): InlineKeyboardButton[] => [Markup.button.callback('👍', voteData(answerId, true)), Markup.button.callback('👎', voteData(answerId, false))];
 
 export interface SendOptions {
@@ -35,7 +35,7 @@ export interface SendOptions {
   counted?: boolean;
   /** A follow-up's subject, said first (conversation.ts). */
   readWith?: string;
-  /** The kept answer the 👍/👎 buttons vote on (private chats). */
+  /** The question-log row the 👍/👎 buttons vote on (private chats). */
   voteId?: number | undefined;
 }
 
