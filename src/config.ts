@@ -24,8 +24,13 @@ const followUpMinutes = z.coerce
   .default(10)
   .describe('How long a conversation remembers the subject of its last question, for follow-ups (0: off)');
 
+const dataDir = z.string().trim().min(1).default('./data').describe('Folder of the SQLite file bot.sqlite (created if missing)');
+
 /** What the command-line tools need (ask, chat). */
 export const CoreConfigSchema = z.object({ KNOWLEDGE_DIR: knowledgeDir, FOLLOW_UP_MINUTES: followUpMinutes });
+
+/** What `npm run report` needs: the knowledge and the bot's database. */
+export const ReportConfigSchema = CoreConfigSchema.extend({ DATA_DIR: dataDir });
 export type CoreConfig = z.infer<typeof CoreConfigSchema>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -54,7 +59,7 @@ const BotCommon = z.object({
     .default(90)
     .describe('Days the question log keeps a question (scrubbed; no user or chat id); 0: nothing logged, no 👍/👎 buttons'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-  DATA_DIR: z.string().trim().min(1).default('./data').describe('Folder of the SQLite file bot.sqlite (created if missing)'),
+  DATA_DIR: dataDir,
   ADMIN_IDS: z
     .string()
     .trim()

@@ -54,6 +54,9 @@ export function storeSettings(store: Store, log: Logger): ChatSettings {
   };
 }
 
+/** Default of BotDeps.followUpMs: ten minutes. */
+export const FOLLOW_UP_MS = 10 * 60_000;
+
 export interface BotDeps {
   engine: Engine;
   render: RenderContext;
@@ -65,7 +68,7 @@ export interface BotDeps {
   now: () => number;
   /** For retries of outgoing calls; tests pass a fast one. */
   sleep?: (ms: number) => Promise<void>;
-  /** How long a conversation remembers its subject for follow-ups (FOLLOW_UP_MINUTES); default 10 minutes, 0 off. */
+  /** How long a conversation remembers its subject for follow-ups (FOLLOW_UP_MINUTES); default FOLLOW_UP_MS, 0 off. */
   followUpMs?: number;
   /** The question log (QUESTION_LOG_DAYS > 0): every question; private answers get 👍/👎. Absent: nothing logged, no vote buttons. */
   questionLog?: QuestionLog;

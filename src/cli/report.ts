@@ -4,8 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
-import { CoreConfigSchema } from '../config.js';
+import { ReportConfigSchema } from '../config.js';
 import { openEngine } from '../qa/open-engine.js';
 import { buildReport, DAY_MS, parsePeriod, reportText } from '../report.js';
 import { Store } from '../store/store.js';
@@ -19,7 +18,7 @@ function main(): void {
     console.error('report: --since takes a period such as 7d, 24h or 2w');
     process.exit(2);
   }
-  const { DATA_DIR, KNOWLEDGE_DIR } = configureOrExit(CoreConfigSchema.extend({ DATA_DIR: z.string().trim().min(1).default('./data') }));
+  const { DATA_DIR, KNOWLEDGE_DIR } = configureOrExit(ReportConfigSchema);
   const file = path.join(DATA_DIR, 'bot.sqlite');
   if (!existsSync(file)) {
     console.error(`report: no database at ${file}: set DATA_DIR to the bot's data folder`);

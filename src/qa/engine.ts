@@ -314,23 +314,31 @@ export class Engine {
   private keyword(text: string, answered: Query): Query {
     const { result, terms } = answered;
     if (!result.found || result.kind !== 'sentence' || terms.length !== 1 || terms[0]!.kind !== 'content') return answered;
-    // The facts about it (most of their phrasings name it): a key fact among them, else the one most
-    // about it (the largest share), the first in the article among equals.
     const naming = this.phrasings.naming(text);
-    const about = naming.filter((n) => n.share >= KEYWORD_SHARE);
-    const sentenceOf = (id: string) => this.index.units[this.index.factUnit.get(id)!]!.sentenceUnit;
-    // None: a key fact of the answer's sentence that names it, not the detail that scored best.
-    const named = new Set(naming.map((n) => n.factId));
-    const keyOfSentence = this.knowledge.articles
-      .find((k) => k.article.id === result.source.articleId)
-      ?.facts.find((f) => f.sentence === result.sentenceId && this.keyFactIds.has(f.id) && named.has(f.id));
-    const central =
-      about.find((n) => this.keyFactIds.has(n.factId))?.factId ??
-      about.filter((n) => n.share === about[0]!.share).reduce<string | undefined>((a, n) => (a === undefined || sentenceOf(n.factId) < sentenceOf(a) ? n.factId : a), undefined) ??
-      keyOfSentence?.id;
+    const central = this.centralFact(naming) ?? this.keyFactOfSentence(result.source.articleId, result.sentenceId, naming);
     if (!central || central === result.factId) return answered;
     const fact = this.answerFact(central, result.lang);
     return fact ? { ...answered, result: { ...fact, score: result.score } } : answered;
+  }
+
+  /**
+   * Among the facts whose phrasings name a keyword, the ones about it (at least KEYWORD_SHARE of their
+   * phrasings name it): a key fact among them, else the one with the largest share, the first in the
+   * article among equals.
+   */
+  private centralFact(naming: { factId: string; share: number }[]): string | undefined {
+    const about = naming.filter((n) => n.share >= KEYWORD_SHARE);
+    const key = about.find((n) => this.keyFactIds.has(n.factId));
+    if (key || !about.length) return key?.factId;
+    const sentenceOf = (id: string) => this.index.units[this.index.factUnit.get(id)!]!.sentenceUnit;
+    return about.filter((n) => n.share === about[0]!.share).reduce((a, n) => (sentenceOf(n.factId) < sentenceOf(a.factId) ? n : a)).factId;
+  }
+
+  /** A key fact of a sentence whose phrasings name the keyword (`naming`), not the detail that scored best. */
+  private keyFactOfSentence(articleId: string, sentenceId: string, naming: { factId: string }[]): string | undefined {
+    const named = new Set(naming.map((n) => n.factId));
+    const article = this.knowledge.articles.find((k) => k.article.id === articleId);
+    return article?.facts.find((f) => f.sentence === sentenceId && this.keyFactIds.has(f.id) && named.has(f.id))?.id;
   }
 
   /**

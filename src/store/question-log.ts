@@ -7,7 +7,7 @@
 import { randomInt } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { Result } from '../qa/engine.js';
-import { scrub } from './scrub.js';
+import { scrubPersonalData } from './scrub.js';
 import type { Door, LoggedQuestion, Outcome, Store } from './store.js';
 
 export interface QuestionLog {
@@ -71,7 +71,7 @@ export function storeQuestionLog(store: Store, now: () => number = Date.now, log
         row: {
           door,
           lang: result.lang,
-          question: scrub(question),
+          question: scrubPersonalData(question),
           outcome: outcomeOf(result),
           score: result.score,
           article: quoted?.source.articleId ?? (result.found ? result.source.articleId : undefined),

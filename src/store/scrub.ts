@@ -7,6 +7,6 @@ const USERNAME = /@[A-Za-z0-9_]{3,}/g;
 /** Seven digits or more, possibly spaced or dashed (138 0013 8000, 138-0013-8000, ＋86…). */
 const DIGITS = /\+?\d(?:[\s-]?\d){6,}/g;
 
-export function scrub(text: string): string {
+export function scrubPersonalData(text: string): string {
   return text.normalize('NFKC').replace(EMAIL, '<email>').replace(USERNAME, '<user>').replace(DIGITS, '<number>');
 }

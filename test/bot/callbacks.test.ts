@@ -10,7 +10,7 @@ import { articleKey, contextData, factData, parseCallback, voteData } from '../.
 import { storeQuestionLog } from '../../src/store/question-log.js';
 import { LANGS } from '../../src/knowledge/schema.js';
 import { openEngine } from '../../src/qa/open-engine.js';
-import { scrub } from '../../src/store/scrub.js';
+import { scrubPersonalData } from '../../src/store/scrub.js';
 import { Store } from '../../src/store/store.js';
 
 describe('callback data', () => {
@@ -71,7 +71,7 @@ describe('votes', () => {
   });
 });
 
-describe('scrub', () => {
+describe('scrubPersonalData', () => {
   it.each([
     ['我的电话13800138000', '我的电话<number>'],
     ['call me on +86 138 0013 8000 please', 'call me on <number> please'],
@@ -81,6 +81,6 @@ describe('scrub', () => {
     ['南沙落户要10个工作日吗', '南沙落户要10个工作日吗'],
     ['2019年7月16日的文章', '2019年7月16日的文章'],
   ])('%s', (text, kept) => {
-    expect(scrub(text)).toBe(kept);
+    expect(scrubPersonalData(text)).toBe(kept);
   });
 });

@@ -8,14 +8,11 @@
 import { Composer } from 'telegraf';
 import type { Message, MessageEntity } from 'telegraf/types';
 import { answered } from '../../metrics.js';
-import type { BotContext, BotDeps } from '../deps.js';
+import { FOLLOW_UP_MS, type BotContext, type BotDeps } from '../deps.js';
 import { replyLang } from '../lang.js';
 import { isGroup, sendResult, sendText } from '../reply.js';
 import { TEXTS } from '../texts.js';
 import { Conversations } from '../../qa/conversation.js';
-
-/** Default of BotDeps.followUpMs. */
-export const FOLLOW_UP_MS = 10 * 60_000;
 
 /** Whose conversation a message belongs to: the private chat, or the user within the group. */
 function conversationOf(ctx: BotContext): string | undefined {

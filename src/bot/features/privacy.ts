@@ -1,10 +1,9 @@
 /** /privacy: what the bot keeps about questions, and for how long, in the chat's language. */
 import { Composer } from 'telegraf';
-import type { BotContext, BotDeps } from '../deps.js';
+import { FOLLOW_UP_MS, type BotContext, type BotDeps } from '../deps.js';
 import { replyLang } from '../lang.js';
 import { sendText } from '../reply.js';
 import { TEXTS } from '../texts.js';
-import { FOLLOW_UP_MS } from './ask.js';
 
 export function privacyFeature(deps: BotDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
