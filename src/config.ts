@@ -24,13 +24,21 @@ const followUpMinutes = z.coerce
   .default(10)
   .describe('How long a conversation remembers the subject of its last question, for follow-ups (0: off)');
 
-const dataDir = z.string().trim().min(1).default('./data').describe('Folder of the SQLite file bot.sqlite (created if missing)');
+const dataDir = z.string().trim().min(1).default('./data').describe('Folder of the SQLite file bot.sqlite (created if missing; unused with DATABASE_URL)');
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL such as postgres://bot:password@db:5432/bot (or unset, for the SQLite file in DATA_DIR)')
+  .optional()
+  .or(z.literal('').transform(() => undefined))
+  .describe('PostgreSQL database shared by several replicas (postgres://user:password@host:5432/db); unset: the SQLite file in DATA_DIR');
 
 /** What the command-line tools need (ask, chat). */
 export const CoreConfigSchema = z.object({ KNOWLEDGE_DIR: knowledgeDir, FOLLOW_UP_MINUTES: followUpMinutes });
 
 /** What `npm run report` needs: the knowledge and the bot's database. */
-export const ReportConfigSchema = CoreConfigSchema.extend({ DATA_DIR: dataDir });
+export const ReportConfigSchema = CoreConfigSchema.extend({ DATA_DIR: dataDir, DATABASE_URL: databaseUrl });
 export type CoreConfig = z.infer<typeof CoreConfigSchema>;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -60,6 +68,7 @@ const BotCommon = z.object({
     .describe('Days the question log keeps a question (scrubbed; no user or chat id); 0: nothing logged, no 👍/👎 buttons'),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   DATA_DIR: dataDir,
+  DATABASE_URL: databaseUrl,
   ADMIN_IDS: z
     .string()
     .trim()

@@ -4,7 +4,6 @@
  * anything has started.
  */
 import type { Server } from 'node:http';
-import path from 'node:path';
 import { Telegram, TelegramError, type Telegraf } from 'telegraf';
 import type { UserFromGetMe } from 'telegraf/types';
 import { factHtml, rotation } from './announce/content.js';
@@ -12,13 +11,15 @@ import { DeliveryQueue } from './announce/delivery-queue.js';
 import { runDue } from './announce/scheduler.js';
 import { createBot, registerCommands } from './bot/create-bot.js';
 import { storeSettings, type BotContext } from './bot/deps.js';
+import { broadcastReportHtml } from './bot/features/announce.js';
 import type { InFlight } from './bot/middlewares/dispatch.js';
 import { storeQuestionLog } from './store/question-log.js';
 import { startMetricsServer, watchQueue } from './metrics.js';
 import { OutboundLimits } from './limits.js';
-import { Store } from './store/store.js';
+import { openStore } from './store/open-store.js';
+import { databasePassword, PostgresStore } from './store/postgres-store.js';
 import { createWebhookServer } from './bot/webhook-server.js';
-import { configureOrExit, orExit } from './cli/or-exit.js';
+import { configureOrExit, orExit, orExitAsync } from './cli/or-exit.js';
 import { BotConfigSchema, type BotConfig } from './config.js';
 import { createLogger, scrub, type Logger } from './log.js';
 import { openEngine, type OpenEngine } from './qa/open-engine.js';
@@ -31,6 +32,8 @@ const SCHEDULE_TICK_MS = 20_000;
 const SCHEDULE_RETRY_MS = 2_000;
 /** How often the database file is checked to still be the one opened. */
 const FILE_CHECK_MS = 5_000;
+/** How often a standby replica (polling mode, PostgreSQL) tries to become the one that polls. */
+const LEAD_RETRY_MS = 1_000;
 /** Logged questions are pruned once a day. */
 const DAY_MS = 24 * 60 * 60_000;
 
@@ -85,10 +88,15 @@ function openKnowledge(config: BotConfig, log: Logger): OpenEngine {
   return opened;
 }
 
-/** The database and what lives in it: chat settings, the question log, the delivery queue and the schedule. */
-function openStorage(config: BotConfig, log: Logger, { engine, ctx: render }: OpenEngine) {
-  const store = orExit(() => new Store(path.join(config.DATA_DIR, 'bot.sqlite')));
-  const settings = storeSettings(store, log);
+/**
+ * The database (PostgreSQL with DATABASE_URL, else the SQLite file in DATA_DIR; one line and exit 1
+ * when it cannot be used) and what lives in it: chat settings, the question log, the delivery queue
+ * and the schedule.
+ */
+async function openStorage(config: BotConfig, log: Logger, { engine, ctx: render }: OpenEngine) {
+  const store = await orExitAsync(() => openStore(config, log.child({ component: 'storage' })));
+  log.info({ backend: store.backend, where: store.where }, 'storage open');
+  const settings = await storeSettings(store, log);
   // One set of limits for everything this process sends: replies and announcements.
   const limits = new OutboundLimits({ groupPerMinute: config.ANNOUNCE_PER_GROUP_PER_MINUTE });
   // The queue's own client retries nothing by itself: the queue decides and records what to retry.
@@ -99,6 +107,7 @@ function openStorage(config: BotConfig, log: Logger, { engine, ctx: render }: Op
     log: log.child({ component: 'announcements' }),
     perSecond: config.ANNOUNCE_PER_SECOND,
     perGroupPerMinute: config.ANNOUNCE_PER_GROUP_PER_MINUTE,
+    reportHtml: broadcastReportHtml,
   });
   const facts = rotation(engine);
   const schedule = {
@@ -112,7 +121,7 @@ function openStorage(config: BotConfig, log: Logger, { engine, ctx: render }: Op
   const questionLog = config.QUESTION_LOG_DAYS > 0 ? storeQuestionLog(store, Date.now, log) : undefined;
   return { store, settings, limits, queue, schedule, questionLog };
 }
-type Storage = ReturnType<typeof openStorage>;
+type Storage = Awaited<ReturnType<typeof openStorage>>;
 
 /** Webhook mode: the server (updates, /healthz, /metrics) and setWebhook. Returns the server to close. */
 async function startWebhook(config: WebhookConfig, bot: Telegraf<BotContext>, engine: OpenEngine['engine'], storage: Storage, log: Logger): Promise<Server> {
@@ -130,14 +139,39 @@ async function startWebhook(config: WebhookConfig, bot: Telegraf<BotContext>, en
   return server;
 }
 
-/** Polling mode: getUpdates, and the metrics server when METRICS_PORT is set. Returns it to close. */
-function startPolling(config: PollingConfig, bot: Telegraf<BotContext>, log: Logger): Server | undefined {
-  // launch() resolves only when polling stops; failures to start are logged and end the process.
-  bot.launch({ dropPendingUpdates: false }).catch((err: unknown) => {
-    log.fatal({ err }, 'polling failed');
-    process.exit(1);
-  });
-  log.info('polling');
+/**
+ * Polling mode: getUpdates, and the metrics server when METRICS_PORT is set. Returns it to close.
+ * On PostgreSQL only one replica may poll (Telegram answers 409 to a second): the others stand by,
+ * delivering announcements, and try for the leadership every LEAD_RETRY_MS; a leader that loses its
+ * database connection exits, for its supervisor to start it again as a standby.
+ */
+function startPolling(config: PollingConfig, bot: Telegraf<BotContext>, { store }: Storage, log: Logger): Server | undefined {
+  const poll = () => {
+    // launch() resolves only when polling stops; failures to start are logged and end the process.
+    bot.launch({ dropPendingUpdates: false }).catch((err: unknown) => {
+      log.fatal({ err }, 'polling failed');
+      process.exit(1);
+    });
+    log.info('polling');
+  };
+  if (store instanceof PostgresStore) {
+    const lost = () => {
+      log.fatal('lost the polling leadership with the database connection: exiting so that a restart stands by');
+      process.exit(1);
+    };
+    let announced = false;
+    const tryLead = async () => {
+      try {
+        if (await store.lead(lost)) return poll();
+        if (!announced) log.info('standing by: another replica polls (announcements are still delivered here)');
+        announced = true;
+      } catch (err) {
+        log.warn({ err }, 'polling leadership not checked: tried again shortly');
+      }
+      setTimeout(() => void tryLead(), LEAD_RETRY_MS).unref();
+    };
+    void tryLead();
+  } else poll();
   if (config.METRICS_PORT === undefined) return undefined;
   log.info({ port: config.METRICS_PORT, host: config.METRICS_HOST }, 'metrics at /metrics');
   return startMetricsServer(config.METRICS_PORT, config.METRICS_HOST);
@@ -152,32 +186,38 @@ function startBackground(config: BotConfig, { store, queue, schedule }: Storage,
   watchQueue(() => store.pendingDeliveries());
   queue.start();
   let retryTick: NodeJS.Timeout | undefined;
+  let ticking = false;
   const tick = () => {
+    if (ticking) return;
+    ticking = true;
     clearTimeout(retryTick);
-    if (runDue(schedule) === undefined) retryTick = setTimeout(tick, SCHEDULE_RETRY_MS);
+    void runDue(schedule).then((queued) => {
+      ticking = false;
+      if (queued === undefined) retryTick = setTimeout(tick, SCHEDULE_RETRY_MS);
+    });
   };
   tick();
   const ticker = setInterval(tick, SCHEDULE_TICK_MS);
   // A database file deleted or replaced under a running bot would take every later write with it:
   // stop, for the supervisor to start again on the file now at the path.
   const fileCheck = setInterval(() => {
-    if (store.sameFile()) return;
-    log.fatal({ file: store.file }, 'the database file was deleted or replaced while running: exiting so that a restart opens the new one');
+    if (store.sameDatabase()) return;
+    log.fatal({ file: store.where }, 'the database file was deleted or replaced while running: exiting so that a restart opens the new one');
     process.exit(1);
   }, FILE_CHECK_MS);
   fileCheck.unref();
   // Logged questions older than QUESTION_LOG_DAYS go: now, and once a day.
-  const prune = () => {
+  const prune = async () => {
     if (config.QUESTION_LOG_DAYS <= 0) return;
     try {
-      const removed = store.pruneQuestions(Date.now() - config.QUESTION_LOG_DAYS * DAY_MS);
+      const removed = await store.pruneQuestions(Date.now() - config.QUESTION_LOG_DAYS * DAY_MS);
       if (removed) log.info({ removed }, 'old logged questions deleted');
     } catch (err) {
       log.warn({ err }, 'old logged questions not deleted: tried again tomorrow');
     }
   };
-  prune();
-  const pruner = setInterval(prune, DAY_MS);
+  void prune();
+  const pruner = setInterval(() => void prune(), DAY_MS);
   pruner.unref();
   return async () => {
     clearInterval(ticker);
@@ -210,8 +250,9 @@ function stopOnSignal(parts: { bot: Telegraf<BotContext>; inFlight: InFlight; se
     await inFlight.idle();
     metrics?.close();
     await background();
-    storage.questionLog?.flush();
-    storage.store.close();
+    storage.settings.stop();
+    await storage.questionLog?.flush().catch((err: unknown) => log.warn({ err }, 'logged questions not written at stop'));
+    await storage.store.close();
     log.info('stopped');
     process.exit(0);
   };
@@ -221,7 +262,7 @@ function stopOnSignal(parts: { bot: Telegraf<BotContext>; inFlight: InFlight; se
 
 async function main(): Promise<void> {
   const config = configureOrExit(BotConfigSchema);
-  const log = createLogger({ level: config.LOG_LEVEL, secrets: [config.BOT_TOKEN, config.BOT_MODE === 'webhook' ? config.WEBHOOK_SECRET : ''] });
+  const log = createLogger({ level: config.LOG_LEVEL, secrets: [config.BOT_TOKEN, config.BOT_MODE === 'webhook' ? config.WEBHOOK_SECRET : '', databasePassword(config.DATABASE_URL)] });
   // Handler errors never get here (bot.catch logs them and the bot goes on). Anything else that
   // escapes leaves the process in an unknown state: log it and exit, for the supervisor to restart.
   process.on('uncaughtException', (err) => {
@@ -231,7 +272,7 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
 
   const knowledge = openKnowledge(config, log);
-  const storage = openStorage(config, log, knowledge);
+  const storage = await openStorage(config, log, knowledge);
   const { bot, inFlight } = createBot(
     { token: config.BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT },
     {
@@ -252,14 +293,14 @@ async function main(): Promise<void> {
   await registerCommands(bot, knowledge.engine, log);
 
   const server = config.BOT_MODE === 'webhook' ? await startWebhook(config, bot, knowledge.engine, storage, log) : undefined;
-  const metrics = config.BOT_MODE === 'polling' ? startPolling(config, bot, log) : undefined;
+  const metrics = config.BOT_MODE === 'polling' ? startPolling(config, bot, storage, log) : undefined;
   const background = startBackground(config, storage, log);
   stopOnSignal({ bot, inFlight, server, metrics, background, storage }, log);
 }
 
 main().catch((err: unknown) => {
   // Last resort: the logger may not exist yet, so scrub by hand.
-  const secrets = [process.env.BOT_TOKEN ?? '', process.env.WEBHOOK_SECRET ?? ''];
+  const secrets = [process.env.BOT_TOKEN ?? '', process.env.WEBHOOK_SECRET ?? '', databasePassword(process.env.DATABASE_URL)];
   console.error(scrub(`start-up failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, secrets));
   process.exit(1);
 });

@@ -39,14 +39,14 @@ const deliveries = new Counter({
   registers: [registry],
 });
 const scheduledPosts = new Counter({ name: 'reformbot_scheduled_posts_total', help: 'Scheduled posts queued', registers: [registry] });
-let queueLength: () => number = () => 0;
+let queueLength: () => Promise<number> = async () => 0;
 new Gauge({
   name: 'reformbot_delivery_queue_length',
   help: 'Deliveries waiting to be sent (pending or sending), over every process on the database',
   registers: [registry],
-  collect() {
+  async collect() {
     try {
-      this.set(queueLength());
+      this.set(await queueLength());
     } catch {
       // The storage is failing: the last value stands (the health check says degraded).
     }
@@ -61,7 +61,7 @@ export const updateSeen = (type: string): void => updates.inc({ type });
 export const delivered = (result: string): void => deliveries.inc({ result });
 export const scheduledPost = (): void => scheduledPosts.inc();
 /** Where the queue length is read from on each scrape. */
-export function watchQueue(length: () => number): void {
+export function watchQueue(length: () => Promise<number>): void {
   queueLength = length;
 }
 

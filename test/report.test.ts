@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openEngine } from '../src/qa/open-engine.js';
 import { buildReport, DAY_MS, parsePeriod, reportText } from '../src/report.js';
 import { storeQuestionLog } from '../src/store/question-log.js';
-import { Store } from '../src/store/store.js';
+import { SqliteStore as Store } from '../src/store/sqlite-store.js';
 import Database from 'better-sqlite3';
 import { until } from './support/process.js';
 
@@ -18,42 +18,42 @@ beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'report-'));
   store = new Store(path.join(dir, 'bot.sqlite'));
 });
-afterEach(() => {
-  store.close();
+afterEach(async () => {
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-function ask(questions: string[], at: () => number = Date.now): number[] {
+async function ask(questions: string[], at: () => number = Date.now): Promise<number[]> {
   const log = storeQuestionLog(store, at);
   const ids = questions.map((q) => log.record({ door: 'private', question: q, result: engine.answer(q), latencyMs: 0.4 }));
-  log.flush();
+  await log.flush();
   return ids;
 }
 
 describe('the report', () => {
-  it('over an empty log: zeros and empty lists, in JSON and as text', () => {
-    const r = buildReport(store.questionsSince(0), 0, Date.now(), engine);
+  it('over an empty log: zeros and empty lists, in JSON and as text', async () => {
+    const r = buildReport(await store.questionsSince(0), 0, Date.now(), engine);
     expect(r).toMatchObject({ total: 0, by_outcome: {}, by_lang: {}, top_questions: [], declined_questions: [], partial_questions: [], feedback: { up: 0, down: 0, down_questions: [] } });
     expect(reportText(r)).toContain('(none)');
   });
 
-  it('groups Traditional and Simplified (and punctuation) variants of a question together', () => {
-    ask(['南沙落戶要多久？', '南沙落户要多久', '南沙落户要多久!', '北京落户要多久', '北京落戶要多久']);
-    const r = buildReport(store.questionsSince(0), 0, Date.now(), engine);
+  it('groups Traditional and Simplified (and punctuation) variants of a question together', async () => {
+    await ask(['南沙落戶要多久？', '南沙落户要多久', '南沙落户要多久!', '北京落户要多久', '北京落戶要多久']);
+    const r = buildReport(await store.questionsSince(0), 0, Date.now(), engine);
     expect(r.top_questions[0]).toMatchObject({ count: 3, outcome: 'answered', sentence: 'p2s5' });
     expect(r.declined_questions).toHaveLength(1);
     expect(r.declined_questions[0]!.count).toBe(2);
   });
 
-  it('a 👎 shows the question with the sentence it quoted', () => {
-    const [id] = ask(['南沙落户要多久']);
-    storeQuestionLog(store).vote(id!, false);
-    const r = buildReport(store.questionsSince(0), 0, Date.now(), engine);
+  it('a 👎 shows the question with the sentence it quoted', async () => {
+    const [id] = await ask(['南沙落户要多久']);
+    await storeQuestionLog(store).vote(id!, false);
+    const r = buildReport(await store.questionsSince(0), 0, Date.now(), engine);
     expect(r.feedback).toMatchObject({ up: 0, down: 1 });
     expect(r.feedback.down_questions[0]!.quote).toContain('10個工作日');
   });
 
-  it('periods: 7d, 24h, 2w; anything else is refused', () => {
+  it('periods: 7d, 24h, 2w; anything else is refused', async () => {
     expect(parsePeriod('7d')).toBe(7 * DAY_MS);
     expect(parsePeriod('24h')).toBe(DAY_MS);
     expect(parsePeriod('2w')).toBe(14 * DAY_MS);
@@ -62,19 +62,19 @@ describe('the report', () => {
 });
 
 describe('the question log', () => {
-  it('scrubs before writing, and keeps no user or chat id', () => {
-    ask(['我的电话13800138000，@li_ming 邮箱 li@example.com 南沙落户要多久']);
-    const [row] = store.questionsSince(0);
+  it('scrubs before writing, and keeps no user or chat id', async () => {
+    await ask(['我的电话13800138000，@li_ming 邮箱 li@example.com 南沙落户要多久']);
+    const [row] = await store.questionsSince(0);
     expect(row!.question).toBe('我的电话<number>,<user> 邮箱 <email> 南沙落户要多久');
     expect(Object.keys(row!).sort()).toEqual(['article', 'at', 'door', 'id', 'lang', 'latencyMs', 'outcome', 'question', 'score', 'sentence', 'vote']);
   });
 
-  it('retention: rows older than the period are deleted, newer ones kept', () => {
+  it('retention: rows older than the period are deleted, newer ones kept', async () => {
     const now = Date.now();
-    ask(['南沙落户要多久'], () => now - 91 * DAY_MS);
-    ask(['北京落户要多久'], () => now - 89 * DAY_MS);
-    expect(store.pruneQuestions(now - 90 * DAY_MS)).toBe(1);
-    expect(store.questionsSince(0).map((r) => r.question)).toEqual(['北京落户要多久']);
+    await ask(['南沙落户要多久'], () => now - 91 * DAY_MS);
+    await ask(['北京落户要多久'], () => now - 89 * DAY_MS);
+    expect(await store.pruneQuestions(now - 90 * DAY_MS)).toBe(1);
+    expect((await store.questionsSince(0)).map((r) => r.question)).toEqual(['北京落户要多久']);
   });
 
   it('a batch the storage refuses (another connection holds the write lock) is kept and written once it can', async () => {
@@ -83,11 +83,11 @@ describe('the question log', () => {
     const holder = new Database(path.join(dir, 'bot.sqlite'));
     holder.exec('BEGIN IMMEDIATE');
     holder.prepare('UPDATE schema_version SET version = version').run();
-    log.flush();
-    expect(store.question(id)).toBeUndefined();
+    await expect(log.flush()).rejects.toMatchObject({ code: 'SQLITE_BUSY' });
+    expect(await store.question(id)).toBeUndefined();
     holder.exec('COMMIT');
     holder.close();
-    await until(() => store.question(id) !== undefined, 8_000, 'the retried write');
-    expect(store.question(id)).toMatchObject({ door: 'group', outcome: 'answered' });
+    await until(async () => (await store.question(id)) !== undefined, 8_000, 'the retried write');
+    expect(await store.question(id)).toMatchObject({ door: 'group', outcome: 'answered' });
   }, 20_000);
 });

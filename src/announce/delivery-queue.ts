@@ -11,15 +11,17 @@
  *
  * Delivery guarantee, over any number of processes: a delivery is sent only by the process that
  * claimed it (`Store.claim`); it is marked sent after the call. A process that dies while sending
- * leaves its claim, which is taken over when it lapses (or at once by a restart on the same host):
- * the message in flight at the crash can arrive twice, nothing is missed, nothing else is doubled.
+ * leaves its claim, which is taken over when it lapses, or as soon as another process sees its owner
+ * is gone (a process on the same host, or a PostgreSQL replica whose session ended): the message in
+ * flight at the crash can arrive twice, nothing is missed, nothing else is doubled. When an
+ * announcement's last delivery is done, the process that did it queues the operator's report.
  */
 import { TelegramError, type Telegram } from 'telegraf';
 import { splitHtml } from '../bot/split-html.js';
 import { telegramFault } from '../bot/telegram-retry.js';
 import type { OutboundLimits } from '../limits.js';
 import type { Logger } from '../log.js';
-import { storageFault, type ClaimedDelivery, type DeliveryStatus, type Report, type Store } from '../store/store.js';
+import { storageFault, type ClaimedDelivery, type DeliveryStatus, type Report, type ReportHtml, type Store } from '../store/store.js';
 import { delivered } from '../metrics.js';
 
 export interface QueueOptions {
@@ -39,6 +41,8 @@ export interface QueueOptions {
   leaseMs?: number;
   /** A send taking longer is abandoned and retried later, like a network error. Default 30 s (half the lease). */
   sendTimeoutMs?: number;
+  /** The report an operator gets when a broadcast is done (see Store.finish). Without it, announcements are closed without reports. */
+  reportHtml?: ReportHtml;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -57,11 +61,13 @@ const FINAL: ReadonlySet<DeliveryStatus> = new Set(['sent', 'failed', 'removed',
 const MAX_PAUSE_MS = 30_000;
 /** Longest idle while someone waits for an outcome another process may bring. */
 const POLL_MS = 1_000;
+/** How often the queue forgets old sends, closes finished announcements and looks for claims of processes that are gone. */
+const CHORES_MS = 5_000;
 
 const key = (announcementId: number, chatId: number) => `${announcementId}:${chatId}`;
 
 export class DeliveryQueue {
-  private readonly o: Required<Omit<QueueOptions, 'limits'>> & Pick<QueueOptions, 'limits'>;
+  private readonly o: Required<Omit<QueueOptions, 'limits' | 'reportHtml'>> & Pick<QueueOptions, 'limits' | 'reportHtml'>;
   private readonly waiters = new Map<string, { announcementId: number; chatId: number; resolve: (o: Outcome) => void }[]>();
   private readonly doneWaiters = new Map<number, ((report: Report) => void)[]>();
   private running = false;
@@ -145,25 +151,24 @@ export class DeliveryQueue {
   async drain(ids?: number[]): Promise<void> {
     this.begin();
     const { store } = this.o;
-    await this.run(() => (ids ? ids.every((id) => store.report(id).pending === 0) : store.unfinished().length === 0));
+    await this.run(async () => {
+      if (!ids) return (await store.unfinished()).length === 0;
+      for (const id of ids) if ((await store.report(id)).pending > 0) return false;
+      return true;
+    });
     this.running = false;
   }
 
-  private async run(finished?: () => boolean): Promise<void> {
-    try {
-      this.o.store.releaseDeadClaims();
-    } catch (err) {
-      this.o.log.warn({ err }, 'could not release the claims of a previous run; they lapse by themselves');
-    }
+  private async run(finished?: () => Promise<boolean>): Promise<void> {
     let pause = 0;
     while (this.running) {
       try {
         const waitMs = await this.step();
-        this.settleWaiters();
+        await this.settleWaiters();
         if (this.state.degraded) this.o.log.info({ down_ms: this.o.now() - this.state.since! }, 'delivery queue: storage is back');
         this.state = { degraded: false };
         pause = 0;
-        if (finished?.()) return;
+        if (await finished?.()) return;
         // Someone waits for an outcome another process may bring: look again soon.
         const polling = finished || this.waiters.size || this.doneWaiters.size;
         if (waitMs > 0) await this.idle(Math.min(waitMs, polling ? POLL_MS : 5_000));
@@ -191,14 +196,33 @@ export class DeliveryQueue {
     if (this.pausedUntil > now) return this.pausedUntil - now;
     const local = this.o.limits?.queueWaitMs() ?? 0;
     if (local > 0) return local;
-    if (now - this.prunedAt > 30_000) {
-      store.pruneSends(now);
+    if (now - this.prunedAt > CHORES_MS) {
+      await this.chores(now);
       this.prunedAt = now;
     }
-    const claim = store.claim(now, { leaseMs: this.o.leaseMs, perSecond: this.o.perSecond, perGroupPerMinute: this.o.perGroupPerMinute });
+    const claim = await store.claim(now, { leaseMs: this.o.leaseMs, perSecond: this.o.perSecond, perGroupPerMinute: this.o.perGroupPerMinute });
     if (!claim.delivery) return claim.waitMs;
     await this.deliver(claim.delivery);
     return 0;
+  }
+
+  /**
+   * Every few seconds: forget old sends, take back the claims of processes that are gone (so their
+   * deliveries need not wait for the lease), and close the announcements finished meanwhile
+   * (reports another process could not queue).
+   */
+  private async chores(now: number): Promise<void> {
+    const { store, log } = this.o;
+    await store.pruneSends(now);
+    const released = await store.releaseDeadClaims();
+    if (released) log.info({ released }, 'took over the deliveries of a process that is gone');
+    await store.finish(now, this.o.reportHtml);
+  }
+
+  /** An announcement's delivery became final: close the announcement if it was the last (see Store.finish). */
+  private async finished(announcementId: number): Promise<void> {
+    const { store } = this.o;
+    await this.mustWrite(() => store.finish(this.o.now(), this.o.reportHtml, announcementId).then(() => undefined));
   }
 
   private async idle(ms: number): Promise<void> {
@@ -210,10 +234,10 @@ export class DeliveryQueue {
    * A write that must happen (a message went out and must not be sent again): retried through any
    * storage fault until it succeeds, with the queue degraded meanwhile.
    */
-  private async mustWrite(write: () => void): Promise<void> {
+  private async mustWrite(write: () => Promise<void>): Promise<void> {
     for (let pause = 100; ; pause = Math.min(pause * 2, 5_000)) {
       try {
-        write();
+        await write();
         return;
       } catch (err) {
         // A bug is not retried; nor is anything once stopping (the claim lapses and is taken over).
@@ -253,6 +277,7 @@ export class DeliveryQueue {
     }
     await this.mustWrite(() => store.mark(d.announcementId, d.chatId, 'sent', firstId === undefined ? {} : { messageId: firstId }, this.o.now()));
     delivered('sent');
+    await this.finished(d.announcementId);
   }
 
   private async failed(d: ClaimedDelivery, err: unknown): Promise<void> {
@@ -269,23 +294,13 @@ export class DeliveryQueue {
         return;
       }
       case 'blocked':
-        await this.mustWrite(() =>
-          store.transaction(() => {
-            store.mark(d.announcementId, d.chatId, 'removed', { error: description }, now);
-            store.unsubscribe(d.chatId);
-          }),
-        );
+        await this.mustWrite(() => store.markRemoved(d.announcementId, d.chatId, description, now));
         delivered('removed');
+        await this.finished(d.announcementId);
         log.info({ chat_id: d.chatId }, 'chat blocked or removed the bot: unsubscribed');
         return;
       case 'migrated':
-        await this.mustWrite(() =>
-          store.transaction(() => {
-            store.migrateChat(d.chatId, fault.to);
-            store.addDelivery(d.announcementId, fault.to, now);
-            store.mark(d.announcementId, d.chatId, 'migrated', { error: `migrated to ${fault.to}` }, now);
-          }),
-        );
+        await this.mustWrite(() => store.markMigrated(d.announcementId, d.chatId, fault.to, now));
         delivered('migrated');
         log.info({ chat_id: d.chatId, to: fault.to }, 'group became a supergroup: following it');
         return;
@@ -293,29 +308,33 @@ export class DeliveryQueue {
         const final = d.attempts + 1 >= this.o.maxAttempts;
         const notBefore = now + 500 * 2 ** Math.min(d.attempts, 5);
         await this.mustWrite(() => store.mark(d.announcementId, d.chatId, final ? 'failed' : 'pending', { error: description, notBefore }, now));
-        if (final) delivered('failed');
+        if (final) {
+          delivered('failed');
+          await this.finished(d.announcementId);
+        }
         log.warn({ chat_id: d.chatId, attempt: d.attempts + 1, final }, 'announcement delivery failed');
         return;
       }
       case 'refused':
         await this.mustWrite(() => store.mark(d.announcementId, d.chatId, 'failed', { error: description }, now));
         delivered('failed');
+        await this.finished(d.announcementId);
         log.warn({ chat_id: d.chatId, err }, 'announcement refused by Telegram');
     }
   }
 
 
   /** Resolves the waiters whose delivery or announcement is finished (whoever finished it). */
-  private settleWaiters(): void {
+  private async settleWaiters(): Promise<void> {
     const { store } = this.o;
     for (const [k, list] of this.waiters) {
-      const status = store.delivery(list[0]!.announcementId, list[0]!.chatId)?.status;
+      const status = (await store.delivery(list[0]!.announcementId, list[0]!.chatId))?.status;
       if (status === undefined || !FINAL.has(status)) continue;
       for (const w of list) w.resolve(status as Outcome);
       this.waiters.delete(k);
     }
     for (const [id, list] of this.doneWaiters) {
-      const report = store.report(id);
+      const report = await store.report(id);
       if (report.pending > 0) continue;
       for (const resolve of list) resolve(report);
       this.doneWaiters.delete(id);

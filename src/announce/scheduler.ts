@@ -4,7 +4,7 @@
  * late and skipped otherwise, so a restart never floods a group.
  */
 import type { Logger } from '../log.js';
-import type { Store, Subscription } from '../store/store.js';
+import type { DuePlan, Store, Subscription } from '../store/store.js';
 import type { DeliveryQueue } from './delivery-queue.js';
 import { nextOccurrence } from './schedule.js';
 import { scheduledPost } from '../metrics.js';
@@ -24,13 +24,14 @@ export interface SchedulerOptions {
 }
 
 /**
- * Posts what is due now; returns how many posts were queued, or undefined when the storage failed
- * (a lock held elsewhere, a full disk): call it again soon. It never throws, and nothing due is
- * lost: it is posted by the first call that can write, if still less than an hour late.
+ * Posts what is due now; resolves to how many posts were queued, or undefined when the storage
+ * failed (a lock held elsewhere, a full disk, the database out of reach): call it again soon. It
+ * never rejects, and nothing due is lost: it is posted by the first call that can write, if still
+ * less than an hour late. Each due subscription is taken by one process only (Store.postDue).
  */
-export function runDue(o: SchedulerOptions): number | undefined {
+export async function runDue(o: SchedulerOptions): Promise<number | undefined> {
   try {
-    return postDue(o);
+    return await postDue(o);
   } catch (err) {
     o.log.warn({ err }, 'scheduler: storage unavailable; what is due is posted when it is back');
     o.queue.kick();
@@ -38,32 +39,25 @@ export function runDue(o: SchedulerOptions): number | undefined {
   }
 }
 
-function postDue(o: SchedulerOptions): number {
+async function postDue(o: SchedulerOptions): Promise<number> {
   const now = (o.now ?? Date.now)();
-  let queued = 0;
-  for (const s of o.store.due(now)) {
-    // The most recent time the schedule should have posted (after a long stop, not the first missed one).
-    let latest = s.nextAt;
-    for (let t = nextOccurrence(s, latest, o.zone); t <= now; t = nextOccurrence(s, t, o.zone)) latest = t;
-    const next = nextOccurrence(s, now, o.zone);
-    if (now - latest >= LATE_LIMIT_MS || o.factCount() === 0) {
-      o.store.advance(s.chatId, next, s.nextFact);
-      o.log.info({ chat_id: s.chatId, late_ms: now - latest }, 'scheduled post more than an hour late (or nothing to post): skipped');
-      continue;
-    }
-    post(o, s, next, now);
-    queued++;
+  // The announcement and the subscription's move are one transaction: a crash cannot post twice.
+  const queued = await o.store.postDue(now, (s) => plan(o, s, now));
+  if (queued) {
+    o.queue.kick();
+    for (let i = 0; i < queued; i++) scheduledPost();
   }
-  if (queued) o.queue.kick();
   return queued;
 }
 
-function post(o: SchedulerOptions, s: Subscription, next: number, now: number): void {
-  const index = s.nextFact % o.factCount();
-  // The announcement and the subscription's move are one transaction: a crash cannot post twice.
-  o.store.transaction(() => {
-    o.store.announce('scheduled', o.factHtml(index, s.chatId), [s.chatId], undefined, now);
-    scheduledPost();
-    o.store.advance(s.chatId, next, s.nextFact + 1);
-  });
+function plan(o: SchedulerOptions, s: Subscription, now: number): DuePlan {
+  // The most recent time the schedule should have posted (after a long stop, not the first missed one).
+  let latest = s.nextAt;
+  for (let t = nextOccurrence(s, latest, o.zone); t <= now; t = nextOccurrence(s, t, o.zone)) latest = t;
+  const next = nextOccurrence(s, now, o.zone);
+  if (now - latest >= LATE_LIMIT_MS || o.factCount() === 0) {
+    o.log.info({ chat_id: s.chatId, late_ms: now - latest }, 'scheduled post more than an hour late (or nothing to post): skipped');
+    return { skipTo: next };
+  }
+  return { html: o.factHtml(s.nextFact % o.factCount(), s.chatId), nextAt: next, nextFact: s.nextFact + 1 };
 }

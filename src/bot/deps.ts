@@ -35,22 +35,48 @@ export interface AnnounceDeps {
   zone: string;
 }
 
+/** How often chat settings changed by other processes are read (settings.refresh). */
+export const SETTINGS_REFRESH_MS = 2_000;
+/** Changes are read again this far back, for clocks of replicas that differ a little. */
+const SETTINGS_OVERLAP_MS = 10_000;
+
+/** Chat settings kept in the database and read from memory: see storeSettings. */
+export interface StoredSettings extends ChatSettings {
+  /** Reads what other processes changed since the last refresh. Rejects when the storage fails. */
+  refresh(): Promise<void>;
+  /** Stops the periodic refresh. */
+  stop(): void;
+}
+
 /**
- * Chat settings kept in the database. A setting that cannot be read (the storage fails) is the
- * default; one that cannot be saved, while another process holds the lock, is retried for a while
- * without blocking anyone, then reported.
+ * Chat settings kept in the database, every one read into memory at start and the changes of other
+ * processes (replicas) every `refreshMs`: an answer never waits for the database, and a setting made
+ * through one replica is seen by the others within seconds. One that cannot be saved, while the
+ * database is locked or out of reach, is retried for a while without blocking anyone, then reported.
+ * A failed refresh keeps what is known and is tried again at the next tick.
  */
-export function storeSettings(store: Store, log: Logger): ChatSettings {
+export async function storeSettings(store: Store, log: Logger, refreshMs = SETTINGS_REFRESH_MS): Promise<StoredSettings> {
+  const langs = new Map<number, Lang>();
+  let seen = 0;
+  const refresh = async () => {
+    for (const row of await store.langsSince(Math.max(0, seen - SETTINGS_OVERLAP_MS))) {
+      if (row.lang) langs.set(row.chatId, row.lang);
+      else langs.delete(row.chatId);
+      seen = Math.max(seen, row.at);
+    }
+  };
+  await refresh();
+  const timer = setInterval(() => refresh().catch((err: unknown) => log.warn({ err }, 'chat settings not refreshed: tried again shortly')), refreshMs);
+  timer.unref();
   return {
-    lang: (chatId) => {
-      try {
-        return store.lang(chatId);
-      } catch (err) {
-        log.warn({ err }, 'chat setting unreadable: the default applies');
-        return undefined;
-      }
+    lang: (chatId) => langs.get(chatId),
+    setLang: async (chatId, lang) => {
+      await retryBusy(() => store.setLang(chatId, lang));
+      if (lang) langs.set(chatId, lang);
+      else langs.delete(chatId);
     },
-    setLang: (chatId, lang) => retryBusy(() => store.setLang(chatId, lang)),
+    refresh,
+    stop: () => clearInterval(timer),
   };
 }
 

@@ -14,12 +14,25 @@ export function orExit<T>(step: () => T): T {
   try {
     return step();
   } catch (e) {
-    if (e instanceof Error && FIXABLE.has(e.name)) {
-      console.error(e.message);
-      process.exit(1);
-    }
-    throw e;
+    return exitIfFixable(e);
   }
+}
+
+/** The same for a step that takes time (opening a database over the network). */
+export async function orExitAsync<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (e) {
+    return exitIfFixable(e);
+  }
+}
+
+function exitIfFixable(e: unknown): never {
+  if (e instanceof Error && FIXABLE.has(e.name)) {
+    console.error(e.message);
+    process.exit(1);
+  }
+  throw e;
 }
 
 /** The configuration from the environment (and .env), or exit 1 listing every bad variable. */

@@ -8,15 +8,15 @@ import { randomInt } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { Result } from '../qa/engine.js';
 import { scrubPersonalData } from './scrub.js';
-import type { Door, LoggedQuestion, Outcome, Store } from './store.js';
+import type { Door, Outcome, PendingQuestion, Store } from './store.js';
 
 export interface QuestionLog {
   /** Logs a question and its result; the row's id (what its vote buttons carry), at once. */
   record(entry: { door: Door; question: string; result: Result; latencyMs: number }): number;
-  /** A vote on a logged answer; false: no such question, or it has a vote already. Throws when the storage fails. */
-  vote(id: number, up: boolean): boolean;
-  /** Writes what is logged but not yet written (at stop). */
-  flush(): void;
+  /** A vote on a logged answer; false: no such question, or it has a vote already. Rejects when the storage fails. */
+  vote(id: number, up: boolean): Promise<boolean>;
+  /** Writes what is logged but not yet written (at stop). Rejects when the storage fails (what failed stays pending). */
+  flush(): Promise<void>;
 }
 
 /** What a result was, for the log and the metrics. */
@@ -39,28 +39,30 @@ const MAX_PENDING = 1_000;
  * tried again every RETRY_MS, at most MAX_PENDING kept waiting. A vote writes what is pending first.
  */
 export function storeQuestionLog(store: Store, now: () => number = Date.now, log?: Logger): QuestionLog {
-  let pending: { id: number; at: number; row: LoggedQuestion }[] = [];
+  let pending: PendingQuestion[] = [];
   let timer: NodeJS.Timeout | undefined;
+  /** The write in progress: writes go one after another, so a vote finds its question written. */
+  let writing: Promise<void> = Promise.resolve();
   const schedule = (ms: number) => {
-    timer = setTimeout(flush, ms);
+    timer = setTimeout(() => void flush().catch(() => {}), ms);
     timer.unref?.();
   };
-  const flush = () => {
+  const write = async () => {
     clearTimeout(timer);
     timer = undefined;
     if (!pending.length) return;
     const batch = pending;
     pending = [];
     try {
-      store.transaction(() => {
-        for (const p of batch) store.logQuestion(p.row, p.at, p.id);
-      });
+      await store.logQuestions(batch);
     } catch (err) {
       pending = [...batch, ...pending].slice(-MAX_PENDING);
       log?.warn({ err, questions: batch.length, pending: pending.length }, 'logged questions not written yet: tried again shortly');
-      schedule(RETRY_MS);
+      if (!timer) schedule(RETRY_MS);
+      throw err;
     }
   };
+  const flush = () => (writing = writing.catch(() => {}).then(write));
   return {
     record: ({ door, question, result, latencyMs }) => {
       const id = randomInt(1, 2 ** 47);
@@ -82,8 +84,8 @@ export function storeQuestionLog(store: Store, now: () => number = Date.now, log
       if (!timer) schedule(FLUSH_MS);
       return id;
     },
-    vote: (id, up) => {
-      flush();
+    vote: async (id, up) => {
+      await flush();
       return store.vote(id, up, now());
     },
     flush,

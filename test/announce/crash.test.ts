@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Store } from '../../src/store/store.js';
+import { SqliteStore as Store } from '../../src/store/sqlite-store.js';
 import { startStandin } from '../support/bot-api-standin.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'crash-'));
@@ -26,8 +26,8 @@ describe('crash-safe broadcast', () => {
       return { message_id: 1, date: 0, chat: { id: chatId, type: 'private' }, text: String(params.text) };
     });
     const store = new Store(path.join(dir, 'bot.sqlite'));
-    for (const chatId of CHATS) store.subscribe({ chatId, chatType: 'private', cadence: 'daily', weekday: null, time: '09:00', nextAt: Date.now() + 1e9 });
-    store.close();
+    for (const chatId of CHATS) await store.subscribe({ chatId, chatType: 'private', cadence: 'daily', weekday: null, time: '09:00', nextAt: Date.now() + 1e9 });
+    await store.close();
 
     const env = { PATH: process.env.PATH, HOME: process.env.HOME, BOT_TOKEN: standin.token, TELEGRAM_API_ROOT: standin.url, DATA_DIR: dir, ANNOUNCE_PER_SECOND: '30', LOG_LEVEL: 'warn' };
     const run = (args: string[]) => spawn(process.execPath, ['--import', 'tsx', 'src/cli/broadcast.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });

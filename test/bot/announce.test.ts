@@ -10,12 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { factHtml, rotation } from '../../src/announce/content.js';
 import { DeliveryQueue } from '../../src/announce/delivery-queue.js';
 import { runDue } from '../../src/announce/scheduler.js';
+import { broadcastReportHtml } from '../../src/bot/features/announce.js';
 import { createBot } from '../../src/bot/create-bot.js';
 import { storeSettings } from '../../src/bot/deps.js';
 import { OutboundLimits } from '../../src/limits.js';
 import { createLogger } from '../../src/log.js';
 import { openEngine } from '../../src/qa/open-engine.js';
-import { Store } from '../../src/store/store.js';
+import { SqliteStore as Store } from '../../src/store/sqlite-store.js';
 import { startStandin, type BotApiStandin, type RecordedCall } from '../support/bot-api-standin.js';
 
 const OPERATOR = 777;
@@ -32,7 +33,7 @@ const text = (c: RecordedCall) => String(c.params.text ?? '');
 const sentTo = (chatId: number, pred: (t: string) => boolean = () => true) =>
   standin.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === chatId && c.response?.ok === true && pred(text(c)));
 
-function makeBot(s: Store) {
+async function makeBot(s: Store) {
   const log = createLogger({ level: (process.env.TEST_LOG as 'info') ?? 'silent', secrets: [], write: (l) => process.stderr.write(l) });
   return createBot(
     { token: standin.token, apiRoot: standin.url },
@@ -40,7 +41,7 @@ function makeBot(s: Store) {
       engine,
       render,
       log,
-      settings: storeSettings(s, log),
+      settings: await storeSettings(s, log),
       limits: new OutboundLimits({ perUserMs: 0, groupPerMinute: 1000, privateBurst: 1000 }),
       now: Date.now,
       sleep: async () => {},
@@ -52,9 +53,9 @@ function makeBot(s: Store) {
 beforeAll(async () => {
   standin = await startStandin({ maxPollMs: 300 });
   store = new Store(path.join(dir, 'bot.sqlite'));
-  queue = new DeliveryQueue({ store, telegram: new Telegram(standin.token, { apiRoot: `${standin.url}/` }), log: createLogger({ level: 'silent', secrets: [] }), perSecond: 30 });
+  queue = new DeliveryQueue({ store, telegram: new Telegram(standin.token, { apiRoot: `${standin.url}/` }), log: createLogger({ level: 'silent', secrets: [] }), perSecond: 30, reportHtml: broadcastReportHtml });
   queue.start();
-  const { bot, inFlight } = makeBot(store);
+  const { bot, inFlight } = await makeBot(store);
   const running = bot.launch({ dropPendingUpdates: false });
   stop = async () => {
     bot.stop('done');
@@ -67,7 +68,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stop();
   await standin.close();
-  store.close();
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -80,7 +81,7 @@ describe('in a group', () => {
     expect(text(await sentTo(group))).toMatch(/Only group admins/);
     standin.groupText('/subscribe daily 09:00', { chatId: group, userId: user, languageCode: 'en' });
     await standin.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === group && standin.callsTo('sendMessage').filter((x) => x.params.chat_id === group).length === 2);
-    expect(store.subscription(group)).toBeUndefined();
+    expect(await store.subscription(group)).toBeUndefined();
   });
 
   it('posts the digest for an admin: key facts with quotes and attribution, valid HTML, in one message', async () => {
@@ -140,7 +141,7 @@ describe('in a group', () => {
     standin.setChatMember(group, admin, 'administrator');
     standin.groupText('/subscribe weekly mon 09:30', { chatId: group, userId: admin, languageCode: 'en' });
     expect(text(await sentTo(group))).toMatch(/Subscribed\. Next post: \d{4}-\d{2}-\d{2} 09:30 \(Asia\/Shanghai\)/);
-    expect(store.subscription(group)).toMatchObject({ cadence: 'weekly', weekday: 1, time: '09:30' });
+    expect(await store.subscription(group)).toMatchObject({ cadence: 'weekly', weekday: 1, time: '09:30' });
     standin.groupText('/subscription', { chatId: group, userId: fresh(), languageCode: 'en' });
     expect(text(await sentTo(group, (t) => t.startsWith('Subscription')))).toContain('weekly Mon 09:30');
     // In Chinese, no English words: 每周一.
@@ -150,7 +151,7 @@ describe('in a group', () => {
     expect(zh).not.toMatch(/[A-Za-z]{3,}(?![^(]*\))/);
     standin.groupText('/unsubscribe', { chatId: group, userId: admin, languageCode: 'en' });
     await sentTo(group, (t) => t === 'Unsubscribed.');
-    expect(store.subscription(group)).toBeUndefined();
+    expect(await store.subscription(group)).toBeUndefined();
   });
 });
 
@@ -159,7 +160,7 @@ describe('in a private chat and for operators', () => {
     const user = fresh();
     standin.privateText('/subscribe daily 08:00', { userId: user, languageCode: 'zh-hans' });
     expect(text(await sentTo(user))).toContain('已订阅');
-    expect(store.subscription(user)?.cadence).toBe('daily');
+    expect((await store.subscription(user))?.cadence).toBe('daily');
   });
 
   it('/broadcast: refused to others; an operator gets every subscribed chat served and a report', async () => {
@@ -167,7 +168,7 @@ describe('in a private chat and for operators', () => {
     standin.privateText('/broadcast 你好', { userId: user, languageCode: 'en' });
     expect(text(await sentTo(user))).toMatch(/Only operators/);
 
-    const subscribed = store.subscriptions().map((s) => s.chatId);
+    const subscribed = (await store.subscriptions()).map((s) => s.chatId);
     standin.privateText('/broadcast 系统将于今晚维护 <注意>', { userId: OPERATOR, languageCode: 'en' });
     const report = await standin.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === OPERATOR && text(c).startsWith('Broadcast done'), 15_000);
     expect(text(report)).toBe(`Broadcast done: sent ${subscribed.length}, failed 0, removed 0`);
@@ -181,8 +182,10 @@ describe('in a private chat and for operators', () => {
     standin.privateText('/lang en', { userId: user });
     await sentTo(user, (t) => t.startsWith('OK'));
     const reopened = new Store(path.join(dir, 'bot.sqlite'));
-    expect(storeSettings(reopened, createLogger({ level: 'silent', secrets: [] })).lang(user)).toBe('en');
-    reopened.close();
+    const settings = await storeSettings(reopened, createLogger({ level: 'silent', secrets: [] }));
+    settings.stop();
+    expect(settings.lang(user)).toBe('en');
+    await reopened.close();
   });
 });
 
@@ -190,13 +193,13 @@ describe('scheduled posts', () => {
   it('a due subscription gets its fact through the queue, and the rotation moves on', async () => {
     const group = freshGroup();
     const now = Date.now();
-    store.subscribe({ chatId: group, chatType: 'supergroup', cadence: 'daily', weekday: null, time: '09:00', nextAt: now - 60_000 });
+    await store.subscribe({ chatId: group, chatType: 'supergroup', cadence: 'daily', weekday: null, time: '09:00', nextAt: now - 60_000 });
     const facts = rotation(engine);
     const schedule = { store, queue, log: createLogger({ level: 'silent', secrets: [] }), zone: 'Asia/Shanghai', factCount: () => facts.length, factHtml: (i: number) => factHtml(engine, render, facts[i]!, 'zh-Hans'), now: () => now };
-    expect(runDue(schedule)).toBe(1);
-    expect(runDue(schedule)).toBe(0);
+    expect(await runDue(schedule)).toBe(1);
+    expect(await runDue(schedule)).toBe(0);
     expect(text(await sentTo(group))).toContain('广州日报');
-    expect(store.subscription(group)?.nextFact).toBe(1);
-    expect(store.subscription(group)!.nextAt).toBeGreaterThan(now);
+    expect((await store.subscription(group))?.nextFact).toBe(1);
+    expect((await store.subscription(group))!.nextAt).toBeGreaterThan(now);
   });
 });

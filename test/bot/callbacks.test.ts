@@ -11,10 +11,10 @@ import { storeQuestionLog } from '../../src/store/question-log.js';
 import { LANGS } from '../../src/knowledge/schema.js';
 import { openEngine } from '../../src/qa/open-engine.js';
 import { scrubPersonalData } from '../../src/store/scrub.js';
-import { Store } from '../../src/store/store.js';
+import { SqliteStore as Store } from '../../src/store/sqlite-store.js';
 
 describe('callback data', () => {
-  it('every fact and every sentence button fits in 64 bytes and reads back as made', () => {
+  it('every fact and every sentence button fits in 64 bytes and reads back as made', async () => {
     const { engine } = openEngine();
     for (const k of engine.knowledge.articles) {
       for (const f of k.facts) expect(parseCallback(factData(f.id))).toEqual({ kind: 'fact', factId: f.id });
@@ -31,7 +31,7 @@ describe('callback data', () => {
     expect(parseCallback(voteData(123456, false))).toEqual({ kind: 'vote', up: false, answerId: 123456 });
   });
 
-  it('the same after a restart: a second engine makes and reads the same data', () => {
+  it('the same after a restart: a second engine makes and reads the same data', async () => {
     const first = openEngine().engine;
     const second = openEngine().engine;
     const id = first.knowledge.articles[0]!.article.id;
@@ -40,31 +40,31 @@ describe('callback data', () => {
     expect(second.paragraphOf(id, 'p2s5')?.paragraph).toBe(2);
   });
 
-  it('data this bot never made, or too long to send, is refused', () => {
+  it('data this bot never made, or too long to send, is refused', async () => {
     for (const data of [undefined, '', 'f:', 'x:q:12345678:p1s1', 'x:s:xyz:p1s1', 'v:+:', 'v:*:1', 'hello']) expect(parseCallback(data)).toBeUndefined();
     expect(factData('x'.repeat(70))).toBeUndefined();
   });
 });
 
 describe('votes', () => {
-  it('count once, and still count after a restart (a new store on the same file)', () => {
+  it('count once, and still count after a restart (a new store on the same file)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'votes-'));
     try {
       const file = path.join(dir, 'bot.sqlite');
       const before = new Store(file);
       const kept = storeQuestionLog(before);
       const id = kept.record({ door: 'private', question: '南沙落户要多久', result: openEngine().engine.answer('南沙落户要多久'), latencyMs: 0.2 });
-      kept.flush();
-      before.close();
+      await kept.flush();
+      await before.close();
       const after = new Store(file);
       const log = storeQuestionLog(after);
-      expect(log.vote(id, true)).toBe(true);
-      expect(log.vote(id, false)).toBe(false);
-      expect(log.vote(id + 1000, true)).toBe(false);
-      expect(after.question(id)).toMatchObject({ vote: 1, question: '南沙落户要多久' });
-      expect(after.pruneQuestions(Date.now() + 1)).toBe(1);
-      expect(after.question(id)).toBeUndefined();
-      after.close();
+      expect(await log.vote(id, true)).toBe(true);
+      expect(await log.vote(id, false)).toBe(false);
+      expect(await log.vote(id + 1000, true)).toBe(false);
+      expect(await after.question(id)).toMatchObject({ vote: 1, question: '南沙落户要多久' });
+      expect(await after.pruneQuestions(Date.now() + 1)).toBe(1);
+      expect(await after.question(id)).toBeUndefined();
+      await after.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Store } from '../../src/store/store.js';
+import { SqliteStore as Store } from '../../src/store/sqlite-store.js';
 import { startStandin, type BotApiStandin, type RecordedCall } from '../support/bot-api-standin.js';
 import { killChildren, run, type Child } from '../support/process.js';
 
@@ -100,8 +100,8 @@ describe('a conversation with the running bot', () => {
     expect(ack).toBeDefined();
     await standin.waitFor((c) => c.method === 'editMessageReplyMarkup' && c.response?.ok === true, 10_000);
     const store = new Store(path.join(dir, 'bot.sqlite'));
-    expect(store.question(Number(up.callback_data.split(':')[2]))?.vote).toBe(1);
-    store.close();
+    expect((await store.question(Number(up.callback_data.split(':')[2])))?.vote).toBe(1);
+    await store.close();
   }, 30_000);
 
   it('北京落户要多久 suggests the Nansha question; 琶洲 gives the station', async () => {

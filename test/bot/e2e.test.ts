@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createBot, registerCommands } from '../../src/bot/create-bot.js';
 import { memorySettings } from '../../src/bot/deps.js';
 import { storeQuestionLog } from '../../src/store/question-log.js';
-import { Store } from '../../src/store/store.js';
+import { SqliteStore as Store } from '../../src/store/sqlite-store.js';
 import { OutboundLimits } from '../../src/limits.js';
 import { createLogger } from '../../src/log.js';
 import { openEngine } from '../../src/qa/open-engine.js';
@@ -80,7 +80,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stopBot();
   await standin.close();
-  store.close();
+  await store.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -194,7 +194,7 @@ describe('private chats', () => {
     expect(textOf(await reply(user))).toMatch(/文字|text/);
   });
 
-  it('registers the command menu in English and Chinese', () => {
+  it('registers the command menu in English and Chinese', async () => {
     expect(standin.commandsFor({ type: 'default' }, 'en')?.map((c) => c.command)).toContain('ask');
     expect(standin.commandsFor({ type: 'default' }, 'zh')?.[0]?.description).toMatch(/提问.*｜提問/);
   });
@@ -321,7 +321,7 @@ describe('buttons under an answer', () => {
     expect(String(ack.params.text)).toContain('谢谢');
     const edit = await standin.waitFor((c) => c.method === 'editMessageReplyMarkup' && c.response?.ok === true);
     expect(keyboardOf(edit).flat().map((b) => b.text)).toEqual(['上下文']);
-    const kept = store.question(Number(down.callback_data.split(':')[2]))!;
+    const kept = (await store.question(Number(down.callback_data.split(':')[2])))!;
     expect(kept).toMatchObject({ vote: -1, outcome: 'answered', sentence: 'p2s5', door: 'private' });
     expect(kept.question).toBe('我的电话是<number>,南沙落户要多久');
     // Nothing in the database (file and write-ahead log) carries the phone number or the user's id.
@@ -471,7 +471,7 @@ describe('odd updates and faults', () => {
     await settle();
   });
 
-  it('no log line carries the token', () => {
+  it('no log line carries the token', async () => {
     expect(logLines.length).toBeGreaterThan(10);
     expect(logLines.join('\n')).not.toContain(standin.token);
   });

@@ -10,7 +10,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Store } from '../../src/store/store.js';
+import { SqliteStore as Store } from '../../src/store/sqlite-store.js';
 import { BotApiError, startStandin, type BotApiStandin, type Params } from '../support/bot-api-standin.js';
 import { holdWriteLock, killChildren, maxInWindow, run, until, type Child } from '../support/process.js';
 
@@ -58,11 +58,11 @@ async function startBot(extra: Record<string, string> = {}): Promise<Child> {
 }
 
 /** Groups subscribed before the bot starts (their next scheduled post far away unless given). */
-function subscribeGroups(count: number, first: number, nextAt = Date.now() + 1e9): number[] {
+async function subscribeGroups(count: number, first: number, nextAt = Date.now() + 1e9): Promise<number[]> {
   const store = new Store(file);
   const groups = Array.from({ length: count }, (_, i) => first - i);
-  for (const chatId of groups) store.subscribe({ chatId, chatType: 'supergroup', cadence: 'daily', weekday: null, time: '09:00', nextAt });
-  store.close();
+  for (const chatId of groups) await store.subscribe({ chatId, chatType: 'supergroup', cadence: 'daily', weekday: null, time: '09:00', nextAt });
+  await store.close();
   return groups;
 }
 
@@ -79,7 +79,7 @@ async function timeToAnswer(userId: number, question: string): Promise<number> {
 
 describe('storage faults', () => {
   it('an 8 s write lock during a broadcast to 60 groups: every group once, answers on time, later posts delivered', async () => {
-    const groups = subscribeGroups(60, -100_000_001);
+    const groups = await subscribeGroups(60, -100_000_001);
     const bot = await startBot({ ANNOUNCE_PER_SECOND: '10' });
     standin.privateText('/broadcast 减证便民：琶洲驿站24小时不打烊', { userId: OPERATOR });
     await until(() => reached(groups) >= 20, 20_000, '20 groups reached');
@@ -112,7 +112,7 @@ describe('storage faults', () => {
     // Due 20 s from now; the lock runs from 4 s before that to 21 s after, so the first scheduler
     // tick after the due time (ticks are 20 s apart) meets it.
     const due = Date.now() + 20_000;
-    const [group] = subscribeGroups(1, -100_000_900, due);
+    const [group] = await subscribeGroups(1, -100_000_900, due);
     const bot = await startBot();
     await new Promise((r) => setTimeout(r, Math.max(0, due - 4_000 - Date.now())));
     const lock = await holdWriteLock(file, 25_000);
@@ -129,7 +129,7 @@ describe('storage faults', () => {
 
 describe('two processes on one database', () => {
   it('npm run broadcast beside the running bot: every group once, never more than 30 messages a second', async () => {
-    const groups = subscribeGroups(200, -200_000_001);
+    const groups = await subscribeGroups(200, -200_000_001);
     const bot = await startBot();
     // The bot also sends announcements of its own while the command line broadcasts.
     standin.groupText('/announce', { chatId: groups[0]!, userId: OPERATOR });
@@ -244,7 +244,7 @@ describe.skipIf(!mountable)('a full disk and a read-only one (a real tmpfs)', ()
 
   it('a disk full for 3 s during a broadcast: the queue waits it out, every group once', async () => {
     const root = mount('32m');
-    const groups = subscribeGroups(60, -400_000_001);
+    const groups = await subscribeGroups(60, -400_000_001);
     const bot = await startBot({ ANNOUNCE_PER_SECOND: '10' });
     standin.privateText('/broadcast 减证便民：琶洲驿站24小时不打烊', { userId: OPERATOR });
     await until(() => reached(groups) >= 20, 20_000, '20 groups reached');
@@ -271,7 +271,7 @@ describe.skipIf(!mountable)('a full disk and a read-only one (a real tmpfs)', ()
 
   it('a read-only database at start: exit 1 with one line naming the file and the fix', async () => {
     const root = mount('4m');
-    subscribeGroups(1, -400_100_001);
+    await subscribeGroups(1, -400_100_001);
     execFileSync('mount', ['-o', 'remount,ro', root]);
     const bot = run('src/main.ts', [], env());
     expect(await bot.exited(20_000)).toBe(1);

@@ -48,8 +48,8 @@ export function killChildren(): void {
 }
 
 /** Polls a condition every 20 ms, for at most timeoutMs. */
-export async function until(condition: () => boolean, timeoutMs: number, what = 'condition'): Promise<void> {
-  for (const end = Date.now() + timeoutMs; !condition(); ) {
+export async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number, what = 'condition'): Promise<void> {
+  for (const end = Date.now() + timeoutMs; !(await condition()); ) {
     if (Date.now() > end) throw new Error(`${what} not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }

@@ -12,11 +12,11 @@ import { ZH_HANT } from '../../i18n/zh-hant.js';
 import { broadcastHtml, digestHtml } from '../../announce/content.js';
 import { formatTime, nextOccurrence, parseSchedule } from '../../announce/schedule.js';
 import type { Lang } from '../../knowledge/schema.js';
-import { render } from '../../qa/render.js';
+import { escapeHtml, render } from '../../qa/render.js';
 import type { AnnounceDeps, BotContext, BotDeps } from '../deps.js';
 import { replyLang } from '../lang.js';
 import { isGroup, sendText } from '../reply.js';
-import { retryBusy } from '../../store/store.js';
+import { retryBusy, type Report } from '../../store/store.js';
 
 export interface AnnounceTexts {
   notAdmin: () => string;
@@ -78,7 +78,7 @@ async function postHere(ctx: BotContext, deps: BotDeps, a: AnnounceDeps, html: s
       return undefined;
     }
   }
-  if (a.store.openPostsIn(chatId) >= MAX_OPEN_POSTS) {
+  if ((await a.store.openPostsIn(chatId)) >= MAX_OPEN_POSTS) {
     await sendText(ctx, T[lang].stillPosting());
     return undefined;
   }
@@ -95,7 +95,7 @@ function pinWhenSent(ctx: BotContext, deps: BotDeps, a: AnnounceDeps, id: number
     .delivered(id, chatId)
     .then(async (outcome) => {
       if (outcome !== 'sent') return sendText(ctx, T[lang].notPosted());
-      const messageId = a.store.delivery(id, chatId)?.messageId;
+      const messageId = (await a.store.delivery(id, chatId))?.messageId;
       if (messageId == null) return sendText(ctx, T[lang].notPosted());
       try {
         await ctx.telegram.pinChatMessage(chatId, messageId, { disable_notification: true });
@@ -121,6 +121,11 @@ const CADENCE: Record<Lang, CadenceWords> = {
 };
 const describeSchedule = (s: { cadence: string; weekday: number | null; time: string; nextAt: number }, zone: string, lang: Lang) =>
   `${s.cadence === 'weekly' && s.weekday ? CADENCE[lang].weekly(s.weekday) : CADENCE[lang].daily} ${s.time} → ${formatTime(s.nextAt, zone)}`;
+
+/** The report an operator gets when a broadcast is done (queued by Store.finish). */
+export function broadcastReportHtml(report: Report, lang: Lang): string {
+  return escapeHtml(T[lang].report(`sent ${report.sent}, failed ${report.failed}, removed ${report.removed}`));
+}
 
 export function announceFeature(deps: BotDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
@@ -162,7 +167,7 @@ export function announceFeature(deps: BotDeps): Composer<BotContext> {
 
   feature.command('subscription', async (ctx) => {
     const lang = replyLang(ctx, deps);
-    const s = a.store.subscription(ctx.chat.id);
+    const s = await a.store.subscription(ctx.chat.id);
     await sendText(ctx, s ? T[lang].subscription(describeSchedule(s, a.zone, lang)) : T[lang].notSubscribed());
   });
 
@@ -171,16 +176,12 @@ export function announceFeature(deps: BotDeps): Composer<BotContext> {
     if (ctx.chat.type !== 'private' || !a.adminIds.has(ctx.from.id)) return sendText(ctx, T[lang].notOperator());
     const arg = ctx.payload.trim();
     if (!arg) return sendText(ctx, T[lang].broadcastUsage());
-    const chats = a.store.subscriptions().map((s) => s.chatId);
+    const chats = (await retryBusy(() => a.store.subscriptions())).map((s) => s.chatId);
     const html = broadcastHtml(deps.engine, deps.render, arg, lang);
-    const id = await retryBusy(() => a.store.announce('broadcast', html, chats, ctx.from.id));
+    // The report is queued for this chat by whichever process (replica) sends the last message.
+    await retryBusy(() => a.store.announce('broadcast', html, chats, ctx.from.id, deps.now(), { chatId: ctx.chat.id, lang }));
     a.queue.kick();
     await sendText(ctx, T[lang].broadcasting(String(chats.length)));
-    // The report comes when the queue is done, which may take minutes: not awaited by the handler.
-    void a.queue
-      .done(id)
-      .then((r) => sendText(ctx, T[lang].report(`sent ${r.sent}, failed ${r.failed}, removed ${r.removed}`)))
-      .catch((err: unknown) => ctx.log.warn({ err }, 'broadcast report not delivered'));
   });
 
   return feature;

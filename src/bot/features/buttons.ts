@@ -47,7 +47,7 @@ export function buttonsFeature(deps: BotDeps): Composer<BotContext> {
     if (callback?.kind === 'vote' && deps.questionLog) {
       let recorded: boolean;
       try {
-        recorded = deps.questionLog.vote(callback.answerId, callback.up);
+        recorded = await deps.questionLog.vote(callback.answerId, callback.up);
       } catch (err) {
         ctx.log.warn({ err }, 'vote not saved');
         return void (await ctx.answerCbQuery(TEXTS[lang].storageDown));

@@ -17,11 +17,7 @@ export function contextMiddleware(deps: BotDeps): MiddlewareFn<BotContext> {
     ctx.sentToGroup = (chatId) => {
       // The group's minute budget is shared with the delivery queue of every process: best effort,
       // an answer never waits for the database.
-      try {
-        deps.announce?.store.recordSend(chatId, 'answer', deps.now());
-      } catch (err) {
-        ctx.log.debug({ err }, 'answer not logged for the group rate');
-      }
+      void deps.announce?.store.recordSend(chatId, 'answer', deps.now()).catch((err: unknown) => ctx.log.debug({ err }, 'answer not logged for the group rate'));
     };
     withRetries(ctx.telegram, { log: ctx.log, ...(deps.sleep ? { sleep: deps.sleep } : {}) });
     try {
