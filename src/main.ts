@@ -14,6 +14,7 @@ import { storeSettings, type BotContext } from './bot/deps.js';
 import { broadcastReportHtml } from './bot/features/announce.js';
 import type { InFlight } from './bot/middlewares/dispatch.js';
 import { storeQuestionLog } from './store/question-log.js';
+import { shareSubjects } from './store/shared-subjects.js';
 import { startMetricsServer, watchQueue } from './metrics.js';
 import { OutboundLimits } from './limits.js';
 import { openStore } from './store/open-store.js';
@@ -119,7 +120,9 @@ async function openStorage(config: BotConfig, log: Logger, { engine, ctx: render
     factHtml: (i: number, chatId: number) => factHtml(engine, render, facts[i]!, settings.lang(chatId) ?? 'zh-Hans'),
   };
   const questionLog = config.QUESTION_LOG_DAYS > 0 ? storeQuestionLog(store, Date.now, log) : undefined;
-  return { store, settings, limits, queue, schedule, questionLog };
+  // Replicas share conversation subjects; a single process (SQLite) keeps them in memory.
+  const subjects = store.backend === 'postgres' && config.FOLLOW_UP_MINUTES > 0 ? shareSubjects(store, log) : undefined;
+  return { store, settings, limits, queue, schedule, questionLog, subjects };
 }
 type Storage = Awaited<ReturnType<typeof openStorage>>;
 
@@ -251,6 +254,7 @@ function stopOnSignal(parts: { bot: Telegraf<BotContext>; inFlight: InFlight; se
     metrics?.close();
     await background();
     storage.settings.stop();
+    await storage.subjects?.stop();
     await storage.questionLog?.flush().catch((err: unknown) => log.warn({ err }, 'logged questions not written at stop'));
     await storage.store.close();
     log.info('stopped');
@@ -283,6 +287,7 @@ async function main(): Promise<void> {
       limits: storage.limits,
       now: Date.now,
       followUpMs: config.FOLLOW_UP_MINUTES * 60_000,
+      ...(storage.subjects ? { subjects: storage.subjects } : {}),
       questionLog: storage.questionLog,
       questionLogDays: config.QUESTION_LOG_DAYS,
       announce: { store: storage.store, queue: storage.queue, adminIds: config.ADMIN_IDS, zone: config.ANNOUNCE_TZ },

@@ -2,6 +2,7 @@
 import type { Context } from 'telegraf';
 import type { Lang } from '../knowledge/schema.js';
 import type { Logger } from '../log.js';
+import type { SharedSubjects } from '../qa/conversation.js';
 import type { Engine } from '../qa/engine.js';
 import type { RenderContext } from '../qa/render.js';
 import type { DeliveryQueue } from '../announce/delivery-queue.js';
@@ -96,6 +97,8 @@ export interface BotDeps {
   sleep?: (ms: number) => Promise<void>;
   /** How long a conversation remembers its subject for follow-ups (FOLLOW_UP_MINUTES); default FOLLOW_UP_MS, 0 off. */
   followUpMs?: number;
+  /** Conversation subjects shared with other replicas (PostgreSQL); absent: this process only. */
+  subjects?: SharedSubjects;
   /** The question log (QUESTION_LOG_DAYS > 0): every question; private answers get 👍/👎. Absent: nothing logged, no vote buttons. */
   questionLog?: QuestionLog;
   /** Days the log keeps a question (for /privacy); 0 when nothing is logged. */

@@ -33,6 +33,7 @@ import {
   type Report,
   type ReportHtml,
   type ReportTo,
+  type SharedSubject,
   type Store,
   type Subscription,
 } from './store.js';
@@ -104,6 +105,14 @@ const MIGRATIONS: string[] = [
      voted_at BIGINT
    );
    CREATE INDEX questions_at ON questions (at);`,
+  // Conversation subjects shared by replicas (keys are hashes).
+  `CREATE TABLE conversations (
+     key TEXT PRIMARY KEY,
+     subject TEXT NOT NULL,
+     until BIGINT NOT NULL,
+     updated_at BIGINT NOT NULL
+   );
+   CREATE INDEX conversations_updated ON conversations (updated_at);`,
 ];
 
 /** Advisory lock keys: this application's namespace, and one number per purpose. */
@@ -581,6 +590,36 @@ export class PostgresStore implements Store {
       });
     }
     return released;
+  }
+
+  // Conversation subjects ------------------------------------------------------------------------
+
+  async rememberSubjects(subjects: SharedSubject[], now = Date.now()): Promise<void> {
+    // One row per key (an upsert may not touch a row twice): the latest.
+    const latest = new Map<string, SharedSubject>();
+    for (const s of subjects) if ((latest.get(s.key)?.until ?? -Infinity) < s.until) latest.set(s.key, s);
+    const batch = [...latest.values()];
+    if (!batch.length) return;
+    await this.q(
+      `INSERT INTO conversations (key, subject, until, updated_at)
+       SELECT key, subject, until, $4 FROM unnest($1::text[], $2::text[], $3::bigint[]) AS s(key, subject, until)
+       ON CONFLICT (key) DO UPDATE SET subject = excluded.subject, until = excluded.until, updated_at = excluded.updated_at
+       WHERE excluded.until > conversations.until`,
+      [batch.map((s) => s.key), batch.map((s) => s.subject), batch.map((s) => s.until), now],
+    );
+  }
+
+  async subjectsSince(since: number, now: number): Promise<(SharedSubject & { at: number })[]> {
+    return (
+      await this.q<SharedSubject & { at: number }>('SELECT key, subject, until, updated_at AS at FROM conversations WHERE updated_at >= $1 AND until > $2 ORDER BY updated_at', [
+        since,
+        now,
+      ])
+    ).rows;
+  }
+
+  async pruneSubjects(now: number): Promise<number> {
+    return (await this.q('DELETE FROM conversations WHERE until <= $1', [now])).rowCount ?? 0;
   }
 
   // The question log and votes ------------------------------------------------------------------

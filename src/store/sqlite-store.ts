@@ -31,6 +31,7 @@ import {
   type Report,
   type ReportHtml,
   type ReportTo,
+  type SharedSubject,
   type Store,
   type Subscription,
 } from './store.js';
@@ -111,6 +112,14 @@ const MIGRATIONS: string[] = [
    ALTER TABLE announcements ADD COLUMN report_lang TEXT;
    CREATE INDEX announcements_open ON announcements (id) WHERE finished_at IS NULL;
    CREATE INDEX chats_updated ON chats (updated_at);`,
+  // Conversation subjects shared by processes (keys are hashes).
+  `CREATE TABLE conversations (
+     key TEXT PRIMARY KEY,
+     subject TEXT NOT NULL,
+     until INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX conversations_updated ON conversations (updated_at);`,
 ];
 
 const LOG_SELECT = 'SELECT id, at, door, lang, question, outcome, score, article, sentence, latency_ms AS latencyMs, vote FROM questions';
@@ -488,6 +497,29 @@ export class SqliteStore implements Store {
       if (deadOwner(owner, this.owner)) released += this.stmt("UPDATE deliveries SET lease_until = 0 WHERE status = 'sending' AND owner = ?").run(owner).changes;
     }
     return released;
+  }
+
+  // Conversation subjects ------------------------------------------------------------------------
+
+  async rememberSubjects(batch: SharedSubject[], now = Date.now()): Promise<void> {
+    const upsert = this.stmt(
+      `INSERT INTO conversations (key, subject, until, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET subject = excluded.subject, until = excluded.until, updated_at = excluded.updated_at
+       WHERE excluded.until > conversations.until`,
+    );
+    this.write(() => {
+      for (const s of batch) upsert.run(s.key, s.subject, s.until, now);
+    });
+  }
+
+  async subjectsSince(since: number, now: number): Promise<(SharedSubject & { at: number })[]> {
+    return this.stmt('SELECT key, subject, until, updated_at AS at FROM conversations WHERE updated_at >= ? AND until > ? ORDER BY updated_at').all(since, now) as (SharedSubject & {
+      at: number;
+    })[];
+  }
+
+  async pruneSubjects(now: number): Promise<number> {
+    return this.stmt('DELETE FROM conversations WHERE until <= ?').run(now).changes;
   }
 
   // The question log and votes ------------------------------------------------------------------

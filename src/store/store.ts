@@ -39,6 +39,13 @@ export interface LogRow extends LoggedQuestion {
   vote: -1 | 1 | null;
 }
 
+/** A conversation's subject, as replicas share it: a hashed key, the subject, when it expires. */
+export interface SharedSubject {
+  key: string;
+  subject: string;
+  until: number;
+}
+
 /** A question waiting to be written: its id (random, given at once) and time. */
 export interface PendingQuestion {
   id: number;
@@ -191,6 +198,14 @@ export interface Store {
   pruneSends(now?: number): Promise<void>;
   /** Releases the claims of processes known to be gone (a restart on the same host): resent at once, not after the lease. */
   releaseDeadClaims(): Promise<number>;
+
+  // Conversation subjects shared by replicas (see qa/conversation.ts)
+  /** Remembers subjects (keys are hashes, never chat or user ids), keeping the later of two. */
+  rememberSubjects(batch: SharedSubject[], now?: number): Promise<void>;
+  /** Subjects remembered at `since` or later that have not expired by `now`. */
+  subjectsSince(since: number, now: number): Promise<(SharedSubject & { at: number })[]>;
+  /** Forgets expired subjects; how many. */
+  pruneSubjects(now: number): Promise<number>;
 
   // The question log and votes
   /** Writes logged questions (already scrubbed: see scrub.ts), all or none. */

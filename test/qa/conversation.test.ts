@@ -85,3 +85,34 @@ describe('follow-ups', () => {
     expect(c.ask('a', '能办多少项？').readWith).toBeUndefined();
   });
 });
+
+describe('subjects shared by replicas', () => {
+  /** Two replicas' conversations joined by an in-memory stand-in for the database (store/shared-subjects.ts does it for real). */
+  function replicas(now: { t: number }) {
+    const listeners: ((key: string, subject: string, until: number) => void)[] = [];
+    const keys: string[] = [];
+    const bus = {
+      key: (conversation: string) => `h(${conversation})`,
+      remember: (key: string, subject: string, until: number) => {
+        keys.push(key);
+        for (const l of listeners) l(key, subject, until);
+      },
+      listen: (absorb: (key: string, subject: string, until: number) => void) => void listeners.push(absorb),
+    };
+    return { a: new Conversations(engine, { ttlMs: TTL, now: () => now.t, shared: bus }), b: new Conversations(engine, { ttlMs: TTL, now: () => now.t, shared: bus }), keys };
+  }
+
+  it('a follow-up reaching the other replica is read with the subject; only the hashed key is shared', () => {
+    const now = { t: 0 };
+    const { a, b, keys } = replicas(now);
+    a.ask('chat-1', '琶洲那个驿站是做什么的');
+    now.t = 5_000;
+    const count = b.ask('chat-1', '能办多少项？');
+    expect(count.readWith).toBe('琶洲驿站');
+    expect(b.ask('chat-2', '能办多少项？').readWith).toBeUndefined();
+    expect(keys.every((k) => k.startsWith('h('))).toBe(true);
+    // Expired on one replica is expired on the other.
+    now.t = 5_000 + TTL + 1;
+    expect(a.ask('chat-1', '能办多少项？').readWith).toBeUndefined();
+  });
+});

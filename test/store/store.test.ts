@@ -13,11 +13,11 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { PostgresStore, redactUrl } from '../../src/store/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { retryBusy, StoreOpenError, storageFault, type Store } from '../../src/store/store.js';
-import { startPostgres, type Postgres } from '../support/postgres.js';
+import { hasPostgres, startPostgres, type Postgres } from '../support/postgres.js';
 import { killChildren, run } from '../support/process.js';
 
 /** How many migrations the SQLite store has today; update when one is added. */
-const SQLITE_MIGRATIONS = 4;
+const SQLITE_MIGRATIONS = 5;
 
 interface Backend {
   name: 'sqlite' | 'postgres';
@@ -99,13 +99,13 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const backends = [sqliteBackend(), postgresBackend()];
+const backends = hasPostgres ? [sqliteBackend(), postgresBackend()] : [sqliteBackend()];
 beforeAll(async () => {
-  server = await startPostgres();
+  if (hasPostgres) server = await startPostgres();
 }, 60_000);
 afterAll(async () => {
   for (const b of backends) await b.end();
-  await server.stop();
+  await server?.stop();
 });
 
 describe.each(backends)('the store on $name', (backend) => {
@@ -451,6 +451,24 @@ describe.each(backends)('the store on $name', (backend) => {
     });
   });
 
+  describe('conversation subjects', () => {
+    it('shared between processes: the later of two wins, expired ones are neither read nor kept', async () => {
+      const a = await open();
+      const b = await open();
+      await a.rememberSubjects([{ key: 'k1', subject: '琶洲驿站', until: 10_000 }, { key: 'k2', subject: '南沙', until: 5_000 }, { key: 'k1', subject: '琶洲驿站', until: 12_000 }], 1_000);
+      expect(await b.subjectsSince(0, 2_000)).toEqual([
+        { key: 'k1', subject: '琶洲驿站', until: 12_000, at: 1_000 },
+        { key: 'k2', subject: '南沙', until: 5_000, at: 1_000 },
+      ]);
+      await b.rememberSubjects([{ key: 'k1', subject: '海珠区', until: 11_000 }], 2_000); // older: ignored
+      await b.rememberSubjects([{ key: 'k2', subject: '户籍', until: 20_000 }], 3_000);
+      expect(await a.subjectsSince(2_500, 6_000)).toEqual([{ key: 'k2', subject: '户籍', until: 20_000, at: 3_000 }]);
+      expect(await a.subjectsSince(0, 13_000)).toEqual([{ key: 'k2', subject: '户籍', until: 20_000, at: 3_000 }]);
+      expect(await a.pruneSubjects(13_000)).toBe(1);
+      expect(await count('conversations')).toBe(1);
+    });
+  });
+
   describe('the question log', () => {
     it('logs a batch, reads it back, takes one vote per answer, prunes old rows', async () => {
       const s = await open();
@@ -493,7 +511,7 @@ describe('SQLite only', () => {
     const raw = new Database(nested, { readonly: true });
     try {
       const tables = (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-      expect(tables).toEqual(['announcements', 'chats', 'deliveries', 'questions', 'schema_version', 'sends', 'subscriptions']);
+      expect(tables).toEqual(['announcements', 'chats', 'conversations', 'deliveries', 'questions', 'schema_version', 'sends', 'subscriptions']);
       expect(raw.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: SQLITE_MIGRATIONS }]);
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {
@@ -549,7 +567,7 @@ describe('SQLite only', () => {
   });
 });
 
-describe('PostgreSQL only', () => {
+describe.skipIf(!hasPostgres)('PostgreSQL only', () => {
   it('one replica leads at a time; when its session ends another takes over, and its claims are released', async () => {
     const url = await server.database();
     const a = await PostgresStore.open(url);

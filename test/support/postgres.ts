@@ -23,12 +23,28 @@ export interface Postgres {
 }
 
 /** The folder of initdb and pg_ctl: on PATH, or Debian's /usr/lib/postgresql/<version>/bin. */
-function binDir(): string {
-  for (const dir of (process.env.PATH ?? '').split(':')) if (dir && existsSync(path.join(dir, 'pg_ctl'))) return dir;
+function findBinDir(): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(':')) if (dir && existsSync(path.join(dir, 'pg_ctl')) && existsSync(path.join(dir, 'initdb'))) return dir;
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
   for (const v of versions) if (existsSync(path.join(root, v, 'bin', 'pg_ctl'))) return path.join(root, v, 'bin');
-  throw new Error('PostgreSQL server binaries (initdb, pg_ctl) not found: install Debian\'s postgresql package (.ci/run does)');
+  return undefined;
+}
+
+const bins = findBinDir();
+/**
+ * Whether the PostgreSQL tests can run here. Without the server binaries they are skipped (a
+ * newcomer's `npm test` still passes on SQLite), unless REQUIRE_POSTGRES is set, as `.ci/run` does:
+ * then their absence fails the run.
+ */
+export const hasPostgres = bins !== undefined;
+if (!hasPostgres && process.env.REQUIRE_POSTGRES) {
+  throw new Error("REQUIRE_POSTGRES is set but the PostgreSQL server binaries (initdb, pg_ctl) are not here: install Debian's postgresql package (.ci/run does)");
+}
+
+function binDir(): string {
+  if (!bins) throw new Error("PostgreSQL server binaries (initdb, pg_ctl) not found: install Debian's postgresql package");
+  return bins;
 }
 
 const asRoot = process.getuid?.() === 0;

@@ -57,7 +57,7 @@ const fromOurInline = (ctx: BotContext): boolean => (ctx.message as Message.Text
 
 export function askFeature(deps: BotDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
-  const conversations = new Conversations(deps.engine, { ttlMs: deps.followUpMs ?? FOLLOW_UP_MS, now: deps.now });
+  const conversations = new Conversations(deps.engine, { ttlMs: deps.followUpMs ?? FOLLOW_UP_MS, now: deps.now, ...(deps.subjects ? { shared: deps.subjects } : {}) });
 
   feature.command('ask', async (ctx) => {
     await answer(ctx, deps, conversations, ctx.payload, isGroup(ctx) ? ctx.message.message_id : undefined);
