@@ -10,7 +10,7 @@ import { OutboundLimits } from '../src/limits.js';
 import { createBot } from '../src/bot/create-bot.js';
 import { memorySettings, type BotContext } from '../src/bot/deps.js';
 import { storeQuestionLog } from '../src/store/question-log.js';
-import { Store } from '../src/store/store.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -33,7 +33,7 @@ if (kind === 'reform') {
   version = engine.knowledge.version;
   // As in production: every question is logged (batched SQLite writes).
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-bot-'));
-  const store = new Store(path.join(dir, 'bot.sqlite'));
+  const store = new SqliteStore(path.join(dir, 'bot.sqlite'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   bot = createBot(
     { token, apiRoot },

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openEngine } from '../src/qa/open-engine.js';
 import { storeQuestionLog } from '../src/store/question-log.js';
-import { Store } from '../src/store/store.js';
+import { SqliteStore } from '../src/store/sqlite-store.js';
 import { postUpdate, startStandin, type BotApiStandin } from '../test/support/bot-api-standin.js';
 
 const UPDATES = Number(process.env.BENCH_UPDATES ?? 2000);
@@ -131,10 +131,10 @@ async function serve(kind: 'reform' | 'echo', api: { token: string; url: string 
  * What logging a question costs the reply (storeQuestionLog.record: scrub and queue) and, apart, the
  * batched write (one transaction per FLUSH_MS), per question, on a real SQLite file.
  */
-function timeLogging(questions: string[]): { recordP50: number; recordP99: number; writePerQuestion: number; batch: number } {
+async function timeLogging(questions: string[]): Promise<{ recordP50: number; recordP99: number; writePerQuestion: number; batch: number }> {
   const { engine } = openEngine();
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-log-'));
-  const store = new Store(path.join(dir, 'bot.sqlite'));
+  const store = new SqliteStore(path.join(dir, 'bot.sqlite'));
   try {
     const log = storeQuestionLog(store);
     const results = questions.map((q) => engine.answer(q));
@@ -148,14 +148,14 @@ function timeLogging(questions: string[]): { recordP50: number; recordP99: numbe
       record.push(Number(process.hrtime.bigint() - t0) / 1e6);
       if ((i + 1) % BATCH === 0) {
         const t1 = process.hrtime.bigint();
-        log.flush();
+        await log.flush();
         writes.push(Number(process.hrtime.bigint() - t1) / 1e6 / BATCH);
       }
     }
     record.sort((a, b) => a - b);
     return { recordP50: percentile(record, 0.5), recordP99: percentile(record, 0.99), writePerQuestion: median(writes), batch: BATCH };
   } finally {
-    store.close();
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -197,7 +197,7 @@ async function main(): Promise<void> {
   for (const name of names) console.log(row(name, results[name]!, name === 'echo' ? undefined : results[name]!.ratio));
   const ratio = results.reform!.ratio;
   console.log(`reform bot / echo bot: ${(ratio * 100).toFixed(0)}% of the updates per second (target ≥ 60%): ${ratio >= 0.6 ? 'PASS' : 'FAIL'}`);
-  const logging = timeLogging(questions);
+  const logging = await timeLogging(questions);
   console.log(
     `question log: record p50 ${logging.recordP50.toFixed(4)} ms, p99 ${logging.recordP99.toFixed(4)} ms (target ≤ 0.1 ms); ` +
       `batched write ${logging.writePerQuestion.toFixed(4)} ms a question (median batch of ${logging.batch}, off the reply path)`,

@@ -10,6 +10,10 @@
  * - Overall: `overallPerSecond` a second. Answers come first: the queue sends only while
  *   `queueReservePerSecond` of the second's budget is still free, an answer waits only for a full
  *   second.
+ *
+ * With replicas (PostgreSQL), each also counts what the others sent, read from the shared send log
+ * about once a second (`foreign`): the limits hold for all of them together, give or take what was
+ * sent in the last second. Nothing here waits for the database.
  */
 
 export interface LimitOptions {
@@ -101,6 +105,24 @@ export class OutboundLimits {
     this.trim(t);
     const room = this.o.overallPerSecond - this.o.queueReservePerSecond;
     return this.recent.length < room ? 0 : this.recent[this.recent.length - room]! + SECOND - t;
+  }
+
+  /**
+   * Another process (a replica) sent a message to this chat at `at`: it counts against the same
+   * limits, as far as they still reach back to `at` (see store/shared-sends.ts).
+   */
+  foreign(chatId: number, at: number): void {
+    const t = this.now();
+    if (t - at < SECOND) {
+      this.recent.push(at);
+      this.recent.sort((a, b) => a - b);
+    }
+    if (chatId < 0) {
+      if (t - at < MINUTE) this.countGroup(chatId, at, 1);
+    } else if (t - at < SECOND * Math.max(1, this.o.privateBurst / this.o.privatePerSecond)) {
+      // Within the time the bucket takes to fill again: a token that is not back yet.
+      this.bucket(chatId, t).tokens -= 1;
+    }
   }
 
   /** The queue sent a message to this chat. */

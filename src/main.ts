@@ -14,6 +14,7 @@ import { storeSettings, type BotContext } from './bot/deps.js';
 import { broadcastReportHtml } from './bot/features/announce.js';
 import type { InFlight } from './bot/middlewares/dispatch.js';
 import { storeQuestionLog } from './store/question-log.js';
+import { shareSends } from './store/shared-sends.js';
 import { shareSubjects } from './store/shared-subjects.js';
 import { startMetricsServer, watchQueue } from './metrics.js';
 import { OutboundLimits } from './limits.js';
@@ -120,9 +121,12 @@ async function openStorage(config: BotConfig, log: Logger, { engine, ctx: render
     factHtml: (i: number, chatId: number) => factHtml(engine, render, facts[i]!, settings.lang(chatId) ?? 'zh-Hans'),
   };
   const questionLog = config.QUESTION_LOG_DAYS > 0 ? storeQuestionLog(store, Date.now, log) : undefined;
-  // Replicas share conversation subjects; a single process (SQLite) keeps them in memory.
-  const subjects = store.backend === 'postgres' && config.FOLLOW_UP_MINUTES > 0 ? shareSubjects(store, log) : undefined;
-  return { store, settings, limits, queue, schedule, questionLog, subjects };
+  // Replicas (PostgreSQL) share every reply's limits and conversation subjects; a single process
+  // (SQLite) logs only group replies (for the queue's group budget) and keeps subjects in memory.
+  const replicas = store.backend === 'postgres';
+  const sends = shareSends(store, limits, log, { pull: replicas });
+  const subjects = replicas && config.FOLLOW_UP_MINUTES > 0 ? shareSubjects(store, log) : undefined;
+  return { store, settings, limits, queue, schedule, questionLog, sends, subjects };
 }
 type Storage = Awaited<ReturnType<typeof openStorage>>;
 
@@ -143,13 +147,16 @@ async function startWebhook(config: WebhookConfig, bot: Telegraf<BotContext>, en
 }
 
 /**
- * Polling mode: getUpdates, and the metrics server when METRICS_PORT is set. Returns it to close.
+ * Polling mode: getUpdates, and the metrics server when METRICS_PORT is set. Returns that server (to
+ * close) and whether this process polls (a standby does not, yet).
  * On PostgreSQL only one replica may poll (Telegram answers 409 to a second): the others stand by,
  * delivering announcements, and try for the leadership every LEAD_RETRY_MS; a leader that loses its
  * database connection exits, for its supervisor to start it again as a standby.
  */
-function startPolling(config: PollingConfig, bot: Telegraf<BotContext>, { store }: Storage, log: Logger): Server | undefined {
+function startPolling(config: PollingConfig, bot: Telegraf<BotContext>, { store }: Storage, log: Logger): { metrics: Server | undefined; polling: () => boolean } {
+  let polling = false;
   const poll = () => {
+    polling = true;
     // launch() resolves only when polling stops; failures to start are logged and end the process.
     bot.launch({ dropPendingUpdates: false }).catch((err: unknown) => {
       log.fatal({ err }, 'polling failed');
@@ -175,9 +182,9 @@ function startPolling(config: PollingConfig, bot: Telegraf<BotContext>, { store 
     };
     void tryLead();
   } else poll();
-  if (config.METRICS_PORT === undefined) return undefined;
+  if (config.METRICS_PORT === undefined) return { metrics: undefined, polling: () => polling };
   log.info({ port: config.METRICS_PORT, host: config.METRICS_HOST }, 'metrics at /metrics');
-  return startMetricsServer(config.METRICS_PORT, config.METRICS_HOST);
+  return { metrics: startMetricsServer(config.METRICS_PORT, config.METRICS_HOST), polling: () => polling };
 }
 
 /**
@@ -235,8 +242,11 @@ function startBackground(config: BotConfig, { store, queue, schedule }: Storage,
  * A graceful stop on SIGINT/SIGTERM: no new updates, those in flight finished (at most
  * STOP_GRACE_MS), the background stopped, the question log written, the database closed, exit 0.
  */
-function stopOnSignal(parts: { bot: Telegraf<BotContext>; inFlight: InFlight; server: Server | undefined; metrics: Server | undefined; background: () => Promise<void>; storage: Storage }, log: Logger): void {
-  const { bot, inFlight, server, metrics, background, storage } = parts;
+function stopOnSignal(
+  parts: { bot: Telegraf<BotContext>; inFlight: InFlight; server: Server | undefined; metrics: Server | undefined; polling: () => boolean; background: () => Promise<void>; storage: Storage },
+  log: Logger,
+): void {
+  const { bot, inFlight, server, metrics, polling, background, storage } = parts;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -249,12 +259,13 @@ function stopOnSignal(parts: { bot: Telegraf<BotContext>; inFlight: InFlight; se
     hardStop.unref();
     // The server's close callback runs once every request in progress has had its response.
     if (server) await new Promise((resolve) => server.close(resolve));
-    else bot.stop(signal);
+    else if (polling()) bot.stop(signal);
     await inFlight.idle();
     metrics?.close();
     await background();
     storage.settings.stop();
     await storage.subjects?.stop();
+    await storage.sends.stop();
     await storage.questionLog?.flush().catch((err: unknown) => log.warn({ err }, 'logged questions not written at stop'));
     await storage.store.close();
     log.info('stopped');
@@ -287,6 +298,7 @@ async function main(): Promise<void> {
       limits: storage.limits,
       now: Date.now,
       followUpMs: config.FOLLOW_UP_MINUTES * 60_000,
+      sends: storage.sends,
       ...(storage.subjects ? { subjects: storage.subjects } : {}),
       questionLog: storage.questionLog,
       questionLogDays: config.QUESTION_LOG_DAYS,
@@ -298,9 +310,9 @@ async function main(): Promise<void> {
   await registerCommands(bot, knowledge.engine, log);
 
   const server = config.BOT_MODE === 'webhook' ? await startWebhook(config, bot, knowledge.engine, storage, log) : undefined;
-  const metrics = config.BOT_MODE === 'polling' ? startPolling(config, bot, storage, log) : undefined;
+  const { metrics, polling } = config.BOT_MODE === 'polling' ? startPolling(config, bot, storage, log) : { metrics: undefined, polling: () => false };
   const background = startBackground(config, storage, log);
-  stopOnSignal({ bot, inFlight, server, metrics, background, storage }, log);
+  stopOnSignal({ bot, inFlight, server, metrics, polling, background, storage }, log);
 }
 
 main().catch((err: unknown) => {

@@ -46,4 +46,23 @@ describe('outbound limits', () => {
     expect(l.answerWaitMs()).toBe(0);
     expect(l.queueWaitMs()).toBe(0);
   });
+
+  it("what other replicas sent counts too: a chat's burst, a group's minute, the overall second", () => {
+    const { clock, l } = limits();
+    // Another replica answered chat 1 three times just now: two of the five are left here.
+    for (let i = 0; i < 3; i++) l.foreign(1, clock.t - 200);
+    expect(Array.from({ length: 3 }, () => l.reply(1, false, 1))).toEqual(['send', 'send', 'slowDown']);
+    // Sends older than the bucket's refill time are no longer felt.
+    for (let i = 0; i < 5; i++) l.foreign(2, clock.t - 6_000);
+    expect(l.reply(2, false, 2)).toBe('send');
+    // A group: 19 messages from elsewhere in the last minute leave one.
+    for (let i = 0; i < 19; i++) l.foreign(-5, clock.t - 30_000);
+    expect(l.reply(-5, true, 7)).toBe('send');
+    expect(l.reply(-5, true, 8)).toBe('drop');
+    // Overall: 30 in the last second elsewhere, and this process waits.
+    clock.t += 61_000;
+    for (let i = 0; i < 30; i++) l.foreign(1_000 + i, clock.t - 500);
+    expect(l.answerWaitMs()).toBe(500);
+    expect(l.queueWaitMs()).toBeGreaterThan(0);
+  });
 });

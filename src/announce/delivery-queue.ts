@@ -225,8 +225,9 @@ export class DeliveryQueue {
     await this.mustWrite(() => store.finish(this.o.now(), this.o.reportHtml, announcementId).then(() => undefined));
   }
 
+  /** Waits `ms`, or until kicked or stopped (a stop that came during a database call included). */
   private async idle(ms: number): Promise<void> {
-    await Promise.race([this.o.sleep(ms), new Promise<void>((resolve) => (this.wake = resolve))]);
+    await Promise.race([this.o.sleep(ms), this.stopped, new Promise<void>((resolve) => (this.wake = resolve))]);
     this.wake = undefined;
   }
 

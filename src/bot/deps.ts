@@ -3,6 +3,7 @@ import type { Context } from 'telegraf';
 import type { Lang } from '../knowledge/schema.js';
 import type { Logger } from '../log.js';
 import type { SharedSubjects } from '../qa/conversation.js';
+import type { SendLog } from '../store/shared-sends.js';
 import type { Engine } from '../qa/engine.js';
 import type { RenderContext } from '../qa/render.js';
 import type { DeliveryQueue } from '../announce/delivery-queue.js';
@@ -97,6 +98,8 @@ export interface BotDeps {
   sleep?: (ms: number) => Promise<void>;
   /** How long a conversation remembers its subject for follow-ups (FOLLOW_UP_MINUTES); default FOLLOW_UP_MS, 0 off. */
   followUpMs?: number;
+  /** The send log the limits share with other processes (the delivery queue's, other replicas'); absent: nothing logged. */
+  sends?: SendLog;
   /** Conversation subjects shared with other replicas (PostgreSQL); absent: this process only. */
   subjects?: SharedSubjects;
   /** The question log (QUESTION_LOG_DAYS > 0): every question; private answers get 👍/👎. Absent: nothing logged, no vote buttons. */
@@ -112,6 +115,6 @@ export interface BotContext extends Context {
   limiter: OutboundLimits;
   /** "Please slow down", in the chat's language. */
   slowDownText: () => string;
-  /** Logs messages sent to a group for the rate every process shares. */
-  sentToGroup: (chatId: number) => void;
+  /** Logs a reply for the limits every process shares (store/shared-sends.ts). */
+  sent: (chatId: number) => void;
 }

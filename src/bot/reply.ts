@@ -63,7 +63,7 @@ export async function sendHtml(ctx: BotContext, html: string, keyboard: InlineKe
   }
   for (const [i, part] of parts.entries()) {
     for (let wait = ctx.limiter.answerWaitMs(); wait > 0; wait = ctx.limiter.answerWaitMs()) await sleep(wait);
-    if (group) ctx.sentToGroup(ctx.chat!.id);
+    ctx.sent(ctx.chat!.id);
     const last = i === parts.length - 1;
     // reply_to_message_id as well as reply_parameters: older self-hosted Bot API servers know only the former.
     const replyTo = options.replyTo !== undefined && i === 0 ? options.replyTo : undefined;

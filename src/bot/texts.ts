@@ -25,8 +25,8 @@ export interface Texts {
   contextButton: string;
   /** Acknowledges a 👍/👎. */
   voteThanks: string;
-  /** /privacy: what is kept (QUESTION_LOG_DAYS, 0: nothing) and the follow-up memory (FOLLOW_UP_MINUTES). */
-  privacy: (days: number, minutes: number) => string;
+  /** /privacy: what is kept (QUESTION_LOG_DAYS, 0: nothing) and the follow-up memory (FOLLOW_UP_MINUTES; `shared` by replicas through the database). */
+  privacy: (days: number, minutes: number, shared: boolean) => string;
   slowDown: string;
   storageDown: string;
   commands: (example: string) => { command: string; description: string }[];

@@ -17,11 +17,13 @@ export const EN: Messages = {
     groupIntro: (u, topic) => `Hello! I answer questions about ${topic}, quoting the article. Use /ask <question> or mention @${u}.`,
     staleButton: 'This button has expired: please ask directly.',
     contextButton: 'Context',
-    privacy: (days, minutes) =>
+    privacy: (days, minutes, shared) =>
       (days > 0
         ? `What I keep: each question, with phone and other long numbers, e-mail addresses and @usernames replaced; how it came (private chat, group, inline), its language, what it got (the sentence quoted, or that it was declined), how long it took, and your 👍/👎 if you gave one. Never your name, username, user id or chat id. Kept ${days} days, then deleted.`
         : 'I keep no questions.') +
-      (minutes > 0 ? ` To understand follow-ups, I remember the subject of your last question for ${minutes} minutes, in memory only.` : '') +
+      (minutes > 0
+        ? ` To understand follow-ups, I remember the subject of your last question for ${minutes} minutes, ${shared ? 'shared between my servers under a one-way hash of the chat (never its id), then deleted' : 'in memory only'}.`
+        : '') +
       ' Your /lang choice and /subscribe schedule are kept with your chat id until you change or cancel them.',
     voteThanks: 'Thanks for the feedback!',
     slowDown: 'Too many messages: please slow down, I will answer new questions in a moment.',

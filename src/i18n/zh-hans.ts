@@ -17,11 +17,15 @@ export const ZH_HANS: Messages = {
     groupIntro: (u, topic) => `大家好！我回答关于${topic}的问题，引用原文并注明出处。用 /ask 问题，或 @${u} 提问。`,
     staleButton: '这个按钮已过期，请直接提问。',
     contextButton: '上下文',
-    privacy: (days, minutes) =>
+    privacy: (days, minutes, shared) =>
       (days > 0
         ? `我保存的内容：每个问题（其中的电话号码等长数字、电子邮件地址和 @用户名 会被替换掉）、提问方式（私聊、群组、内联）、语言、得到的回答（引用的句子，或未能回答）、用时，以及你点的 👍/👎。从不保存你的名字、用户名、用户 ID 或聊天 ID。保存 ${days} 天后删除。`
         : '我不保存任何问题。') +
-      (minutes > 0 ? `为了理解追问，我会在内存中记住你上一个问题的主题 ${minutes} 分钟。` : '') +
+      (minutes > 0
+        ? shared
+          ? `为了理解追问，我会记住你上一个问题的主题 ${minutes} 分钟，在我的几台服务器之间共享，只用对话的单向散列（从不存对话 id），到期即删。`
+          : `为了理解追问，我会在内存中记住你上一个问题的主题 ${minutes} 分钟。`
+        : '') +
       '你用 /lang 选的语言和 /subscribe 的订阅时间会和聊天 ID 一起保存，直到你更改或取消。',
     voteThanks: '谢谢反馈！',
     slowDown: '消息太多了，请慢一点：我稍后再回答新的问题。',

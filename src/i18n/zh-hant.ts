@@ -17,11 +17,15 @@ export const ZH_HANT: Messages = {
     groupIntro: (u, topic) => `大家好！我回答關於${topic}的問題，引用原文並註明出處。用 /ask 問題，或 @${u} 提問。`,
     staleButton: '這個按鈕已過期，請直接提問。',
     contextButton: '上下文',
-    privacy: (days, minutes) =>
+    privacy: (days, minutes, shared) =>
       (days > 0
         ? `我保存的內容：每個問題（其中的電話號碼等長數字、電子郵件地址和 @用戶名 會被替換掉）、提問方式（私訊、群組、內聯）、語言、得到的回答（引用的句子，或未能回答）、用時，以及你按的 👍/👎。從不保存你的名字、用戶名、用戶 ID 或聊天 ID。保存 ${days} 天後刪除。`
         : '我不保存任何問題。') +
-      (minutes > 0 ? `為了理解追問，我會在記憶體中記住你上一個問題的主題 ${minutes} 分鐘。` : '') +
+      (minutes > 0
+        ? shared
+          ? `為了理解追問，我會記住你上一個問題的主題 ${minutes} 分鐘，在我的幾台伺服器之間共享，只用對話的單向雜湊（從不存對話 id），到期即刪。`
+          : `為了理解追問，我會在記憶體中記住你上一個問題的主題 ${minutes} 分鐘。`
+        : '') +
       '你用 /lang 選的語言和 /subscribe 的訂閱時間會和聊天 ID 一起保存，直到你更改或取消。',
     voteThanks: '謝謝回饋！',
     slowDown: '訊息太多了，請慢一點：我稍後再回答新的問題。',

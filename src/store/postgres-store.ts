@@ -33,6 +33,7 @@ import {
   type Report,
   type ReportHtml,
   type ReportTo,
+  type Send,
   type SharedSubject,
   type Store,
   type Subscription,
@@ -84,9 +85,11 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX deliveries_open ON deliveries (status, announcement_id) WHERE status IN ('pending', 'sending');
    CREATE TABLE sends (
+     id BIGSERIAL PRIMARY KEY,
      chat_id BIGINT NOT NULL,
      at BIGINT NOT NULL,
-     source TEXT NOT NULL CHECK (source IN ('queue', 'answer'))
+     source TEXT NOT NULL CHECK (source IN ('queue', 'answer')),
+     owner TEXT
    );
    CREATE INDEX sends_at ON sends (at);
    CREATE INDEX sends_chat ON sends (chat_id, at);
@@ -104,9 +107,8 @@ const MIGRATIONS: string[] = [
      vote SMALLINT CHECK (vote IN (-1, 1)),
      voted_at BIGINT
    );
-   CREATE INDEX questions_at ON questions (at);`,
-  // Conversation subjects shared by replicas (keys are hashes).
-  `CREATE TABLE conversations (
+   CREATE INDEX questions_at ON questions (at);
+   CREATE TABLE conversations (
      key TEXT PRIMARY KEY,
      subject TEXT NOT NULL,
      until BIGINT NOT NULL,
@@ -464,7 +466,7 @@ export class PostgresStore implements Store {
         "UPDATE deliveries SET status = 'sending', owner = $1, lease_until = $2, attempts = attempts + 1, updated_at = $3 WHERE announcement_id = $4 AND chat_id = $5",
         [this.owner, now + limits.leaseMs, now, row.announcementId, row.chatId],
       );
-      await c.query("INSERT INTO sends (chat_id, at, source) VALUES ($1, $2, 'queue')", [row.chatId, now]);
+      await c.query("INSERT INTO sends (chat_id, at, source, owner) VALUES ($1, $2, 'queue', $3)", [row.chatId, now, this.owner]);
       return { delivery: { ...row, status: 'sending' } };
     });
   }
@@ -571,7 +573,25 @@ export class PostgresStore implements Store {
   }
 
   async recordSend(chatId: number, source: 'queue' | 'answer', now = Date.now()): Promise<void> {
-    await this.q('INSERT INTO sends (chat_id, at, source) VALUES ($1, $2, $3)', [chatId, now, source]);
+    await this.q('INSERT INTO sends (chat_id, at, source, owner) VALUES ($1, $2, $3, $4)', [chatId, now, source, this.owner]);
+  }
+
+  async recordSends(batch: Send[]): Promise<void> {
+    if (!batch.length) return;
+    await this.q('INSERT INTO sends (chat_id, at, source, owner) SELECT *, $4 FROM unnest($1::bigint[], $2::bigint[], $3::text[])', [
+      batch.map((s) => s.chatId),
+      batch.map((s) => s.at),
+      batch.map((s) => s.source),
+      this.owner,
+    ]);
+  }
+
+  async sendsAfter(cursor: number, limit = 5_000): Promise<{ cursor: number; sends: Send[] }> {
+    const { rows } = await this.q<Send & { id: number; owner: string | null }>(
+      'SELECT id, chat_id AS "chatId", at, source, owner FROM sends WHERE id > $1 ORDER BY id LIMIT $2',
+      [cursor, limit],
+    );
+    return { cursor: rows.at(-1)?.id ?? cursor, sends: rows.filter((r) => r.owner !== this.owner).map(({ chatId, at, source }) => ({ chatId, at, source })) };
   }
 
   async pruneSends(now = Date.now()): Promise<void> {

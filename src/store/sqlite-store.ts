@@ -31,6 +31,7 @@ import {
   type Report,
   type ReportHtml,
   type ReportTo,
+  type Send,
   type SharedSubject,
   type Store,
   type Subscription,
@@ -107,19 +108,21 @@ const MIGRATIONS: string[] = [
      voted_at INTEGER
    );
    CREATE INDEX questions_at ON questions (at);`,
-  // Who gets an announcement's report (an operator's /broadcast), and the announcements still open.
+  // The contract PostgreSQL shares: who gets an announcement's report (an operator's /broadcast) and
+  // the announcements still open; settings changed since; conversation subjects (keys are hashes);
+  // which process logged a send.
   `ALTER TABLE announcements ADD COLUMN report_to INTEGER;
    ALTER TABLE announcements ADD COLUMN report_lang TEXT;
    CREATE INDEX announcements_open ON announcements (id) WHERE finished_at IS NULL;
-   CREATE INDEX chats_updated ON chats (updated_at);`,
-  // Conversation subjects shared by processes (keys are hashes).
-  `CREATE TABLE conversations (
+   CREATE INDEX chats_updated ON chats (updated_at);
+   CREATE TABLE conversations (
      key TEXT PRIMARY KEY,
      subject TEXT NOT NULL,
      until INTEGER NOT NULL,
      updated_at INTEGER NOT NULL
    );
-   CREATE INDEX conversations_updated ON conversations (updated_at);`,
+   CREATE INDEX conversations_updated ON conversations (updated_at);
+   ALTER TABLE sends ADD COLUMN owner TEXT;`,
 ];
 
 const LOG_SELECT = 'SELECT id, at, door, lang, question, outcome, score, article, sentence, latency_ms AS latencyMs, vote FROM questions';
@@ -483,7 +486,21 @@ export class SqliteStore implements Store {
   }
 
   private recordSendNow(chatId: number, source: 'queue' | 'answer', now: number): void {
-    this.stmt('INSERT INTO sends (chat_id, at, source) VALUES (?, ?, ?)').run(chatId, now, source);
+    this.stmt('INSERT INTO sends (chat_id, at, source, owner) VALUES (?, ?, ?, ?)').run(chatId, now, source, this.owner);
+  }
+
+  async recordSends(batch: Send[]): Promise<void> {
+    this.write(() => {
+      for (const s of batch) this.recordSendNow(s.chatId, s.source, s.at);
+    });
+  }
+
+  async sendsAfter(cursor: number, limit = 5_000): Promise<{ cursor: number; sends: Send[] }> {
+    // Row ids start again at 1 once every row was pruned: a cursor past the last row starts over.
+    const last = (this.stmt('SELECT MAX(rowid) AS id FROM sends').get() as { id: number | null }).id ?? 0;
+    if (last < cursor) cursor = 0;
+    const rows = this.stmt('SELECT rowid AS id, chat_id AS chatId, at, source, owner FROM sends WHERE rowid > ? ORDER BY rowid LIMIT ?').all(cursor, limit) as (Send & { id: number; owner: string | null })[];
+    return { cursor: rows.at(-1)?.id ?? cursor, sends: rows.filter((r) => r.owner !== this.owner).map(({ chatId, at, source }) => ({ chatId, at, source })) };
   }
 
   async pruneSends(now = Date.now()): Promise<void> {

@@ -39,6 +39,13 @@ export interface LogRow extends LoggedQuestion {
   vote: -1 | 1 | null;
 }
 
+/** A message sent, as the send log keeps it (for two minutes). */
+export interface Send {
+  chatId: number;
+  at: number;
+  source: 'queue' | 'answer';
+}
+
 /** A conversation's subject, as replicas share it: a hashed key, the subject, when it expires. */
 export interface SharedSubject {
   key: string;
@@ -192,8 +199,16 @@ export interface Store {
   unfinished(): Promise<number[]>;
   /** Deliveries waiting to be sent (pending or sending), over every process. */
   pendingDeliveries(): Promise<number>;
-  /** Logs a message sent to a chat (an answer in a group, or an announcement's part): the rates count it. */
+  /** Logs a message this process sent to a chat (an announcement's part, or an answer): the rates count it. */
   recordSend(chatId: number, source: 'queue' | 'answer', now?: number): Promise<void>;
+  /** The same for several messages at once (a batch of answers). */
+  recordSends(batch: Send[]): Promise<void>;
+  /**
+   * The sends logged after `cursor` (0: from the oldest kept), by other processes, at most `limit`
+   * rows read; with the cursor to ask from next time. How replicas see each other's messages for the
+   * limits on replies (see store/shared-sends.ts).
+   */
+  sendsAfter(cursor: number, limit?: number): Promise<{ cursor: number; sends: Send[] }>;
   /** Forgets sends older than any rate window. */
   pruneSends(now?: number): Promise<void>;
   /** Releases the claims of processes known to be gone (a restart on the same host): resent at once, not after the lease. */

@@ -126,6 +126,21 @@ describe.skipIf(!hasPostgres)('three webhook replicas on one database', () => {
     await until(() => count(621) === 2, 10_000, '/help');
     expect(textsTo(621)[1]).toMatch(/^[\x00-\x7F]*[A-Za-z]/);
     expect(textsTo(621)[1]).not.toMatch(/[问問]/);
+    await postUpdate(replicas[2]!.hook, standin.privateText('/privacy', { userId: 621, enqueue: false }), SECRET);
+    await until(() => count(621) === 3, 10_000, '/privacy');
+    expect(textsTo(621)[2]).toContain('shared between my servers under a one-way hash of the chat');
+
+    // A flood from one user, spread over two replicas (10 a second for 4 s): one chat's limit (a
+    // burst of 5, then 1 a second) holds for both together, within what a second's delay lets through
+    // (each replica alone would answer about 8 of its 20).
+    for (let i = 0; i < 40; i++) {
+      await postUpdate(replicas[1 + (i % 2)]!.hook, standin.privateText('南沙落户要多久', { userId: 650, enqueue: false }), SECRET);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await new Promise((r) => setTimeout(r, 1_500));
+    const answers = textsTo(650).filter((t) => t.includes('10个工作日'));
+    expect(answers.length).toBeGreaterThanOrEqual(5);
+    expect(answers.length).toBeLessThanOrEqual(13);
 
     const broadcast = standin.privateText('/broadcast 减证便民：南沙落户只需10个工作日', { userId: OPERATOR, enqueue: false });
     expect(await postUpdate(replicas[0]!.hook, broadcast, SECRET)).toBe(200);
@@ -177,6 +192,11 @@ describe.skipIf(!hasPostgres)('polling with a standby', () => {
     await new Promise((r) => setTimeout(r, 2_000));
     const conflicts = () => standin.calls.filter((c) => c.method === 'getUpdates' && c.response?.error_code === 409).length;
     expect(conflicts()).toBe(0);
+    // A standby stops as cleanly as a leader.
+    const third = run('src/main.ts', [], env({ BOT_MODE: 'polling' }));
+    await until(() => third.output().includes('standing by'), 30_000, 'a third replica standing by');
+    third.process.kill('SIGTERM');
+    expect(await third.exited(5_000)).toBe(0);
     standin.privateText('南沙落户要多久', { userId: 701 });
     await until(() => count(701) === 1, 10_000, 'an answer from the leader');
 

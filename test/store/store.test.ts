@@ -17,7 +17,7 @@ import { hasPostgres, startPostgres, type Postgres } from '../support/postgres.j
 import { killChildren, run } from '../support/process.js';
 
 /** How many migrations the SQLite store has today; update when one is added. */
-const SQLITE_MIGRATIONS = 5;
+const SQLITE_MIGRATIONS = 4;
 
 interface Backend {
   name: 'sqlite' | 'postgres';
@@ -448,6 +448,36 @@ describe.each(backends)('the store on $name', (backend) => {
       expect(await b.releaseDeadClaims()).toBe(1);
       expect((await b.claim(Date.now(), limits)).delivery?.chatId).toBe(11);
       expect(await b.releaseDeadClaims()).toBe(0);
+    });
+  });
+
+  describe('the send log', () => {
+    it("each process reads the others' sends after its cursor, never its own", async () => {
+      const a = await open();
+      const b = await open();
+      await a.recordSends([
+        { chatId: 1, at: 1_000, source: 'answer' },
+        { chatId: -2, at: 1_001, source: 'answer' },
+      ]);
+      await b.recordSend(3, 'queue', 1_002);
+      const first = await b.sendsAfter(0);
+      expect(first.sends).toEqual([
+        { chatId: 1, at: 1_000, source: 'answer' },
+        { chatId: -2, at: 1_001, source: 'answer' },
+      ]);
+      expect((await a.sendsAfter(0)).sends).toEqual([{ chatId: 3, at: 1_002, source: 'queue' }]);
+      expect((await b.sendsAfter(first.cursor)).sends).toEqual([]);
+      await a.recordSends([{ chatId: 4, at: 1_003, source: 'answer' }]);
+      expect((await b.sendsAfter(first.cursor)).sends).toEqual([{ chatId: 4, at: 1_003, source: 'answer' }]);
+      // Pages: at most `limit` rows read at a time, the cursor moving on.
+      const page = await b.sendsAfter(0, 2);
+      expect(page.sends).toHaveLength(2);
+      expect((await b.sendsAfter(page.cursor, 2)).sends).toEqual([{ chatId: 4, at: 1_003, source: 'answer' }]);
+      // Everything pruned: a cursor past the end starts over.
+      await a.pruneSends(200_000);
+      await a.recordSends([{ chatId: 5, at: 199_000, source: 'answer' }]);
+      const after = await b.sendsAfter(first.cursor + 100);
+      expect(after.sends).toEqual(backend.name === 'sqlite' ? [{ chatId: 5, at: 199_000, source: 'answer' }] : []);
     });
   });
 

@@ -9,7 +9,7 @@ export function privacyFeature(deps: BotDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   feature.command('privacy', async (ctx) => {
     const days = deps.questionLog ? (deps.questionLogDays ?? 0) : 0;
-    await sendText(ctx, TEXTS[replyLang(ctx, deps)].privacy(days, Math.round((deps.followUpMs ?? FOLLOW_UP_MS) / 60_000)));
+    await sendText(ctx, TEXTS[replyLang(ctx, deps)].privacy(days, Math.round((deps.followUpMs ?? FOLLOW_UP_MS) / 60_000), deps.subjects !== undefined));
   });
   return feature;
 }

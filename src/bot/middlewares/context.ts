@@ -14,11 +14,8 @@ export function contextMiddleware(deps: BotDeps): MiddlewareFn<BotContext> {
     ctx.log = deps.log.child({ update_id: ctx.update.update_id, update_type: ctx.updateType, chat_type: ctx.chat?.type ?? null });
     ctx.limiter = deps.limits;
     ctx.slowDownText = () => TEXTS[replyLang(ctx, deps)].slowDown;
-    ctx.sentToGroup = (chatId) => {
-      // The group's minute budget is shared with the delivery queue of every process: best effort,
-      // an answer never waits for the database.
-      void deps.announce?.store.recordSend(chatId, 'answer', deps.now()).catch((err: unknown) => ctx.log.debug({ err }, 'answer not logged for the group rate'));
-    };
+    // Logged in the background for the limits every process shares: a reply never waits for it.
+    ctx.sent = (chatId) => deps.sends?.record(chatId);
     withRetries(ctx.telegram, { log: ctx.log, ...(deps.sleep ? { sleep: deps.sleep } : {}) });
     try {
       await next();

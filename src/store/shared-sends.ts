@@ -1,0 +1,78 @@
+/**
+ * The send log behind the limits on replies, shared by processes on one database. Every message the
+ * bot sends as a reply is logged in the background (in batches, at most every FLUSH_MS): the
+ * delivery queue of every process counts them against a group's minute. With replicas (`pull`), each
+ * process also logs its private-chat replies and reads what the others sent every PULL_MS, feeding
+ * it to its OutboundLimits (`foreign`), so that a chat's, a group's and the overall limits hold for
+ * all replicas together. A reply never waits for any of it; a batch the database refuses is kept
+ * (at most MAX_PENDING) and tried again.
+ */
+import type { OutboundLimits } from '../limits.js';
+import type { Logger } from '../log.js';
+import type { Send, Store } from './store.js';
+
+const FLUSH_MS = 200;
+const PULL_MS = 1_000;
+const MAX_PENDING = 5_000;
+
+export interface SendLog {
+  /** A reply went to this chat. */
+  record(chatId: number): void;
+  /** Writes what is waiting and stops. */
+  stop(): Promise<void>;
+}
+
+export interface SendLogOptions {
+  /** Replicas: log private chats' replies too, and read what the other processes sent. */
+  pull: boolean;
+  now?: () => number;
+}
+
+export function shareSends(store: Store, limits: OutboundLimits, log: Logger, o: SendLogOptions): SendLog {
+  const now = o.now ?? Date.now;
+  let pending: Send[] = [];
+  let cursor = 0;
+  let writing: Promise<void> = Promise.resolve();
+  const flush = () =>
+    (writing = writing.then(async () => {
+      if (!pending.length) return;
+      const batch = pending;
+      pending = [];
+      try {
+        await store.recordSends(batch);
+      } catch (err) {
+        pending = [...batch, ...pending].slice(-MAX_PENDING);
+        log.debug({ err }, 'replies not logged for the shared limits yet: tried again shortly');
+      }
+    }));
+  const pull = async () => {
+    try {
+      // Everything another process logged since the last look (at first: the last two minutes).
+      for (let more = true; more; ) {
+        const page = await store.sendsAfter(cursor);
+        more = page.cursor > cursor;
+        cursor = page.cursor;
+        for (const s of page.sends) limits.foreign(s.chatId, s.at);
+      }
+    } catch (err) {
+      log.debug({ err }, 'the sends of other replicas not read: tried again shortly');
+    }
+  };
+  const timers = [setInterval(() => void flush(), FLUSH_MS)];
+  if (o.pull) {
+    void pull();
+    timers.push(setInterval(() => void pull(), PULL_MS));
+  }
+  for (const t of timers) t.unref();
+  return {
+    record: (chatId) => {
+      if (chatId > 0 && !o.pull) return;
+      pending.push({ chatId, at: now(), source: 'answer' });
+      if (pending.length > MAX_PENDING) pending.shift();
+    },
+    stop: async () => {
+      for (const t of timers) clearInterval(t);
+      await flush();
+    },
+  };
+}
