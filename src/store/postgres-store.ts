@@ -19,7 +19,6 @@ import {
   StoreOpenError,
   storageFault,
   toReport,
-  type Cadence,
   type Claim,
   type ClaimedDelivery,
   type ClaimLimits,
@@ -372,28 +371,25 @@ export class PostgresStore implements Store {
     return (await this.q<Subscription>(`SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions ORDER BY chat_id`)).rows;
   }
 
-  async due(now: number): Promise<Subscription[]> {
-    return (await this.q<Subscription>(`SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE next_at <= $1 ORDER BY next_at`, [now])).rows;
-  }
-
-  async advance(chatId: number, nextAt: number, nextFact: number, on: Queryable = this.pool): Promise<void> {
-    await this.q('UPDATE subscriptions SET next_at = $1, next_fact = $2 WHERE chat_id = $3', [nextAt, nextFact, chatId], on);
+  /** Moves a subscription on: next post time and rotation position. */
+  private async advance(c: Queryable, chatId: number, nextAt: number, nextFact: number): Promise<void> {
+    await c.query('UPDATE subscriptions SET next_at = $1, next_fact = $2 WHERE chat_id = $3', [nextAt, nextFact, chatId]);
   }
 
   async postDue(now: number, plan: (s: Subscription) => DuePlan): Promise<number> {
     return this.tx(async (c) => {
       // Rows another replica is posting are skipped; once it commits they are no longer due.
-      const due = (await c.query<Subscription & { cadence: Cadence }>(`SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE next_at <= $1 ORDER BY next_at FOR UPDATE SKIP LOCKED`, [now]))
+      const due = (await c.query<Subscription>(`SELECT ${SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE next_at <= $1 ORDER BY next_at FOR UPDATE SKIP LOCKED`, [now]))
         .rows;
       let posted = 0;
       for (const s of due) {
         const p = plan(s);
         if ('skipTo' in p) {
-          await this.advance(s.chatId, p.skipTo, s.nextFact, c);
+          await this.advance(c, s.chatId, p.skipTo, s.nextFact);
           continue;
         }
         await this.announceOn(c, 'scheduled', p.html, [s.chatId], undefined, now);
-        await this.advance(s.chatId, p.nextAt, p.nextFact, c);
+        await this.advance(c, s.chatId, p.nextAt, p.nextFact);
         posted++;
       }
       return posted;

@@ -240,10 +240,6 @@ export class SqliteStore implements Store {
     this.db.close();
   }
 
-  get isOpen(): boolean {
-    return this.db.open;
-  }
-
   // Chat settings ------------------------------------------------------------------------------
 
   async lang(chatId: number): Promise<Lang | undefined> {
@@ -289,16 +285,8 @@ export class SqliteStore implements Store {
     return (this.stmt('SELECT * FROM subscriptions ORDER BY chat_id').all() as SubscriptionRow[]).map(toSubscription);
   }
 
-  async due(now: number): Promise<Subscription[]> {
-    return this.dueNow(now);
-  }
-
   private dueNow(now: number): Subscription[] {
     return (this.stmt('SELECT * FROM subscriptions WHERE next_at <= ? ORDER BY next_at').all(now) as SubscriptionRow[]).map(toSubscription);
-  }
-
-  async advance(chatId: number, nextAt: number, nextFact: number): Promise<void> {
-    this.advanceNow(chatId, nextAt, nextFact);
   }
 
   private advanceNow(chatId: number, nextAt: number, nextFact: number): void {

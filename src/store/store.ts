@@ -151,10 +151,6 @@ export interface Store {
   unsubscribe(chatId: number): Promise<boolean>;
   subscription(chatId: number): Promise<Subscription | undefined>;
   subscriptions(): Promise<Subscription[]>;
-  /** Subscriptions whose next post is due at `now` or earlier, earliest first. */
-  due(now: number): Promise<Subscription[]>;
-  /** Moves a subscription on: next post time and rotation position. */
-  advance(chatId: number, nextAt: number, nextFact: number): Promise<void>;
   /**
    * Takes the subscriptions due at `now` and, for each, does what `plan` says in the same
    * transaction: records the post (an announcement with one delivery) and moves the subscription

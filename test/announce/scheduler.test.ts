@@ -130,7 +130,9 @@ describe('runDue', () => {
     now = T0 - HOUR;
     await subscribe(DAILY9, -1);
     await subscribe({ cadence: 'daily', weekday: null, time: '10:00' }, -2);
-    await store.advance(-1, T0, 3);
+    const raw = new Database(store.file);
+    raw.prepare('UPDATE subscriptions SET next_fact = 3 WHERE chat_id = -1').run();
+    raw.close();
 
     now = T0;
     expect(await runDue(options())).toBe(1);

@@ -190,7 +190,7 @@ describe.skipIf(!hasPostgres)('polling with a standby', () => {
     const standby = run('src/main.ts', [], env({ BOT_MODE: 'polling' }));
     await until(() => standby.output().includes('standing by'), 30_000, 'the second replica standing by');
     await new Promise((r) => setTimeout(r, 2_000));
-    const conflicts = () => standin.calls.filter((c) => c.method === 'getUpdates' && c.response?.error_code === 409).length;
+    const conflicts = () => standin.calls.filter((c) => c.method === 'getUpdates' && c.response?.ok === false && c.response.error_code === 409).length;
     expect(conflicts()).toBe(0);
     // A standby stops as cleanly as a leader.
     const third = run('src/main.ts', [], env({ BOT_MODE: 'polling' }));

@@ -187,7 +187,7 @@ describe.each(backends)('the store on $name', (backend) => {
     it('subscribing again updates the schedule and keeps the rotation position', async () => {
       const s = await open();
       await s.subscribe({ chatId: -100, chatType: 'group', cadence: 'daily', weekday: null, time: '09:00', nextAt: 8000 });
-      await s.advance(-100, 9000, 4);
+      await s.postDue(8000, () => ({ html: 'x', nextAt: 9000, nextFact: 4 }));
       await s.subscribe({ chatId: -100, chatType: 'supergroup', cadence: 'weekly', weekday: 5, time: '20:15', nextAt: 12_000 });
       expect(await s.subscription(-100)).toEqual({ chatId: -100, chatType: 'supergroup', cadence: 'weekly', weekday: 5, time: '20:15', nextFact: 4, nextAt: 12_000 });
       expect(await s.subscriptions()).toHaveLength(1);
@@ -200,17 +200,20 @@ describe.each(backends)('the store on $name', (backend) => {
       expect(await s.subscriptions()).toEqual([]);
     });
 
-    it('due(now) returns only subscriptions with next_at <= now, earliest first; advance moves one', async () => {
+    it('postDue(now) takes only subscriptions with next_at <= now, earliest first', async () => {
       const s = await open();
       await s.subscribe({ chatId: 1, chatType: 'private', cadence: 'daily', weekday: null, time: '09:00', nextAt: 300 });
       await s.subscribe({ chatId: 2, chatType: 'private', cadence: 'daily', weekday: null, time: '09:00', nextAt: 100 });
       await s.subscribe({ chatId: 3, chatType: 'private', cadence: 'daily', weekday: null, time: '09:00', nextAt: 200 });
-      expect(await s.due(99)).toEqual([]);
-      expect((await s.due(299)).map((x) => x.chatId)).toEqual([2, 3]);
-      expect((await s.due(300)).map((x) => x.chatId)).toEqual([2, 3, 1]);
-      await s.advance(2, 86_500, 3);
-      expect(await s.subscription(2)).toMatchObject({ nextAt: 86_500, nextFact: 3 });
-      expect((await s.due(300)).map((x) => x.chatId)).toEqual([3, 1]);
+      const taken: number[] = [];
+      const plan = (sub: { chatId: number }) => (taken.push(sub.chatId), { skipTo: 86_500 });
+      expect(await s.postDue(99, plan)).toBe(0);
+      expect(taken).toEqual([]);
+      await s.postDue(299, plan);
+      expect(taken).toEqual([2, 3]);
+      await s.postDue(300, plan);
+      expect(taken).toEqual([2, 3, 1]);
+      expect(await s.subscription(2)).toMatchObject({ nextAt: 86_500, nextFact: 0 });
     });
 
     it('postDue records each due post and moves its subscription in one step; a plan may only skip', async () => {
@@ -243,7 +246,7 @@ describe.each(backends)('the store on $name', (backend) => {
     it('migrateChat moves the subscription and the chat settings to the new id', async () => {
       const s = await open();
       await s.subscribe({ chatId: -100, chatType: 'group', cadence: 'weekly', weekday: 1, time: '09:00', nextAt: 5000 });
-      await s.advance(-100, 6000, 2);
+      await s.postDue(5000, () => ({ html: 'x', nextAt: 6000, nextFact: 2 }));
       await s.setLang(-100, 'zh-Hant');
       await s.setLang(-555, 'en'); // someone else, untouched
       await s.migrateChat(-100, -1001234567890);
@@ -621,7 +624,10 @@ describe.skipIf(!hasPostgres)('PostgreSQL only', () => {
     const old = new SqliteStore(file);
     await old.setLang(42, 'en', 1_000);
     await old.subscribe({ chatId: -1001, chatType: 'supergroup', cadence: 'weekly', weekday: 2, time: '08:30', nextAt: 9_000 }, 1_000);
-    await old.advance(-1001, 9_000, 7);
+    await old.postDue(9_000, () => ({ skipTo: 9_000 }));
+    const raw = new Database(file);
+    raw.prepare('UPDATE subscriptions SET next_fact = 7').run();
+    raw.close();
     const id = await old.announce('broadcast', '<b>hi</b>', [42, -1001, 43], 7, 2_000, { chatId: 7, lang: 'zh-Hant' });
     await old.mark(id, 42, 'sent', { messageId: 5 });
     await old.claim(3_000, { leaseMs: 60_000, perSecond: 25, perGroupPerMinute: 20 }); // -1001 in flight
