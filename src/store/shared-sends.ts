@@ -1,11 +1,11 @@
 /**
- * The send log behind the limits on replies, shared by processes on one database. Every message the
- * bot sends as a reply is logged in the background (in batches, at most every FLUSH_MS): the
- * delivery queue of every process counts them against a group's minute. With replicas (`pull`), each
- * process also logs its private-chat replies and reads what the others sent every PULL_MS, feeding
- * it to its OutboundLimits (`foreign`), so that a chat's, a group's and the overall limits hold for
- * all replicas together. A reply never waits for any of it; a batch the database refuses is kept
- * (at most MAX_PENDING) and tried again.
+ * The send log behind the limits on replies, shared by processes on one database. A reply to a group
+ * is logged at once, in the background: the delivery queue of every process counts it against the
+ * group's minute. With replicas (`pull`), each process also logs its private-chat replies (in
+ * batches, at most every FLUSH_MS) and reads what the others sent every PULL_MS, feeding it to its
+ * OutboundLimits (`foreign`), so that a chat's, a group's and the overall limits hold for all
+ * replicas together. A reply never waits for any of it; a batch the database refuses is kept (at
+ * most MAX_PENDING) and tried again.
  */
 import type { OutboundLimits } from '../limits.js';
 import type { Logger } from '../log.js';
@@ -66,7 +66,10 @@ export function shareSends(store: Store, limits: OutboundLimits, log: Logger, o:
   for (const t of timers) t.unref();
   return {
     record: (chatId) => {
-      if (chatId > 0 && !o.pull) return;
+      // A group's reply at once (on SQLite, within this call): the delivery queue of every process
+      // counts it before its next claim for the group, which a batch would leave a moment too late.
+      if (chatId < 0) return void store.recordSend(chatId, 'answer', now()).catch((err: unknown) => log.debug({ err }, 'group reply not logged for the shared limits'));
+      if (!o.pull) return;
       pending.push({ chatId, at: now(), source: 'answer' });
       if (pending.length > MAX_PENDING) pending.shift();
     },
