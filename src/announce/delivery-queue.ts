@@ -21,7 +21,7 @@ import { splitHtml } from '../bot/split-html.js';
 import { telegramFault } from '../bot/telegram-retry.js';
 import type { OutboundLimits } from '../limits.js';
 import type { Logger } from '../log.js';
-import { storageFault, type ClaimedDelivery, type DeliveryStatus, type Report, type ReportHtml, type Store } from '../store/store.js';
+import { storageFault, type ClaimedDelivery, type DeliveryStatus, type ReportHtml, type Store } from '../store/store.js';
 import { delivered } from '../metrics.js';
 
 export interface QueueOptions {
@@ -69,7 +69,6 @@ const key = (announcementId: number, chatId: number) => `${announcementId}:${cha
 export class DeliveryQueue {
   private readonly o: Required<Omit<QueueOptions, 'limits' | 'reportHtml'>> & Pick<QueueOptions, 'limits' | 'reportHtml'>;
   private readonly waiters = new Map<string, { announcementId: number; chatId: number; resolve: (o: Outcome) => void }[]>();
-  private readonly doneWaiters = new Map<number, ((report: Report) => void)[]>();
   private running = false;
   /** Resolved by stop(): ends a back-off early. */
   private stopped: Promise<void> = Promise.resolve();
@@ -136,14 +135,6 @@ export class DeliveryQueue {
     });
   }
 
-  /** Resolves with the report when no delivery of the announcement is left open, however long that takes. */
-  done(announcementId: number): Promise<Report> {
-    return new Promise((resolve) => {
-      this.doneWaiters.set(announcementId, [...(this.doneWaiters.get(announcementId) ?? []), resolve]);
-      this.kick();
-    });
-  }
-
   /**
    * Sends until these announcements are finished (by this process or another), then stops: the
    * command line. Without ids, until nothing is left open.
@@ -170,7 +161,7 @@ export class DeliveryQueue {
         pause = 0;
         if (await finished?.()) return;
         // Someone waits for an outcome another process may bring: look again soon.
-        const polling = finished || this.waiters.size || this.doneWaiters.size;
+        const polling = finished || this.waiters.size;
         if (waitMs > 0) await this.idle(Math.min(waitMs, polling ? POLL_MS : 5_000));
       } catch (err) {
         pause = Math.min(Math.max(pause * 2, 250), MAX_PAUSE_MS);
@@ -324,8 +315,7 @@ export class DeliveryQueue {
     }
   }
 
-
-  /** Resolves the waiters whose delivery or announcement is finished (whoever finished it). */
+  /** Resolves the waiters whose delivery is final (whoever made it so). */
   private async settleWaiters(): Promise<void> {
     const { store } = this.o;
     for (const [k, list] of this.waiters) {
@@ -333,12 +323,6 @@ export class DeliveryQueue {
       if (status === undefined || !FINAL.has(status)) continue;
       for (const w of list) w.resolve(status as Outcome);
       this.waiters.delete(k);
-    }
-    for (const [id, list] of this.doneWaiters) {
-      const report = await store.report(id);
-      if (report.pending > 0) continue;
-      for (const resolve of list) resolve(report);
-      this.doneWaiters.delete(id);
     }
   }
 }

@@ -179,7 +179,8 @@ describe('delivery queue under a held lock (real time)', () => {
       await until(() => !q.health().degraded, 5_000, 'healthy again');
       expect((await health()).body.status).toBe('ok');
       expect([...received.values()].every((n) => n === 1)).toBe(true);
-      expect(await q.done(id)).toMatchObject({ sent: 10, pending: 0 });
+      await until(async () => (await store.report(id)).pending === 0, 5_000, 'every delivery marked');
+      expect(await store.report(id)).toMatchObject({ sent: 10, pending: 0 });
     } finally {
       await q.stop();
       server.close();
