@@ -248,7 +248,8 @@ export function storageFault(err: unknown): StorageFault | undefined {
     if (code.startsWith('SQLITE_READONLY') || code === 'SQLITE_PERM' || code === 'SQLITE_AUTH') return 'readonly';
     return 'io';
   }
-  // PostgreSQL's SQLSTATE codes, and the driver's lost connections.
+  // The driver's lost connections (EPIPE would pass for a SQLSTATE), then PostgreSQL's SQLSTATE codes.
+  if (typeof code === 'string' && NETWORK_CODES.has(code)) return 'unreachable';
   if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
     if (code === '40001' || code === '40P01' || code === '55P03') return 'busy';
     if (code === '53100') return 'full';
@@ -257,7 +258,6 @@ export function storageFault(err: unknown): StorageFault | undefined {
     if (code.startsWith('53') || code.startsWith('58')) return 'io';
     return undefined;
   }
-  if (typeof code === 'string' && NETWORK_CODES.has(code)) return 'unreachable';
   const message = err instanceof Error ? err.message : '';
   if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(message)) return 'unreachable';
   return undefined;

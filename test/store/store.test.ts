@@ -526,6 +526,25 @@ describe.each(backends)('the store on $name', (backend) => {
   });
 });
 
+describe('storage faults by backend', () => {
+  it('names what an operator can act on, and leaves bugs and refused rows alone', () => {
+    const fault = (code: string, message = 'x') => storageFault(Object.assign(new Error(message), { code }));
+    expect(fault('SQLITE_BUSY')).toBe('busy');
+    expect(fault('SQLITE_FULL')).toBe('full');
+    expect(fault('EPIPE')).toBe('unreachable');
+    expect(fault('ECONNREFUSED')).toBe('unreachable');
+    expect(fault('57P01')).toBe('unreachable'); // the server shut down
+    expect(fault('08006')).toBe('unreachable');
+    expect(fault('40P01')).toBe('busy'); // deadlock
+    expect(fault('53100')).toBe('full');
+    expect(fault('25006')).toBe('readonly');
+    expect(fault('23505')).toBeUndefined(); // a duplicate key: not the storage's fault
+    expect(fault('42P01')).toBeUndefined(); // a missing table: a bug
+    expect(storageFault(new Error('Connection terminated unexpectedly'))).toBe('unreachable');
+    expect(storageFault(new Error('boom'))).toBeUndefined();
+  });
+});
+
 describe('SQLite only', () => {
   let file: string;
   beforeEach(() => {
