@@ -238,31 +238,50 @@ function startBackground(config: BotConfig, { store, queue, schedule }: Storage,
   };
 }
 
+/** What is running, filled in as start-up goes on: a signal during start-up stops what has started. */
+interface Running {
+  storage: Storage;
+  bot?: Telegraf<BotContext>;
+  inFlight?: InFlight;
+  server?: Server | undefined;
+  metrics?: Server | undefined;
+  polling?: () => boolean;
+  background?: () => Promise<void>;
+  /** Set once a signal came: start-up goes no further. */
+  stopping?: boolean;
+}
+
+/** Stops getUpdates; telegraf refuses while launch() is still starting, and the exit at the end of the stop ends that. */
+function stopPolling(bot: Telegraf<BotContext>, signal: string): void {
+  try {
+    bot.stop(signal);
+  } catch {
+    // Not polling yet ("Bot is not running!"): nothing to stop.
+  }
+}
+
 /**
- * A graceful stop on SIGINT/SIGTERM: no new updates, those in flight finished (at most
- * STOP_GRACE_MS), the background stopped, the question log written, the database closed, exit 0.
+ * A graceful stop on SIGINT/SIGTERM, from the moment the database is open: no new updates, those in
+ * flight finished (at most STOP_GRACE_MS), the background stopped, the question log and the shared
+ * state written, the database closed, exit 0.
  */
-function stopOnSignal(
-  parts: { bot: Telegraf<BotContext>; inFlight: InFlight; server: Server | undefined; metrics: Server | undefined; polling: () => boolean; background: () => Promise<void>; storage: Storage },
-  log: Logger,
-): void {
-  const { bot, inFlight, server, metrics, polling, background, storage } = parts;
-  let stopping = false;
+function stopOnSignal(running: Running, log: Logger): void {
   const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal, in_flight: inFlight.count }, 'stopping');
+    if (running.stopping) return;
+    running.stopping = true;
+    const { bot, inFlight, server, metrics, polling, background, storage } = running;
+    log.info({ signal, in_flight: inFlight?.count ?? 0 }, 'stopping');
     const hardStop = setTimeout(() => {
-      log.warn({ in_flight: inFlight.count }, 'updates still in flight at the deadline; exiting');
+      log.warn({ in_flight: inFlight?.count ?? 0 }, 'updates still in flight at the deadline; exiting');
       process.exit(0);
     }, STOP_GRACE_MS);
     hardStop.unref();
     // The server's close callback runs once every request in progress has had its response.
     if (server) await new Promise((resolve) => server.close(resolve));
-    else if (polling()) bot.stop(signal);
-    await inFlight.idle();
+    else if (polling?.()) stopPolling(bot!, signal);
+    await inFlight?.idle();
     metrics?.close();
-    await background();
+    await background?.();
     storage.settings.stop();
     await storage.subjects?.stop();
     await storage.sends.stop();
@@ -288,6 +307,9 @@ async function main(): Promise<void> {
 
   const knowledge = openKnowledge(config, log);
   const storage = await openStorage(config, log, knowledge);
+  // Before anything announces itself as ready: a supervisor's signal always finds its handler.
+  const running: Running = { storage };
+  stopOnSignal(running, log);
   const { bot, inFlight } = createBot(
     { token: config.BOT_TOKEN, apiRoot: config.TELEGRAM_API_ROOT },
     {
@@ -305,14 +327,15 @@ async function main(): Promise<void> {
       announce: { store: storage.store, queue: storage.queue, adminIds: config.ADMIN_IDS, zone: config.ANNOUNCE_TZ },
     },
   );
+  Object.assign(running, { bot, inFlight });
   bot.botInfo = await identify(config.BOT_TOKEN, config.TELEGRAM_API_ROOT, log, config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace');
   log.info({ username: bot.botInfo.username, mode: config.BOT_MODE }, 'bot starting');
   await registerCommands(bot, knowledge.engine, log);
+  if (running.stopping) return;
 
-  const server = config.BOT_MODE === 'webhook' ? await startWebhook(config, bot, knowledge.engine, storage, log) : undefined;
-  const { metrics, polling } = config.BOT_MODE === 'polling' ? startPolling(config, bot, storage, log) : { metrics: undefined, polling: () => false };
-  const background = startBackground(config, storage, log);
-  stopOnSignal({ bot, inFlight, server, metrics, polling, background, storage }, log);
+  if (config.BOT_MODE === 'webhook') running.server = await startWebhook(config, bot, knowledge.engine, storage, log);
+  else Object.assign(running, startPolling(config, bot, storage, log));
+  if (!running.stopping) running.background = startBackground(config, storage, log);
 }
 
 main().catch((err: unknown) => {

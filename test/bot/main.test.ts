@@ -147,6 +147,14 @@ describe('npm start', () => {
     expect(output).not.toMatch(/\n\s+at /);
   }, 20_000);
 
+  it('a signal as soon as it starts (polling perhaps not begun yet) still stops it gracefully: "stopped", exit 0', async () => {
+    const p = start({ BOT_TOKEN: standin.token, TELEGRAM_API_ROOT: standin.url });
+    await until(() => output.includes('"msg":"bot starting"'), 15_000);
+    p.kill('SIGTERM');
+    expect(await exited(p, 15_000)).toBe(0);
+    expect(output, output.slice(-2000)).toContain('"msg":"stopped"');
+  }, 30_000);
+
   it('the command menus are registered one by one: one refused, the others still set, the failure logged once', async () => {
     standin.onMethod('setMyCommands', (params) => {
       if (params.language_code === 'en') throw new BotApiError(400, 'Bad Request: refused for the test');
