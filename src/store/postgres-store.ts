@@ -396,10 +396,6 @@ export class PostgresStore implements Store {
     });
   }
 
-  async migrateChat(from: number, to: number): Promise<void> {
-    await this.tx((c) => this.migrateOn(c, from, to));
-  }
-
   /** Moves a chat's subscription and settings to its new id, replacing any the new id had. */
   private async migrateOn(c: Queryable, from: number, to: number): Promise<void> {
     for (const table of ['subscriptions', 'chats']) {

@@ -7,6 +7,7 @@
 import { randomInt } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { Result } from '../qa/engine.js';
+import { batches } from './batches.js';
 import { scrubPersonalData } from './scrub.js';
 import type { Door, Outcome, PendingQuestion, Store } from './store.js';
 
@@ -39,35 +40,17 @@ const MAX_PENDING = 1_000;
  * tried again every RETRY_MS, at most MAX_PENDING kept waiting. A vote writes what is pending first.
  */
 export function storeQuestionLog(store: Store, now: () => number = Date.now, log?: Logger): QuestionLog {
-  let pending: PendingQuestion[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  /** The write in progress: writes go one after another, so a vote finds its question written. */
-  let writing: Promise<void> = Promise.resolve();
-  const schedule = (ms: number) => {
-    timer = setTimeout(() => void flush().catch(() => {}), ms);
-    timer.unref?.();
-  };
-  const write = async () => {
-    clearTimeout(timer);
-    timer = undefined;
-    if (!pending.length) return;
-    const batch = pending;
-    pending = [];
-    try {
-      await store.logQuestions(batch);
-    } catch (err) {
-      pending = [...batch, ...pending].slice(-MAX_PENDING);
-      log?.warn({ err, questions: batch.length, pending: pending.length }, 'logged questions not written yet: tried again shortly');
-      if (!timer) schedule(RETRY_MS);
-      throw err;
-    }
-  };
-  const flush = () => (writing = writing.catch(() => {}).then(write));
+  const pending = batches<PendingQuestion>((rows) => store.logQuestions(rows), {
+    everyMs: FLUSH_MS,
+    retryMs: RETRY_MS,
+    max: MAX_PENDING,
+    failed: (err, waiting) => log?.warn({ err, pending: waiting }, 'logged questions not written yet: tried again shortly'),
+  });
   return {
     record: ({ door, question, result, latencyMs }) => {
       const id = randomInt(1, 2 ** 47);
       const quoted = result.kind === 'sentence' ? result : result.kind === 'partial' ? result.related : undefined;
-      pending.push({
+      pending.add({
         id,
         at: now(),
         row: {
@@ -81,13 +64,13 @@ export function storeQuestionLog(store: Store, now: () => number = Date.now, log
           latencyMs: Math.round(latencyMs * 1000) / 1000,
         },
       });
-      if (!timer) schedule(FLUSH_MS);
       return id;
     },
     vote: async (id, up) => {
-      await flush();
+      // Its question first (a vote may come before the batch with it is written).
+      await pending.flush();
       return store.vote(id, up, now());
     },
-    flush,
+    flush: () => pending.flush(),
   };
 }

@@ -5,13 +5,15 @@
  * batches, at most every FLUSH_MS) and reads what the others sent every PULL_MS, feeding it to its
  * OutboundLimits (`foreign`), so that a chat's, a group's and the overall limits hold for all
  * replicas together. A reply never waits for any of it; a batch the database refuses is kept (at
- * most MAX_PENDING) and tried again.
+ * most MAX_PENDING) and tried again (batches.ts).
  */
 import type { OutboundLimits } from '../limits.js';
 import type { Logger } from '../log.js';
+import { batches } from './batches.js';
 import type { Send, Store } from './store.js';
 
 const FLUSH_MS = 200;
+const RETRY_MS = 2_000;
 const PULL_MS = 1_000;
 const MAX_PENDING = 5_000;
 
@@ -30,21 +32,13 @@ export interface SendLogOptions {
 
 export function shareSends(store: Store, limits: OutboundLimits, log: Logger, o: SendLogOptions): SendLog {
   const now = o.now ?? Date.now;
-  let pending: Send[] = [];
+  const pending = batches<Send>((rows) => store.recordSends(rows), {
+    everyMs: FLUSH_MS,
+    retryMs: RETRY_MS,
+    max: MAX_PENDING,
+    failed: (err) => log.debug({ err }, 'replies not logged for the shared limits yet: tried again shortly'),
+  });
   let cursor = 0;
-  let writing: Promise<void> = Promise.resolve();
-  const flush = () =>
-    (writing = writing.then(async () => {
-      if (!pending.length) return;
-      const batch = pending;
-      pending = [];
-      try {
-        await store.recordSends(batch);
-      } catch (err) {
-        pending = [...batch, ...pending].slice(-MAX_PENDING);
-        log.debug({ err }, 'replies not logged for the shared limits yet: tried again shortly');
-      }
-    }));
   const pull = async () => {
     try {
       // Everything another process logged since the last look (at first: the last two minutes).
@@ -58,24 +52,23 @@ export function shareSends(store: Store, limits: OutboundLimits, log: Logger, o:
       log.debug({ err }, 'the sends of other replicas not read: tried again shortly');
     }
   };
-  const timers = [setInterval(() => void flush(), FLUSH_MS)];
+  let puller: NodeJS.Timeout | undefined;
   if (o.pull) {
     void pull();
-    timers.push(setInterval(() => void pull(), PULL_MS));
+    puller = setInterval(() => void pull(), PULL_MS);
+    puller.unref();
   }
-  for (const t of timers) t.unref();
   return {
     record: (chatId) => {
       // A group's reply at once (on SQLite, within this call): the delivery queue of every process
       // counts it before its next claim for the group, which a batch would leave a moment too late.
       if (chatId < 0) return void store.recordSend(chatId, 'answer', now()).catch((err: unknown) => log.debug({ err }, 'group reply not logged for the shared limits'));
       if (!o.pull) return;
-      pending.push({ chatId, at: now(), source: 'answer' });
-      if (pending.length > MAX_PENDING) pending.shift();
+      pending.add({ chatId, at: now(), source: 'answer' });
     },
     stop: async () => {
-      for (const t of timers) clearInterval(t);
-      await flush();
+      clearInterval(puller);
+      await pending.stop();
     },
   };
 }

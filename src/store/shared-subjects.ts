@@ -9,9 +9,11 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { SharedSubjects } from '../qa/conversation.js';
+import { batches } from './batches.js';
 import type { SharedSubject, Store } from './store.js';
 
 const FLUSH_MS = 200;
+const RETRY_MS = 2_000;
 const PULL_MS = 1_000;
 const PRUNE_MS = 60_000;
 /** Changes are read again this far back, for replicas whose clocks differ a little. */
@@ -25,24 +27,15 @@ export interface SubjectSharing extends SharedSubjects {
 }
 
 export function shareSubjects(store: Store, log: Logger, now: () => number = Date.now): SubjectSharing {
-  const pending = new Map<string, SharedSubject>();
+  // The database keeps the later of two subjects for one key, so a batch may hold several.
+  const pending = batches<SharedSubject>((rows) => store.rememberSubjects(rows, now()), {
+    everyMs: FLUSH_MS,
+    retryMs: RETRY_MS,
+    max: MAX_PENDING,
+    failed: (err) => log.debug({ err }, 'conversation subjects not shared yet: tried again shortly'),
+  });
   const listeners: ((key: string, subject: string, until: number) => void)[] = [];
   let seen = now();
-  let flushing: Promise<void> = Promise.resolve();
-
-  const flush = () =>
-    (flushing = flushing.then(async () => {
-      if (!pending.size) return;
-      const batch = [...pending.values()];
-      pending.clear();
-      try {
-        await store.rememberSubjects(batch, now());
-      } catch (err) {
-        // Kept for the next flush, unless something newer came meanwhile.
-        for (const s of batch) if (!pending.has(s.key) && pending.size < MAX_PENDING) pending.set(s.key, s);
-        log.debug({ err }, 'conversation subjects not shared yet: tried again shortly');
-      }
-    }));
   const pull = async () => {
     try {
       const rows = await store.subjectsSince(seen - OVERLAP_MS, now());
@@ -56,21 +49,17 @@ export function shareSubjects(store: Store, log: Logger, now: () => number = Dat
   };
   const prune = () => store.pruneSubjects(now()).catch((err: unknown) => log.debug({ err }, 'expired conversation subjects not deleted yet'));
 
-  const flusher = setInterval(() => void flush(), FLUSH_MS);
   const puller = setInterval(() => void pull(), PULL_MS);
   const pruner = setInterval(() => void prune(), PRUNE_MS);
-  for (const t of [flusher, puller, pruner]) t.unref();
+  for (const t of [puller, pruner]) t.unref();
 
   return {
     key: (conversation) => createHash('sha256').update(conversation).digest('base64url').slice(0, 22),
-    remember: (key, subject, until) => {
-      if (pending.size >= MAX_PENDING) pending.delete(pending.keys().next().value!);
-      pending.set(key, { key, subject, until });
-    },
+    remember: (key, subject, until) => pending.add({ key, subject, until }),
     listen: (absorb) => void listeners.push(absorb),
     stop: async () => {
-      for (const t of [flusher, puller, pruner]) clearInterval(t);
-      await flush();
+      for (const t of [puller, pruner]) clearInterval(t);
+      await pending.stop();
     },
   };
 }

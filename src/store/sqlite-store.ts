@@ -311,10 +311,7 @@ export class SqliteStore implements Store {
     });
   }
 
-  async migrateChat(from: number, to: number): Promise<void> {
-    this.write(() => this.migrateNow(from, to));
-  }
-
+  /** A group became a supergroup: its subscription and settings follow the new id. */
   private migrateNow(from: number, to: number): void {
     this.stmt('UPDATE OR REPLACE subscriptions SET chat_id = ? WHERE chat_id = ?').run(to, from);
     this.stmt('UPDATE OR REPLACE chats SET chat_id = ? WHERE chat_id = ?').run(to, from);

@@ -157,8 +157,6 @@ export interface Store {
    * on. Each due subscription is taken by exactly one process. How many posts were recorded.
    */
   postDue(now: number, plan: (s: Subscription) => DuePlan): Promise<number>;
-  /** A group became a supergroup: its subscription and settings follow the new id. */
-  migrateChat(from: number, to: number): Promise<void>;
 
   // Announcements and deliveries
   /** Records an announcement and a pending delivery for each chat, in one transaction; its id. */

@@ -243,13 +243,14 @@ describe.each(backends)('the store on $name', (backend) => {
       expect(rows.every((r) => Number(r.n) === 1)).toBe(true);
     });
 
-    it('migrateChat moves the subscription and the chat settings to the new id', async () => {
+    it('a group that became a supergroup takes its subscription and chat settings to the new id', async () => {
       const s = await open();
       await s.subscribe({ chatId: -100, chatType: 'group', cadence: 'weekly', weekday: 1, time: '09:00', nextAt: 5000 });
-      await s.postDue(5000, () => ({ html: 'x', nextAt: 6000, nextFact: 2 }));
+      expect(await s.postDue(5000, () => ({ html: 'x', nextAt: 6000, nextFact: 2 }))).toBe(1);
       await s.setLang(-100, 'zh-Hant');
       await s.setLang(-555, 'en'); // someone else, untouched
-      await s.migrateChat(-100, -1001234567890);
+      const post = (await s.openDeliveries())[0]!;
+      await s.markMigrated(post.announcementId, -100, -1001234567890);
       expect(await s.subscription(-100)).toBeUndefined();
       expect(await s.lang(-100)).toBeUndefined();
       expect(await s.subscription(-1001234567890)).toEqual({ chatId: -1001234567890, chatType: 'group', cadence: 'weekly', weekday: 1, time: '09:00', nextFact: 2, nextAt: 6000 });
