@@ -66,6 +66,9 @@ const CHORES_MS = 5_000;
 
 const key = (announcementId: number, chatId: number) => `${announcementId}:${chatId}`;
 
+/** A delivery in a log line: the announcement and the kind of chat, never the chat's id (logs name no one). */
+const whom = (d: ClaimedDelivery): { announcement: number; chat_type: 'group' | 'private' } => ({ announcement: d.announcementId, chat_type: d.chatId < 0 ? 'group' : 'private' });
+
 export class DeliveryQueue {
   private readonly o: Required<Omit<QueueOptions, 'limits' | 'reportHtml'>> & Pick<QueueOptions, 'limits' | 'reportHtml'>;
   private readonly waiters = new Map<string, { announcementId: number; chatId: number; resolve: (o: Outcome) => void }[]>();
@@ -282,19 +285,19 @@ export class DeliveryQueue {
         const after = fault.retryAfterSeconds * 1_000;
         this.pausedUntil = now + after;
         await this.mustWrite(() => store.mark(d.announcementId, d.chatId, 'pending', { error: description, notBefore: now + after }, now));
-        log.warn({ chat_id: d.chatId, retry_after: fault.retryAfterSeconds }, 'announcement throttled (429)');
+        log.warn({ ...whom(d), retry_after: fault.retryAfterSeconds }, 'announcement throttled (429)');
         return;
       }
       case 'blocked':
         await this.mustWrite(() => store.markRemoved(d.announcementId, d.chatId, description, now));
         delivered('removed');
         await this.finished(d.announcementId);
-        log.info({ chat_id: d.chatId }, 'chat blocked or removed the bot: unsubscribed');
+        log.info(whom(d), 'chat blocked or removed the bot: unsubscribed');
         return;
       case 'migrated':
         await this.mustWrite(() => store.markMigrated(d.announcementId, d.chatId, fault.to, now));
         delivered('migrated');
-        log.info({ chat_id: d.chatId, to: fault.to }, 'group became a supergroup: following it');
+        log.info(whom(d), 'group became a supergroup: following it');
         return;
       case 'transient': {
         const final = d.attempts + 1 >= this.o.maxAttempts;
@@ -304,14 +307,14 @@ export class DeliveryQueue {
           delivered('failed');
           await this.finished(d.announcementId);
         }
-        log.warn({ chat_id: d.chatId, attempt: d.attempts + 1, final }, 'announcement delivery failed');
+        log.warn({ ...whom(d), attempt: d.attempts + 1, final, err }, 'announcement delivery failed');
         return;
       }
       case 'refused':
         await this.mustWrite(() => store.mark(d.announcementId, d.chatId, 'failed', { error: description }, now));
         delivered('failed');
         await this.finished(d.announcementId);
-        log.warn({ chat_id: d.chatId, err }, 'announcement refused by Telegram');
+        log.warn({ ...whom(d), err }, 'announcement refused by Telegram');
     }
   }
 

@@ -56,7 +56,7 @@ function plan(o: SchedulerOptions, s: Subscription, now: number): DuePlan {
   for (let t = nextOccurrence(s, latest, o.zone); t <= now; t = nextOccurrence(s, t, o.zone)) latest = t;
   const next = nextOccurrence(s, now, o.zone);
   if (now - latest >= LATE_LIMIT_MS || o.factCount() === 0) {
-    o.log.info({ chat_id: s.chatId, late_ms: now - latest }, 'scheduled post more than an hour late (or nothing to post): skipped');
+    o.log.info({ cadence: s.cadence, late_ms: now - latest }, 'scheduled post more than an hour late (or nothing to post): skipped');
     return { skipTo: next };
   }
   return { html: o.factHtml(s.nextFact % o.factCount(), s.chatId), nextAt: next, nextFact: s.nextFact + 1 };

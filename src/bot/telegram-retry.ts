@@ -47,11 +47,26 @@ export function telegramFault(error: unknown): TelegramFault {
   return { kind: 'transient' };
 }
 
+/** A call its caller aborted (node-fetch's AbortError), as opposed to one that timed out or failed. */
+const aborted = (error: unknown): boolean => error instanceof Error && error.name === 'AbortError';
+
 /** How long to wait before retrying a failed call, or undefined when it must not be retried. */
 export function retryDelay(error: unknown, attempt: number, o: Required<Omit<RetryOptions, 'log' | 'sleep'>>): number | undefined {
   const fault = telegramFault(error);
   if (fault.kind === 'throttled') return fault.retryAfterSeconds <= o.maxRetryAfterSeconds ? fault.retryAfterSeconds * 1000 : undefined;
   return fault.kind === 'transient' ? o.backoffMs * 2 ** attempt : undefined;
+}
+
+/**
+ * What a log line says of a failed call: the method, Telegram's status, description and retry-after,
+ * or the network error (through the logger's allow-list). Never the payload: it holds the chat id,
+ * the text and the buttons' data.
+ */
+export function failure(method: string, error: unknown): Record<string, unknown> {
+  if (error instanceof TelegramError) {
+    return { method, status: error.code, description: error.description, ...(error.parameters?.retry_after !== undefined ? { retry_after: error.parameters.retry_after } : {}) };
+  }
+  return { method, err: error };
 }
 
 /** Wraps telegram.callApi in place (once) so every method of this client retries. */
@@ -69,10 +84,12 @@ export function withRetries<T extends Telegram>(telegram: T, options: RetryOptio
         telegramCall(method);
         return result;
       } catch (error) {
+        // Aborted by its caller (telegraf's polling, at a stop): nothing to retry, count or report.
+        if (aborted(error)) throw error;
         telegramCall(method, error);
         const delay = attempt < o.retries ? retryDelay(error, attempt, o) : undefined;
         if (delay === undefined) throw error;
-        options.log?.warn({ method, attempt: attempt + 1, delay_ms: delay, err: error }, 'Bot API call failed, retrying');
+        options.log?.warn({ ...failure(method, error), attempt: attempt + 1, delay_ms: delay }, 'Bot API call failed, retrying');
         await sleep(delay);
       }
     }
