@@ -84,6 +84,14 @@ const BotCommon = z.object({
     .describe('Time zone of /subscribe times'),
   ANNOUNCE_PER_SECOND: z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be at least 1').max(30, 'Telegram allows about 30 a second: at most 30').default(25),
   ANNOUNCE_PER_GROUP_PER_MINUTE: z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be at least 1').max(20, 'Telegram allows 20 a minute in a group: at most 20').default(20),
+  METRICS_PORT: z.coerce
+    .number({ error: 'must be a port number' })
+    .int()
+    .min(1, 'must be a port number between 1 and 65535')
+    .max(65535, 'must be a port number between 1 and 65535')
+    .optional()
+    .describe('Serve Prometheus metrics at http://METRICS_HOST:METRICS_PORT/metrics (off unless set; never on the webhook port)'),
+  METRICS_HOST: z.string().trim().min(1).default('127.0.0.1').describe('Address the metrics server binds to (loopback unless set)'),
 });
 
 /**
@@ -97,14 +105,6 @@ export const BotConfigSchema = z.preprocess(
     [
       BotCommon.extend({
         BOT_MODE: z.literal('polling'),
-        METRICS_PORT: z.coerce
-          .number({ error: 'must be a port number' })
-          .int()
-          .min(1, 'must be a port number between 1 and 65535')
-          .max(65535, 'must be a port number between 1 and 65535')
-          .optional()
-          .describe('Polling mode: serve Prometheus metrics at http://METRICS_HOST:METRICS_PORT/metrics (off unless set; webhook mode serves /metrics on the webhook port)'),
-        METRICS_HOST: z.string().trim().min(1).default('127.0.0.1').describe('Address the metrics server binds to'),
       }),
       BotCommon.extend({
         BOT_MODE: z.literal('webhook'),

@@ -80,7 +80,6 @@ function failedToIdentify(err: unknown, apiRoot: string, log: Logger, debug: boo
 }
 
 type WebhookConfig = Extract<BotConfig, { BOT_MODE: 'webhook' }>;
-type PollingConfig = Extract<BotConfig, { BOT_MODE: 'polling' }>;
 
 /** The knowledge, read and warmed up (a malformed file: one line naming it, exit 1). */
 function openKnowledge(config: BotConfig, log: Logger): OpenEngine {
@@ -130,7 +129,7 @@ async function openStorage(config: BotConfig, log: Logger, { engine, ctx: render
 }
 type Storage = Awaited<ReturnType<typeof openStorage>>;
 
-/** Webhook mode: the server (updates, /healthz, /metrics) and setWebhook. Returns the server to close. */
+/** Webhook mode: the server (updates, /healthz) and setWebhook. Returns the server to close. */
 async function startWebhook(config: WebhookConfig, bot: Telegraf<BotContext>, engine: OpenEngine['engine'], storage: Storage, log: Logger): Promise<Server> {
   const server = createWebhookServer(bot, {
     path: config.WEBHOOK_PATH,
@@ -147,13 +146,12 @@ async function startWebhook(config: WebhookConfig, bot: Telegraf<BotContext>, en
 }
 
 /**
- * Polling mode: getUpdates, and the metrics server when METRICS_PORT is set. Returns that server (to
- * close) and whether this process polls (a standby does not, yet).
+ * Polling mode: getUpdates. Returns whether this process polls (a standby does not, yet).
  * On PostgreSQL only one replica may poll (Telegram answers 409 to a second): the others stand by,
  * delivering announcements, and try for the leadership every LEAD_RETRY_MS; a leader that loses its
  * database connection exits, for its supervisor to start it again as a standby.
  */
-function startPolling(config: PollingConfig, bot: Telegraf<BotContext>, { store }: Storage, log: Logger): { metrics: Server | undefined; polling: () => boolean } {
+function startPolling(bot: Telegraf<BotContext>, { store }: Storage, log: Logger): { polling: () => boolean } {
   let polling = false;
   const poll = () => {
     polling = true;
@@ -182,9 +180,14 @@ function startPolling(config: PollingConfig, bot: Telegraf<BotContext>, { store 
     };
     void tryLead();
   } else poll();
-  if (config.METRICS_PORT === undefined) return { metrics: undefined, polling: () => polling };
+  return { polling: () => polling };
+}
+
+/** The metrics server, when METRICS_PORT is set (either mode; loopback unless METRICS_HOST says otherwise). */
+function startMetrics(config: BotConfig, log: Logger): Server | undefined {
+  if (config.METRICS_PORT === undefined) return undefined;
   log.info({ port: config.METRICS_PORT, host: config.METRICS_HOST }, 'metrics at /metrics');
-  return { metrics: startMetricsServer(config.METRICS_PORT, config.METRICS_HOST), polling: () => polling };
+  return startMetricsServer(config.METRICS_PORT, config.METRICS_HOST);
 }
 
 /**
@@ -270,7 +273,8 @@ function stopOnSignal(running: Running, log: Logger): void {
     if (running.stopping) return;
     running.stopping = true;
     const { bot, inFlight, server, metrics, polling, background, storage } = running;
-    log.info({ signal, in_flight: inFlight?.count ?? 0 }, 'stopping');
+    const started = Date.now();
+    const inFlightAtSignal = inFlight?.count ?? 0;
     const hardStop = setTimeout(() => {
       log.warn({ in_flight: inFlight?.count ?? 0 }, 'updates still in flight at the deadline; exiting');
       process.exit(0);
@@ -287,7 +291,7 @@ function stopOnSignal(running: Running, log: Logger): void {
     await storage.sends.stop();
     await storage.questionLog?.flush().catch((err: unknown) => log.warn({ err }, 'logged questions not written at stop'));
     await storage.store.close();
-    log.info('stopped');
+    log.info({ signal, in_flight: inFlightAtSignal, ms: Date.now() - started }, 'stopped');
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));
@@ -295,6 +299,8 @@ function stopOnSignal(running: Running, log: Logger): void {
 }
 
 async function main(): Promise<void> {
+  // Whatever this process creates (the SQLite file and its WAL, the data folder) is its owner's alone.
+  process.umask(0o077);
   const config = configureOrExit(BotConfigSchema);
   const log = createLogger({ level: config.LOG_LEVEL, secrets: [config.BOT_TOKEN, config.BOT_MODE === 'webhook' ? config.WEBHOOK_SECRET : '', databasePassword(config.DATABASE_URL)] });
   // Handler errors never get here (bot.catch logs them and the bot goes on). Anything else that
@@ -334,7 +340,8 @@ async function main(): Promise<void> {
   if (running.stopping) return;
 
   if (config.BOT_MODE === 'webhook') running.server = await startWebhook(config, bot, knowledge.engine, storage, log);
-  else Object.assign(running, startPolling(config, bot, storage, log));
+  else Object.assign(running, startPolling(bot, storage, log));
+  running.metrics = startMetrics(config, log);
   if (!running.stopping) running.background = startBackground(config, storage, log);
 }
 

@@ -9,7 +9,7 @@
  * without blocking (`retryBusy`), so a lock held elsewhere delays a write, never the event loop.
  */
 import Database from 'better-sqlite3';
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Lang } from '../knowledge/schema.js';
 import {
@@ -154,6 +154,20 @@ const toSubscription = (r: SubscriptionRow): Subscription => ({
 /** SQL shared by `openDeliveries` and `claim`: in-flight first, a chat's own posts before broadcasts, oldest first. */
 const DELIVERY_ORDER = "ORDER BY d.status = 'sending' DESC, a.kind = 'broadcast', d.announcement_id, d.chat_id";
 
+/**
+ * The database file and its WAL files readable and writable by their owner only (0600), where they
+ * exist. Best effort: a file of another user that this one may write (EPERM) is left as it is.
+ */
+function ownerOnly(file: string): void {
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) {
+    try {
+      if (existsSync(f)) chmodSync(f, 0o600);
+    } catch {
+      // Not ours to change.
+    }
+  }
+}
+
 export class SqliteStore implements Store {
   readonly backend = 'sqlite';
   private readonly db: Database.Database;
@@ -169,11 +183,13 @@ export class SqliteStore implements Store {
   constructor(readonly file: string) {
     try {
       if (file !== ':memory:') {
-        mkdirSync(path.dirname(file), { recursive: true });
+        // Only its owner reads the bot's data: a folder it creates is 0700, the files 0600 (below).
+        mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
         // WAL keeps two files beside the database: the folder must be writable too.
         accessSync(path.dirname(file), constants.W_OK);
       }
       this.db = new Database(file);
+      if (file !== ':memory:') ownerOnly(file);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma('foreign_keys = ON');
@@ -182,6 +198,8 @@ export class SqliteStore implements Store {
       // The write probe: a read-only file or folder fails here, not at a user's first /subscribe.
       this.db.transaction(() => this.stmt('UPDATE schema_version SET version = version').run()).immediate();
       this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      // SQLite gives its -wal and -shm files the database's mode; those of an older version may be 0644.
+      if (file !== ':memory:') ownerOnly(file);
       this.inode = file === ':memory:' ? undefined : statSync(file).ino;
     } catch (err) {
       const why = (err as Error).message;
