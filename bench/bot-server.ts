@@ -1,11 +1,13 @@
 /**
  * One bot behind the webhook server, in a process of its own so that the bench's load generator and
  * Bot API stand-in do not share its CPU: `node --import tsx bench/bot-server.ts reform|echo`.
- * Reads BENCH_TOKEN, BENCH_API_ROOT, BENCH_SECRET and BENCH_CACHE (0: no answer cache); prints
- * {"port": N} when listening.
+ * Reads BENCH_TOKEN, BENCH_API_ROOT, BENCH_SECRET, BENCH_CACHE (0: no answer cache) and
+ * BENCH_PRODUCTION (1: the outbound limits as in production, and announcements, for the flood
+ * scenario; otherwise no limits, to measure throughput); prints {"port": N} when listening.
  */
 import type { AddressInfo } from 'node:net';
-import { Telegraf } from 'telegraf';
+import { Telegraf, Telegram } from 'telegraf';
+import { DeliveryQueue } from '../src/announce/delivery-queue.js';
 import { OutboundLimits } from '../src/limits.js';
 import { createBot } from '../src/bot/create-bot.js';
 import { memorySettings, type BotContext } from '../src/bot/deps.js';
@@ -35,6 +37,14 @@ if (kind === 'reform') {
   const dir = mkdtempSync(path.join(tmpdir(), 'bench-bot-'));
   const store = new SqliteStore(path.join(dir, 'bot.sqlite'));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const production = process.env.BENCH_PRODUCTION === '1';
+  const limits = production
+    ? new OutboundLimits()
+    : new OutboundLimits({ perUserMs: 0, groupPerMinute: 1e9, overallPerSecond: 1e9, privateBurst: 1e9, privatePerSecond: 1e9 });
+  // Announcements (for /announce in a group): the queue is never started, no admin posts anything.
+  const announce = production
+    ? { store, queue: new DeliveryQueue({ store, limits, telegram: new Telegram(token, { apiRoot: `${apiRoot}/` }), log }), adminIds: new Set<number>(), zone: 'Asia/Shanghai' }
+    : undefined;
   bot = createBot(
     { token, apiRoot },
     {
@@ -42,9 +52,10 @@ if (kind === 'reform') {
       render,
       log,
       settings: memorySettings(),
-      limits: new OutboundLimits({ perUserMs: 0, groupPerMinute: 1e9, overallPerSecond: 1e9, privateBurst: 1e9, privatePerSecond: 1e9 }),
+      limits,
       now: Date.now,
       questionLog: storeQuestionLog(store),
+      ...(announce ? { announce } : {}),
     },
   ).bot;
 } else {

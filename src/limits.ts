@@ -3,7 +3,8 @@
  * help, command results) and the delivery queue's announcements both go through it.
  *
  * - A private chat: bursts of `privateBurst`, then `privatePerSecond` sustained (a token bucket).
- *   A flood gets one "slow down" note a minute; the rest is dropped.
+ *   A flood gets one "slow down" note a minute; the rest is dropped. (Incoming floods are shed
+ *   before this, by the dispatcher; their note is the same one.)
  * - A group: `groupPerMinute` messages a minute, answers and announcements together (this process's
  *   count here; the queue also counts every process's sends in the database), and one answer per
  *   user every `perUserMs`. What is over is dropped quietly: a group is never told to slow down.
@@ -86,6 +87,28 @@ export class OutboundLimits {
     if (t - b.slowedAt < MINUTE) return 'drop';
     b.slowedAt = t;
     return 'slowDown';
+  }
+
+  /**
+   * Counts `parts` more messages to this chat without a verdict: the rest of a long reply that was
+   * admitted as one message before it was rendered (it goes whole; the chat's next replies wait).
+   */
+  charge(chatId: number, group: boolean, parts: number): void {
+    const t = this.now();
+    if (group) this.countGroup(chatId, t, parts);
+    else this.bucket(chatId, t).tokens -= parts;
+  }
+
+  /**
+   * A private chat whose incoming flood is being shed (see bot/middlewares/dispatch.ts): whether to
+   * tell it to slow down now. One note a minute, shared with the replies' own "slow down".
+   */
+  slowDown(chatId: number): boolean {
+    const t = this.now();
+    const b = this.bucket(chatId, t);
+    if (t - b.slowedAt < MINUTE) return false;
+    b.slowedAt = t;
+    return true;
   }
 
   /** How long an answer must wait for the overall budget (0: it may go now); counts it when 0. */

@@ -65,4 +65,31 @@ describe('outbound limits', () => {
     expect(l.answerWaitMs()).toBe(500);
     expect(l.queueWaitMs()).toBeGreaterThan(0);
   });
+  it('a shed incoming flood shares the one "slow down" a minute with the replies', () => {
+    const { clock, l } = limits();
+    expect(l.slowDown(1)).toBe(true);
+    expect(l.slowDown(1)).toBe(false);
+    // The replies' burst is untouched, and their own note is not sent again within the minute.
+    expect(Array.from({ length: 7 }, () => l.reply(1, false, 1))).toEqual(['send', 'send', 'send', 'send', 'send', 'drop', 'drop']);
+    clock.t += 60_000;
+    expect(l.slowDown(1)).toBe(true);
+    // The other way round: the replies told it, so the shed flood does not.
+    for (let i = 0; i < 6; i++) l.reply(2, false, 2);
+    expect(l.slowDown(2)).toBe(false);
+  });
+
+  it('the rest of a long reply admitted as one is counted, never refused: the next replies wait for it', () => {
+    const { clock, l } = limits();
+    expect(l.reply(1, false, 1)).toBe('send');
+    l.charge(1, false, 6);
+    expect(l.reply(1, false, 1)).toBe('slowDown');
+    clock.t += 2_000;
+    expect(l.reply(1, false, 1)).toBe('drop');
+    clock.t += 1_000;
+    expect(l.reply(1, false, 1)).toBe('send');
+    // A group: the extra parts count against its 20 a minute.
+    l.charge(-1, true, 19);
+    expect(l.reply(-1, true, 5)).toBe('send');
+    expect(l.reply(-1, true, 6)).toBe('drop');
+  });
 });

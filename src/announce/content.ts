@@ -64,6 +64,14 @@ export function factHtml(engine: Engine, ctx: RenderContext, factId: string, lan
 }
 
 /** What /broadcast and `npm run broadcast` post: a fact when a short text names one, otherwise the text itself (escaped). */
+/**
+ * The longest broadcast text: what one Telegram message holds (in UTF-16 code units, as Telegram
+ * counts). `npm run broadcast` refuses a longer one rather than split it into a series of messages to
+ * every subscriber; through the bot, /broadcast's text is shorter than a message by itself (a longer
+ * update is not Telegram's and is dropped: bot/middlewares/bounds.ts).
+ */
+export const BROADCAST_MAX_CHARS = 4096;
+
 export function broadcastHtml(engine: Engine, ctx: RenderContext, text: string, lang: Lang): string {
   const result = engine.answer(text);
   return result.found && result.kind === 'sentence' && text.length <= 40 ? render(result, 'html', ctx, lang) : markup([{ text }], 'html');

@@ -20,6 +20,7 @@ import { membershipFeature } from './features/membership.js';
 import { sourceFeature } from './features/source.js';
 import { privacyFeature } from './features/privacy.js';
 import { storageFault } from '../store/store.js';
+import { Callbacks } from './callbacks.js';
 import { contextMiddleware } from './middlewares/context.js';
 import { dispatcher, type InFlight } from './middlewares/dispatch.js';
 import { fillEntities } from './middlewares/entities.js';
@@ -27,9 +28,10 @@ import { replyLang } from './lang.js';
 import { sendText } from './reply.js';
 import { withRetries } from './telegram-retry.js';
 import { TEXTS } from './texts.js';
-import { updateSeen } from '../metrics.js';
+import { knownUpdates } from './middlewares/update-type.js';
+import { boundUpdates } from './middlewares/bounds.js';
 
-/** Updates handled at once, over all chats (one chat's run one after another). */
+/** Updates handled at once, over all chats (one chat's run one after another; see the dispatcher for floods). */
 const MAX_IN_FLIGHT = 64;
 
 export interface CreatedBot {
@@ -51,19 +53,32 @@ export function createBot(telegram: TelegramOptions, deps: BotDeps): CreatedBot 
     handlerTimeout: 30_000,
   });
   withRetries(bot.telegram, { log: deps.log, ...(deps.sleep ? { sleep: deps.sleep } : {}) });
-  const { middleware: dispatch, inFlight } = dispatcher({ maxInFlight: MAX_IN_FLIGHT, onError: (err, ctx) => failed(err, ctx, deps) });
+  const context = contextMiddleware(deps, new Callbacks(telegram.token));
+  const { middleware: dispatch, inFlight } = dispatcher({
+    maxInFlight: MAX_IN_FLIGHT,
+    onError: (err, ctx) => failed(err, ctx, deps),
+    onShed: (ctx) => {
+      deps.log.debug({ update_type: ctx.updateType }, 'update shed: flood');
+      if (ctx.chat?.type !== 'private' || ctx.updateType !== 'message' || !deps.limits.slowDown(ctx.chat.id)) return undefined;
+      return async () => {
+        if (agent) ctx.telegram.options.agent = agent;
+        await context(ctx, () => slowDownNote(ctx));
+      };
+    },
+  });
   // telegraf keeps connections alive to an https Bot API (Telegram's) but opens a new one for every
   // call to an http one (a self-hosted server on the same host): keep those alive too.
   const agent = telegram.apiRoot.startsWith('http://') ? new Agent({ keepAlive: true, keepAliveMsecs: 10_000 }) : undefined;
   if (agent) bot.telegram.options.agent = agent;
 
+  bot.use(knownUpdates(deps.log));
+  bot.use(boundUpdates(deps.log));
   bot.use(dispatch);
   bot.use(async (ctx, next) => {
     if (agent) ctx.telegram.options.agent = agent;
-    updateSeen(ctx.updateType);
     return next();
   });
-  bot.use(contextMiddleware(deps));
+  bot.use(context);
   bot.use(fillEntities);
   bot.use(helpFeature(deps));
   bot.use(sourceFeature(deps));
@@ -80,6 +95,12 @@ export function createBot(telegram: TelegramOptions, deps: BotDeps): CreatedBot 
   // Only the dispatcher itself runs under telegraf's boundary; the handlers end in `failed`.
   bot.catch((err, ctx) => failed(err, ctx, deps));
   return { bot, inFlight };
+}
+
+/** A private chat's flood was shed (see the dispatcher): it is told once a minute (limits.ts). */
+async function slowDownNote(ctx: BotContext): Promise<void> {
+  ctx.log.info('flood: updates shed, asked to slow down');
+  await sendText(ctx, ctx.slowDownText(), { counted: true });
 }
 
 /**

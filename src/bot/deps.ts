@@ -11,6 +11,7 @@ import type { QuestionLog } from '../store/question-log.js';
 import type { Store } from '../store/store.js';
 import { retryBusy } from '../store/store.js';
 import type { OutboundLimits } from '../limits.js';
+import type { Callbacks } from './callbacks.js';
 
 /** Per-chat settings: in the database (storeSettings), or in memory for tests and tools. */
 export interface ChatSettings {
@@ -117,4 +118,6 @@ export interface BotContext extends Context {
   slowDownText: () => string;
   /** Logs a reply for the limits every process shares (store/shared-sends.ts). */
   sent: (chatId: number) => void;
+  /** Makes and reads the buttons' data (tagged with a key derived from the bot token). */
+  callbacks: Callbacks;
 }

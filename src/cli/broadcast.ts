@@ -7,7 +7,7 @@
  */
 import { Telegram } from 'telegraf';
 import { DeliveryQueue } from '../announce/delivery-queue.js';
-import { broadcastHtml } from '../announce/content.js';
+import { BROADCAST_MAX_CHARS, broadcastHtml } from '../announce/content.js';
 import { BotConfigSchema } from '../config.js';
 import { configureOrExit, orExit, orExitAsync } from './or-exit.js';
 import { createLogger } from '../log.js';
@@ -21,6 +21,10 @@ const resume = args.includes('--resume');
 const text = args.filter((a) => a !== '--resume').join(' ').trim();
 if (!resume && !text) {
   console.error('usage: npm run broadcast -- "<text or fact keyword>"   |   npm run broadcast -- --resume');
+  process.exit(2);
+}
+if (text.length > BROADCAST_MAX_CHARS) {
+  console.error(`too long to broadcast: ${text.length} characters, and a Telegram message holds at most ${BROADCAST_MAX_CHARS}; shorten it`);
   process.exit(2);
 }
 

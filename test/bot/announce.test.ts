@@ -163,6 +163,17 @@ describe('in a private chat and for operators', () => {
     expect((await store.subscription(user))?.cadence).toBe('daily');
   });
 
+  it('/broadcast longer than a Telegram message (a forged update): nothing queued, nothing sent', async () => {
+    const before = (await store.unfinished()).length;
+    standin.clearCalls();
+    standin.privateText(`/broadcast ${'系统维护通知'.repeat(700)}`, { userId: OPERATOR, languageCode: 'en' });
+    // A question after it is answered: the forged update was dropped, not left pending.
+    standin.privateText('/help', { userId: OPERATOR, languageCode: 'en' });
+    await sentTo(OPERATOR);
+    expect((await store.unfinished()).length).toBe(before);
+    expect(standin.callsTo('sendMessage')).toHaveLength(1);
+  });
+
   it('/broadcast: refused to others; an operator gets every subscribed chat served and a report', async () => {
     const user = fresh();
     standin.privateText('/broadcast 你好', { userId: user, languageCode: 'en' });

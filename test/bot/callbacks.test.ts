@@ -6,43 +6,68 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { articleKey, contextData, factData, parseCallback, voteData } from '../../src/bot/callbacks.js';
+import { articleKey, Callbacks, factData, onMessage } from '../../src/bot/callbacks.js';
 import { storeQuestionLog } from '../../src/store/question-log.js';
 import { LANGS } from '../../src/knowledge/schema.js';
 import { openEngine } from '../../src/qa/open-engine.js';
 import { scrubPersonalData } from '../../src/store/scrub.js';
 import { SqliteStore as Store } from '../../src/store/sqlite-store.js';
 
+const TOKEN = '123456789:AAF-test-token-0123456789abcdefghij';
+const callbacks = new Callbacks(TOKEN);
+
 describe('callback data', () => {
   it('every fact and every sentence button fits in 64 bytes and reads back as made', async () => {
     const { engine } = openEngine();
     for (const k of engine.knowledge.articles) {
-      for (const f of k.facts) expect(parseCallback(factData(f.id))).toEqual({ kind: 'fact', factId: f.id });
+      for (const f of k.facts) expect(callbacks.parse(factData(f.id))).toEqual({ kind: 'fact', factId: f.id });
       for (const p of k.article.paragraphs) {
         for (const s of p.sentences) {
           for (const lang of LANGS) {
-            const data = contextData(k.article.id, s.id, lang)!;
+            const data = callbacks.context(k.article.id, s.id, lang)!;
             expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
-            expect(parseCallback(data)).toEqual({ kind: 'context', lang, articleKey: articleKey(k.article.id), sentenceId: s.id });
+            expect(callbacks.parse(data)).toEqual({ kind: 'context', lang, articleKey: articleKey(k.article.id), sentenceId: s.id });
           }
         }
       }
     }
-    expect(parseCallback(voteData(123456, false))).toEqual({ kind: 'vote', up: false, answerId: 123456 });
+    expect(callbacks.parse(callbacks.vote(123456, false))).toEqual({ kind: 'vote', up: false, answerId: 123456 });
+    expect(Buffer.byteLength(callbacks.vote(2 ** 47, true))).toBeLessThanOrEqual(64);
   });
 
-  it('the same after a restart: a second engine makes and reads the same data', async () => {
+  it('the same after a restart: a second engine and codec make and read the same data', async () => {
     const first = openEngine().engine;
     const second = openEngine().engine;
     const id = first.knowledge.articles[0]!.article.id;
-    const parsed = parseCallback(contextData(id, 'p2s5', 'en'));
+    const data = callbacks.context(id, 'p2s5', 'en')!;
+    expect(new Callbacks(TOKEN).context(id, 'p2s5', 'en')).toBe(data);
+    const parsed = new Callbacks(TOKEN).parse(data);
     expect(parsed?.kind === 'context' && second.articles().find((a) => articleKey(a.source.articleId) === parsed.articleKey)?.source.articleId).toBe(id);
     expect(second.paragraphOf(id, 'p2s5')?.paragraph).toBe(2);
   });
 
   it('data this bot never made, or too long to send, is refused', async () => {
-    for (const data of [undefined, '', 'f:', 'x:q:12345678:p1s1', 'x:s:xyz:p1s1', 'v:+:', 'v:*:1', 'hello']) expect(parseCallback(data)).toBeUndefined();
+    for (const data of [undefined, '', 'f:', 'x:q:12345678:p1s1', 'x:s:xyz:p1s1', 'v:+:', 'v:*:1', 'hello', 'x'.repeat(65)]) expect(callbacks.parse(data)).toBeUndefined();
     expect(factData('x'.repeat(70))).toBeUndefined();
+  });
+
+  it('a context or vote button without its tag, with a wrong one, or made with another token is refused', async () => {
+    const id = openEngine().engine.knowledge.articles[0]!.article.id;
+    const made = callbacks.context(id, 'p2s5', 'en')!;
+    const untagged = made.slice(0, made.lastIndexOf(':'));
+    const other = new Callbacks('987654321:AAF-other-token-0123456789abcdefghi');
+    for (const forged of [untagged, `${untagged}:AAAAAAAA`, callbacks.context(id, 'p2s5', 'en')!.replace(':p2s5:', ':p3s1:'), other.context(id, 'p2s5', 'en'), other.vote(42, true), `v:+:42`]) {
+      expect(callbacks.parse(forged), forged).toBeUndefined();
+    }
+  });
+
+  it('a button belongs to the message that carries it', () => {
+    const data = callbacks.vote(7, true);
+    const message = { message_id: 1, reply_markup: { inline_keyboard: [[{ text: '👍', callback_data: data }]] } };
+    expect(onMessage(message, data)).toBe(true);
+    expect(onMessage({ message_id: 2, reply_markup: { inline_keyboard: [[{ text: 'x', callback_data: callbacks.vote(8, true) }]] } }, data)).toBe(false);
+    expect(onMessage({ message_id: 3 }, data)).toBe(false);
+    expect(onMessage({ message_id: 4, date: 0 }, data)).toBe(false);
   });
 });
 

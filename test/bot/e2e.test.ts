@@ -314,7 +314,7 @@ describe('buttons under an answer', () => {
     standin.privateText('我的电话是13800138000，南沙落户要多久', { userId: user });
     const answer = await reply(user);
     const down = keyboardOf(answer).flat().find((b) => b.text === '👎')!;
-    expect(down.callback_data).toMatch(/^v:-:\d+$/);
+    expect(down.callback_data).toMatch(/^v:-:\d+:[\w-]{8}$/);
     standin.clearCalls();
     standin.callbackQuery(down.callback_data, { userId: user, chatId: user, messageId: messageIdOf(answer), languageCode: 'zh-hans' });
     const ack = await standin.waitFor((c) => c.method === 'answerCallbackQuery');

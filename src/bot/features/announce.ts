@@ -60,6 +60,9 @@ async function isAdmin(ctx: BotContext, a: AnnounceDeps): Promise<boolean> {
   }
 }
 
+/** A refusal or usage line: threaded to the command, never dropped for the asker's own answer rate (reply.ts). */
+const NOTICE = { notice: true } as const;
+
 /** Announcements of a chat's own still being sent: beyond this, /announce waits for them. */
 const MAX_OPEN_POSTS = 3;
 
@@ -134,14 +137,14 @@ export function announceFeature(deps: BotDeps): Composer<BotContext> {
 
   feature.command('announce', async (ctx) => {
     const lang = replyLang(ctx, deps);
-    if (!(await isAdmin(ctx, a))) return sendText(ctx, T[lang].notAdmin());
+    if (!(await isAdmin(ctx, a))) return sendText(ctx, T[lang].notAdmin(), NOTICE);
     const arg = ctx.payload.trim();
     const pin = /^pin$/i.test(arg);
     let html: string;
     if (!arg || pin) html = digestHtml(deps.engine, deps.render, lang);
     else {
       const result = deps.engine.answer(arg);
-      if (!result.found) return sendText(ctx, T[lang].noFact());
+      if (!result.found) return sendText(ctx, T[lang].noFact(), NOTICE);
       html = render(result, 'html', deps.render, lang);
     }
     const id = await postHere(ctx, deps, a, html);
@@ -150,9 +153,9 @@ export function announceFeature(deps: BotDeps): Composer<BotContext> {
 
   feature.command('subscribe', async (ctx) => {
     const lang = replyLang(ctx, deps);
-    if (!(await isAdmin(ctx, a))) return sendText(ctx, T[lang].notAdmin());
+    if (!(await isAdmin(ctx, a))) return sendText(ctx, T[lang].notAdmin(), NOTICE);
     const schedule = parseSchedule(ctx.payload);
-    if (!schedule) return sendText(ctx, T[lang].usage());
+    if (!schedule) return sendText(ctx, T[lang].usage(), NOTICE);
     const nextAt = nextOccurrence(schedule, deps.now(), a.zone);
     await retryBusy(() => a.store.subscribe({ chatId: ctx.chat.id, chatType: ctx.chat.type, ...schedule, nextAt, createdBy: ctx.from?.id }, deps.now()));
     await sendText(ctx, T[lang].subscribed(formatTime(nextAt, a.zone)));
@@ -160,7 +163,7 @@ export function announceFeature(deps: BotDeps): Composer<BotContext> {
 
   feature.command('unsubscribe', async (ctx) => {
     const lang = replyLang(ctx, deps);
-    if (!(await isAdmin(ctx, a))) return sendText(ctx, T[lang].notAdmin());
+    if (!(await isAdmin(ctx, a))) return sendText(ctx, T[lang].notAdmin(), NOTICE);
     const removed = await retryBusy(() => a.store.unsubscribe(ctx.chat.id));
     await sendText(ctx, removed ? T[lang].unsubscribed() : T[lang].notSubscribed());
   });
@@ -173,9 +176,9 @@ export function announceFeature(deps: BotDeps): Composer<BotContext> {
 
   feature.command('broadcast', async (ctx) => {
     const lang = replyLang(ctx, deps);
-    if (ctx.chat.type !== 'private' || !a.adminIds.has(ctx.from.id)) return sendText(ctx, T[lang].notOperator());
+    if (ctx.chat.type !== 'private' || !a.adminIds.has(ctx.from.id)) return sendText(ctx, T[lang].notOperator(), NOTICE);
     const arg = ctx.payload.trim();
-    if (!arg) return sendText(ctx, T[lang].broadcastUsage());
+    if (!arg) return sendText(ctx, T[lang].broadcastUsage(), NOTICE);
     const chats = (await retryBusy(() => a.store.subscriptions())).map((s) => s.chatId);
     const html = broadcastHtml(deps.engine, deps.render, arg, lang);
     // The report is queued for this chat by whichever process (replica) sends the last message.

@@ -4,6 +4,8 @@
  * bot's messages; the answer replies to the asker's message. Everything else is left alone.
  * A follow-up (能办多少项？) is read with the subject of the conversation's last question: a private
  * chat is one conversation, in a group each user's questions are theirs.
+ * The rate limits are asked first: a question whose answer they would drop is neither answered nor
+ * logged.
  */
 import { Composer } from 'telegraf';
 import type { Message, MessageEntity } from 'telegraf/types';
@@ -27,6 +29,7 @@ async function answer(ctx: BotContext, deps: BotDeps, conversations: Conversatio
     await sendText(ctx, TEXTS[lang].askUsage(deps.engine.example(lang)), { replyTo });
     return;
   }
+  if (!(await replyAdmitted(ctx, replyTo))) return;
   const started = performance.now();
   const { result, readWith } = conversations.ask(conversationOf(ctx), question);
   const latencyMs = performance.now() - started;
@@ -36,7 +39,24 @@ async function answer(ctx: BotContext, deps: BotDeps, conversations: Conversatio
   const logged = deps.questionLog?.record({ door: isPrivate ? 'private' : 'group', question, result, latencyMs });
   // Votes on what quotes the article, in private chats (in groups they would be noise).
   const votable = isPrivate && (result.kind === 'sentence' || result.kind === 'partial');
-  await sendResult(ctx, result, replyLang(ctx, deps, result.lang), deps.render, { replyTo, readWith, voteId: votable ? logged : undefined });
+  await sendResult(ctx, result, replyLang(ctx, deps, result.lang), deps.render, { replyTo, readWith, voteId: votable ? logged : undefined, admitted: true });
+}
+
+/**
+ * Whether the chat may have an answer now (counted if so), decided before the question is answered
+ * or logged: a question whose answer the limits would drop costs no engine time and is not logged.
+ * A private chat over its limit gets the "slow down" note instead, once a minute.
+ */
+async function replyAdmitted(ctx: BotContext, replyTo: number | undefined): Promise<boolean> {
+  if (!ctx.chat) return true;
+  const verdict = ctx.limiter.reply(ctx.chat.id, isGroup(ctx), ctx.from?.id, 1);
+  if (verdict === 'send') return true;
+  if (verdict === 'drop') ctx.log.info({ dropped: 1 }, 'rate limit: reply dropped');
+  else {
+    ctx.log.info({ dropped: 1 }, 'rate limit: reply dropped, asked to slow down');
+    await sendText(ctx, ctx.slowDownText(), { counted: true, replyTo });
+  }
+  return false;
 }
 
 /** The text without the entities that address the bot (@botname), or undefined when none does. */

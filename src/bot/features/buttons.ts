@@ -8,11 +8,25 @@
 import { Composer } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
 import { renderContext } from '../../qa/render.js';
-import { articleKey, parseCallback } from '../callbacks.js';
+import { articleKey, onMessage, type Callback } from '../callbacks.js';
 import type { BotContext, BotDeps } from '../deps.js';
 import { replyLang } from '../lang.js';
 import { isGroup, sendHtml, sendResult } from '../reply.js';
 import { TEXTS } from '../texts.js';
+
+/**
+ * What a press asks for: undefined for data this bot never made (a missing or wrong tag included),
+ * and for a context or vote button pressed on a message that does not carry it — a forged press must
+ * not rewrite that message (a pinned digest, another user's answer). An inline message is not sent
+ * back with the press: its tag alone vouches for it.
+ */
+function pressed(ctx: BotContext): Callback | undefined {
+  const query = ctx.callbackQuery!;
+  const data = 'data' in query ? query.data : undefined;
+  const callback = ctx.callbacks.parse(data);
+  if (callback && callback.kind !== 'fact' && query.message && !onMessage(query.message, data!)) return undefined;
+  return callback;
+}
 
 export function buttonsFeature(deps: BotDeps): Composer<BotContext> {
   const feature = new Composer<BotContext>();
@@ -21,7 +35,7 @@ export function buttonsFeature(deps: BotDeps): Composer<BotContext> {
 
   feature.on('callback_query', async (ctx) => {
     const query = ctx.callbackQuery;
-    const callback = parseCallback('data' in query ? query.data : undefined);
+    const callback = pressed(ctx);
     const lang = callback?.kind === 'context' ? callback.lang : replyLang(ctx, deps);
     const stale = () => ctx.answerCbQuery(TEXTS[lang].staleButton);
 

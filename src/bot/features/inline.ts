@@ -14,6 +14,7 @@ import { answered } from '../../metrics.js';
 import { simplify, detectLang } from '../../text/normalize.js';
 import type { BotContext, BotDeps } from '../deps.js';
 import { replyLang } from '../lang.js';
+import type { Callbacks } from '../callbacks.js';
 import { contextRow } from '../reply.js';
 
 const TITLE_CHARS = 64;
@@ -21,7 +22,7 @@ const DESCRIPTION_CHARS = 160;
 
 const clip = (text: string, max: number): string => ([...text].length <= max ? text : `${[...text].slice(0, max - 1).join('')}…`);
 
-function article(result: Found, lang: Lang, deps: BotDeps, index: number): InlineQueryResultArticle {
+function article(result: Found, lang: Lang, deps: BotDeps, callbacks: Callbacks, index: number): InlineQueryResultArticle {
   const quote = result.kind === 'sentence' ? result.quote : result.shortAnswer[lang];
   const shown = lang === 'zh-Hans' ? simplify(quote) : quote;
   const title = result.shortAnswer?.[lang] ?? shown;
@@ -36,18 +37,18 @@ function article(result: Found, lang: Lang, deps: BotDeps, index: number): Inlin
       message_text: render(result, 'html', deps.render, lang),
       parse_mode: 'HTML',
     },
-    ...contextMarkup(result, lang),
+    ...contextMarkup(callbacks, result, lang),
   };
 }
 
 /** The context button on the message an inline result posts (pressed, it shows the paragraph in place). */
-function contextMarkup(result: Result, lang: Lang): { reply_markup?: { inline_keyboard: InlineKeyboardButton[][] } } {
-  const row = contextRow(result, lang);
+function contextMarkup(callbacks: Callbacks, result: Result, lang: Lang): { reply_markup?: { inline_keyboard: InlineKeyboardButton[][] } } {
+  const row = contextRow(callbacks, result, lang);
   return row.length ? { reply_markup: { inline_keyboard: [row] } } : {};
 }
 
 /** A partial reply as the one result: what the article does not give as the title, the closest sentence below it. */
-function partialArticle(result: PartialAnswer, lang: Lang, deps: BotDeps): InlineQueryResultArticle {
+function partialArticle(result: PartialAnswer, lang: Lang, deps: BotDeps, callbacks: Callbacks): InlineQueryResultArticle {
   const quote = lang === 'zh-Hans' ? simplify(result.related.quote) : result.related.quote;
   const key = `${result.related.source.articleId}:${result.related.sentenceId}:${result.missing}:${lang}`;
   return {
@@ -59,7 +60,7 @@ function partialArticle(result: PartialAnswer, lang: Lang, deps: BotDeps): Inlin
       message_text: render(result, 'html', deps.render, lang, { suggestionsAsText: false }),
       parse_mode: 'HTML',
     },
-    ...contextMarkup(result, lang),
+    ...contextMarkup(callbacks, result, lang),
   };
 }
 
@@ -80,7 +81,7 @@ export function inlineFeature(deps: BotDeps): Composer<BotContext> {
             .filter((r) => r !== undefined),
           partial: undefined,
         };
-    const offered = partial ? [partialArticle(partial, lang, deps)] : found.map((r, i) => article(r, lang, deps, i));
+    const offered = partial ? [partialArticle(partial, lang, deps, ctx.callbacks)] : found.map((r, i) => article(r, lang, deps, ctx.callbacks, i));
     if (query) answered(partial ?? found[0] ?? { outcome: 'declined', lang }, performance.now() - started, 'inline');
     ctx.log.info({ results: offered.length, partial: partial !== undefined }, 'inline query');
     await ctx.answerInlineQuery(offered, { cache_time: 300, is_personal: false });
