@@ -14,6 +14,7 @@ import { DEFAULT_KNOWLEDGE_DIR, loadKnowledge, type ArticleKnowledge, type Knowl
 import { LANGS, type Lang } from '../src/knowledge/schema.js';
 import { createEngine, type Engine, type Found } from '../src/qa/engine.js';
 import { asYouType } from '../src/qa/typing.js';
+import { benchText } from './text.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const ROOT = path.resolve(path.dirname(SELF), '..');
@@ -600,6 +601,11 @@ function main(): void {
       `Note: the 1,000-article engine run hit its ${ENGINE_BIG_BUDGET_MS / 1000} s cap after ${bigRun.stats.n} of ${QUESTIONS} questions (mean ${fmt(bigRun.stats.mean, 1)} ms); \`npm run bench -- --full\` asks all ${QUESTIONS}.`,
     );
   }
+  // User text at 4,096 characters per script: no message may hold up the others (bench/text.ts).
+  log('user text: every function that reads it, 4,096 characters per script');
+  const text = benchText(smallEngine);
+  out.push('');
+  out.push(...text.lines);
   out.push('');
   out.push(`Total bench time ${fmt(totalS, 1)} s. Machine may be shared: rerun before trusting a single p99.`);
   console.log(out.join('\n'));
@@ -643,6 +649,7 @@ function main(): void {
       nodeAsk: nodeAsk ? { medianMs: r3(nodeAsk.medianMs), runs: nodeAsk.runs.map(r3), ok: nodeAsk.ok } : null,
       npmAsk: { medianMs: r3(npmAsk.medianMs), runs: npmAsk.runs.map(r3), ok: npmAsk.ok },
     },
+    text: text.json,
     targets: TARGET,
     pass,
     totalSeconds: r3(totalS),

@@ -4,6 +4,7 @@
  * lexicon.json: `greetings`, `chatter`, `metaQuestions`, `verification`.
  */
 import type { Lexicon, MetaField } from '../knowledge/schema.js';
+import { MAX_QUESTION_CHARS } from '../text/normalize.js';
 import { PhraseLists, Phrases, type Span } from '../text/phrases.js';
 import type { Analyzer } from '../text/terms.js';
 
@@ -77,7 +78,9 @@ export class Intents {
    * @param text the message folded and in Mandarin (Analyzer.mandarin)
    */
   classify(raw: string, text: string): 'greeting' | 'help' | undefined {
-    if (COMMAND.test(raw) || ARITHMETIC.test(raw)) return 'help';
+    // What the engine reads of a question, no more: the raw text may be any length.
+    const head = raw.length > MAX_QUESTION_CHARS ? raw.slice(0, MAX_QUESTION_CHARS) : raw;
+    if (COMMAND.test(head) || ARITHMETIC.test(head)) return 'help';
     if (this.analyzer.isGreeting(text)) return 'greeting';
     const rest = this.offTopic.remove(this.chatter.remove(text));
     if (rest !== text && this.isEmpty(rest)) return 'help';

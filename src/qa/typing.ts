@@ -11,6 +11,8 @@ export const MAX_RESULTS = 5;
 const TYPING_MAX_SCORE = 0.25;
 /** A phrasing this close (fuse.js score) is what is being typed: offered before the engine's answers. */
 const AS_TYPED_SCORE = 0.05;
+/** What is read of a query: Telegram's inline queries are at most 256 characters. */
+export const MAX_TYPED_CHARS = 256;
 
 /**
  * What to offer for a query as it is typed: the facts whose phrasings the query is the start of
@@ -18,7 +20,8 @@ const AS_TYPED_SCORE = 0.05;
  * facts whose phrasings are close. One card per fact (or bare sentence). A complete question the
  * article speaks of without answering (三个零距离服务是哪三个) gets its partial reply alone.
  */
-export function asYouType(engine: Engine, query: string, lang: Lang, limit = MAX_RESULTS): { found: Found[]; partial?: PartialAnswer } {
+export function asYouType(engine: Engine, text: string, lang: Lang, limit = MAX_RESULTS): { found: Found[]; partial?: PartialAnswer } {
+  const query = text.length > MAX_TYPED_CHARS ? text.slice(0, MAX_TYPED_CHARS) : text;
   const typed = engine.closestFacts(query, limit, TYPING_MAX_SCORE);
   const nearlyTyped = typed.length > 0 && typed[0]!.score <= AS_TYPED_SCORE;
   // Typed nearly to the letter (the start of a phrasing): its facts are what is being asked, and the

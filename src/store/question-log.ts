@@ -29,6 +29,12 @@ export function outcomeOf(result: Result): Outcome {
 
 /** Logged questions are written together, at most this often: one write per question would cost a fifth of the bot's throughput. */
 const FLUSH_MS = 200;
+/**
+ * Characters of a question the log keeps, at most (the scrubbed text, cut on a code point): enough
+ * to read what was asked (real questions are under 300), and a message of 100,000 characters costs
+ * no more to scrub and store than a long question.
+ */
+export const QUESTION_LOG_CHARS = 300;
 /** After a failed write, the batch is tried again this much later. */
 const RETRY_MS = 2_000;
 /** Questions waiting to be written, at most (the oldest go first; their vote buttons then say expired). */
@@ -56,7 +62,7 @@ export function storeQuestionLog(store: Store, now: () => number = Date.now, log
         row: {
           door,
           lang: result.lang,
-          question: scrubPersonalData(question),
+          question: scrubPersonalData(question, QUESTION_LOG_CHARS),
           outcome: outcomeOf(result),
           score: result.score,
           article: quoted?.source.articleId ?? (result.found ? result.source.articleId : undefined),

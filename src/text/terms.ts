@@ -13,7 +13,7 @@ import { createRequire } from 'node:module';
 import { stemmer } from 'stemmer';
 import wordListPath from 'word-list';
 import type { Glossary, Lexicon, Synonyms } from '../knowledge/schema.js';
-import { fold, foldMany } from './normalize.js';
+import { fold, foldMany, MAX_QUESTION_CHARS } from './normalize.js';
 import { Lru } from '../qa/lru.js';
 import { Phrases } from './phrases.js';
 import { Trie } from './trie.js';
@@ -78,6 +78,8 @@ const MAX_TYPO_LOOKUPS = 150;
 const MAX_FUZZY_WORD = 20;
 /** Longer messages are questions, even when they start with 你好. */
 const MAX_GREETING_CHARS = 40;
+/** Characters of a text analyze() reads, at most: the engine's cut of a question. */
+const MAX_ANALYZED_CHARS = MAX_QUESTION_CHARS;
 /** Words ending in these, unknown to the knowledge, name an administrative place (城市, 省, 县). */
 const PLACE_SUFFIX = /^\p{Script=Han}{1,4}[市省县]$/u;
 
@@ -240,11 +242,25 @@ function segmentWords(text: string): string[] {
   return out;
 }
 
+/**
+ * The dictionary segmenter's pieces of a text, by offset. The last text's are kept: a run is read
+ * once per group of articles (Analyzer.chineseRun) and its typo check asks for the same cut, and
+ * segmenting is the costliest step of reading a long run.
+ */
+let lastCut: { text: string; pieces: Map<number, string> } | undefined;
+function segmentation(text: string): Map<number, string> {
+  if (lastCut?.text !== text) {
+    const pieces = new Map<number, string>();
+    for (const s of segmenter.segment(text)) pieces.set(s.index, s.segment);
+    lastCut = { text, pieces };
+  }
+  return lastCut.pieces;
+}
+
 /** Offsets where the dictionary segmenter puts a word boundary (including 0 and the end). */
-function boundaries(text: string): Set<number> {
-  const out = new Set<number>([text.length]);
-  for (const s of segmenter.segment(text)) out.add(s.index);
-  return out;
+function boundaries(text: string): { has(offset: number): boolean } {
+  const pieces = segmentation(text);
+  return { has: (offset) => offset === text.length || pieces.has(offset) };
 }
 
 export interface VocabularyInput {
@@ -545,7 +561,12 @@ export class Analyzer {
   }
 
   /** Terms of a question (already folded with fold()), in order; stopwords dropped. */
-  analyze(folded: string): Term[] {
+  analyze(whole: string): Term[] {
+    // What the engine reads is cut already (MAX_QUESTION_CHARS; only NFKC's rare expansions lengthen
+    // it). Any other caller gets the same bound: reading a long Han run costs ~10 µs a character.
+    let cut = whole.length > MAX_ANALYZED_CHARS ? MAX_ANALYZED_CHARS : whole.length;
+    if (cut < whole.length && (whole.charCodeAt(cut - 1) & 0xfc00) === 0xd800) cut--;
+    const folded = cut < whole.length ? whole.slice(0, cut) : whole;
     // The same clause is analyzed several times in one query (is it context? does it ask?): the
     // last few analyses are kept. Callers never change the terms they get.
     const cached = this.analyses.get(folded);
@@ -678,9 +699,7 @@ export class Analyzer {
     // Most runs are all known words: the segmenter is asked only when something is left unexplained.
     const known = this.cut(text, undefined, unknown);
     if (known.unexplained === 0) return known.pieces;
-    const icu = new Map<number, string>();
-    for (const s of segmenter.segment(text)) icu.set(s.index, s.segment);
-    return this.cut(text, icu, unknown).pieces;
+    return this.cut(text, segmentation(text), unknown).pieces;
   }
 
   /**
@@ -744,7 +763,7 @@ export class Analyzer {
     if (known.every((k) => k > 0)) return text;
     let spoken = sounds(text);
     // The segmenter's word boundaries, asked for only once a sound-alike word is found.
-    let bounds: Set<number> | undefined;
+    let bounds: { has(offset: number): boolean } | undefined;
     let budget = MAX_TYPO_LOOKUPS;
     for (let i = 0; i < text.length && budget > 0; i++) {
       if (known[i]! > 0) continue;

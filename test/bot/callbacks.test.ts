@@ -100,7 +100,7 @@ describe('scrubPersonalData', () => {
   it.each([
     ['我的电话13800138000', '我的电话<number>'],
     ['call me on +86 138 0013 8000 please', 'call me on <number> please'],
-    ['身份证440106199001011234', '身份证<number>'],
+    ['身份证440106199001011234', '身份证<id>'],
     ['mail me: li.ming@example.com', 'mail me: <email>'],
     ['@li_ming_gz 南沙落户要多久', '<user> 南沙落户要多久'],
     ['南沙落户要10个工作日吗', '南沙落户要10个工作日吗'],
