@@ -26,6 +26,12 @@ const latency = new Histogram({
   registers: [registry],
 });
 const updates = new Counter({ name: 'reformbot_updates_total', help: 'Updates received, by type', labelNames: ['type'] as const, registers: [registry] });
+const shed = new Counter({
+  name: 'reformbot_updates_shed_total',
+  help: 'Updates shed on arrival as part of a flood (or an inline query replaced by a newer one), by type',
+  labelNames: ['type'] as const,
+  registers: [registry],
+});
 const telegramCalls = new Counter({
   name: 'reformbot_telegram_calls_total',
   help: 'Bot API calls (each attempt), by method and result: ok, 429, a 4xx code, 5xx, network',
@@ -58,6 +64,7 @@ export function answered(result: Result | { outcome: Outcome; lang: string }, la
   latency.observe({ door }, latencyMs / 1000);
 }
 export const updateSeen = (type: string): void => updates.inc({ type });
+export const updateShed = (type: string): void => shed.inc({ type });
 export const delivered = (result: string): void => deliveries.inc({ result });
 export const scheduledPost = (): void => scheduledPosts.inc();
 /** Where the queue length is read from on each scrape. */

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { BotContext } from '../../src/bot/deps.js';
 import { dispatcher, type DispatchOptions } from '../../src/bot/middlewares/dispatch.js';
 import { FloodGate } from '../../src/bot/middlewares/flood.js';
+import { metricsText } from '../../src/metrics.js';
 
 const telegram = new Telegram('123456:AAHtest-token-0123456789abcdefghijk');
 const botInfo = { id: 123456, is_bot: true as const, first_name: 'Bot', username: 'reform_qa_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: true };
@@ -118,6 +119,7 @@ describe('dispatcher', () => {
     expect(h.started).toEqual([typed[0]!.id]);
     expect(h.inFlight.count).toBe(2);
     expect(h.inFlight.shed).toBe(298);
+    expect((await metricsText()).body).toMatch(/reformbot_updates_shed_total\{type="inline_query"\} 298/);
     await h.finish(typed[0]!.id);
     expect(h.started).toEqual([typed[0]!.id, typed[299]!.id]);
     // Another user's query is not held up by the first user's.

@@ -22,6 +22,7 @@
  */
 import type { MiddlewareFn } from 'telegraf';
 import type { BotContext } from '../deps.js';
+import { updateShed } from '../../metrics.js';
 import { FloodGate } from './flood.js';
 
 export interface InFlight {
@@ -177,6 +178,7 @@ export function dispatcher(o: DispatchOptions): { middleware: MiddlewareFn<BotCo
     if (waiting < 0) return enqueue(key, job);
     jobs[waiting] = job;
     inFlight.shed++;
+    updateShed('inline_query');
   };
 
   const middleware: MiddlewareFn<BotContext> = async (ctx, next) => {
@@ -187,6 +189,7 @@ export function dispatcher(o: DispatchOptions): { middleware: MiddlewareFn<BotCo
       const full = (senders.get(sender) ?? 0) >= maxPerSender || (chains.get(key)?.pending ?? 0) >= maxPerChat;
       if (full || !flood.take(sender)) {
         inFlight.shed++;
+        updateShed(ctx.updateType);
         const note = o.onShed?.(ctx);
         if (note) enqueue(key, { run: note, ctx, sender: undefined });
         return;
