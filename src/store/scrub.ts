@@ -232,7 +232,8 @@ const I_AM = new RegExp(`(?:我是|我[係系]|本人是)([${SURNAMES}]\\p{Scrip
 const NOT_NAME_END = new Set('的人了吗呢啊吧哦');
 const ENGLISH_INTRO = new RegExp(`\\b(?:my (?:full )?name(?: is|'s|’s)|i(?: am|'m|’m|m) called)[ \\t]+(${LATIN_WORDS})`, 'giu');
 /** An id given for a messenger (微信号 abc_123, QQ 12345): the id, not the word. */
-const MESSENGER_ID = /(?<![A-Za-z])(?:微信号?|微信id|wechat(?:[ \t]*id)?|weixin|vx|qq号?|telegram|tg)[ \t]*(?:[:是为為]|is)?[ \t]*([A-Za-z0-9][A-Za-z0-9_-]{4,31})(?![A-Za-z0-9_-])/giu;
+// Spaces bounded ({0,3}): two unbounded runs of spaces side by side would be tried in every split.
+const MESSENGER_ID = /(?<![A-Za-z])(?:微信号?|微信id|wechat(?:[ \t]{0,3}id)?|weixin|vx|qq号?|telegram|tg)[ \t]{0,3}(?:[:是为為]|is)?[ \t]{0,3}([A-Za-z0-9][A-Za-z0-9_-]{4,31})(?![A-Za-z0-9_-])/giu;
 const TELEGRAM_LINK = /(?<![A-Za-z0-9])(?:https?:\/\/)?t\.me\/[A-Za-z0-9_]{3,}/giu;
 const LETTER_ID = /(?<![A-Za-z0-9])[A-Za-z]{1,2}(?:[0-9]{6}\([0-9Aa]\)|[0-9]{6,9}|[0-9]{6}[Aa])(?![A-Za-z0-9])/gu;
 const USERNAME = /@[A-Za-z0-9_]{3,}/gu;

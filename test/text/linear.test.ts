@@ -60,6 +60,12 @@ const repeated =
   (n, r) =>
     (pick(r, HAN + LATIN) + unit.repeat(Math.ceil(n / unit.length))).slice(0, n);
 
+/** A word that starts a pattern (vx, my name is), then one filler repeated to n characters: a pattern that backtracks over the filler is quadratic from that one start. */
+const led =
+  (word: string, filler: string): Make =>
+  (n, r) =>
+    (pick(r, HAN + LATIN) + word + filler.repeat(Math.ceil(n / filler.length))).slice(0, n);
+
 const INPUTS: Record<string, Make> = {
   han: random((r) => pick(r, HAN)),
   latin: random((r) => (r() < 0.18 ? ' ' : pick(r, LATIN))),
@@ -83,6 +89,11 @@ const INPUTS: Record<string, Make> = {
   '138 0013 8000 ': repeated('138 0013 8000 '),
   '<b>&amp;': repeated('<b>南沙&amp;'),
   '呢 呢': repeated('呢 '),
+  'vx + spaces': led('vx', ' '),
+  'wechat + tabs': led('wechat', ' \t'),
+  '我叫 + spaces': led('我叫', ' '),
+  'my name is + spaces': led('my name is', ' '),
+  '1 + tabs': led('1', '\t'),
 };
 
 /** Time per call (ms): the fastest of ROUNDS rounds, each over `count` fresh inputs. */
@@ -156,6 +167,19 @@ describe('linear time on user text', () => {
         const g = growth((s) => scrubPersonalData(s), repeated(u));
         const again = g.ratio > MAX_RATIO ? growth((s) => scrubPersonalData(s), repeated(u)) : g;
         expect(again.ratio, JSON.stringify(u)).toBeLessThanOrEqual(MAX_RATIO);
+      }),
+      { numRuns: 40 },
+    );
+  }, 120_000);
+
+  it('scrubPersonalData: the first word of a pattern, then any filler repeated to 10,000 characters (fast-check)', () => {
+    const word = fc.constantFrom('vx', 'QQ', '微信号', 'wechat', 'telegram', 'my name is', "I'm called", '我叫', '本人姓名', '我是', '@', 't.me/', '+', '(', '1', 'A1');
+    const filler = fc.string({ unit: fc.constantFrom(' ', '\t', ':', '.', '-', '_', 'a', '1', '是', '(', ')'), minLength: 1, maxLength: 3 });
+    fc.assert(
+      fc.property(word, filler, (w, f) => {
+        const g = growth((s) => scrubPersonalData(s), led(w, f));
+        const again = g.ratio > MAX_RATIO ? growth((s) => scrubPersonalData(s), led(w, f)) : g;
+        expect(again.ratio, JSON.stringify([w, f])).toBeLessThanOrEqual(MAX_RATIO);
       }),
       { numRuns: 40 },
     );
