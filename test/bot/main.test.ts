@@ -67,6 +67,11 @@ describe('npm start', () => {
     expect(await exited(p, 10_000)).toBe(0);
     const lines = output.trim().split('\n');
     expect(lines.every((l) => l.startsWith('{'))).toBe(true);
+    // The stop: one info line, no warning, no stack (the aborted getUpdates is not an error).
+    const stopping = lines.slice(lines.findIndex((l) => l.includes('"update done"')) + 1);
+    expect(stopping).toHaveLength(1);
+    expect(JSON.parse(stopping[0]!)).toMatchObject({ level: 30, msg: 'stopped', signal: 'SIGTERM' });
+    expect(output).not.toContain('"stack"');
     expect(output).toContain('"update done"');
     expect(output).toContain('"latency_ms"');
     expect(output).not.toContain(standin.token);

@@ -64,7 +64,9 @@ describe('what is kept', () => {
   it('the data folder is 0700 and every database file 0600, the WAL included, while the bot runs', async () => {
     const user = freshUser();
     standin.privateText('南沙落户要多久', { userId: user });
-    await standin.waitFor(okTo(user), 10_000);
+    const answer = await standin.waitFor(okTo(user), 10_000);
+    // Buttons carry only what the Bot API defines (no telegraf `hide`).
+    for (const b of (answer.params.reply_markup as { inline_keyboard: object[][] }).inline_keyboard.flat()) expect(Object.keys(b).sort()).toEqual(['callback_data', 'text']);
     const data = path.join(dir, 'data');
     await until(() => existsSync(path.join(data, 'bot.sqlite-wal')), 5_000, 'the WAL file');
     expect(statSync(data).mode & 0o777).toBe(0o700);
@@ -93,6 +95,32 @@ describe('what is kept', () => {
     for (const [, secret] of PERSONAL) {
       for (const [i, text] of [...bytes, report.stdout].entries()) expect(text.includes(secret), `${secret} in ${['bot.sqlite', 'WAL', 'report'][i]}`).toBe(false);
     }
+  }, 60_000);
+});
+
+describe('what is not kept', () => {
+  it('a question whose reply the limits drop (a second one within 3 s in a group) is not logged', async () => {
+    const user = freshUser();
+    const group = -1_009_182_736_460;
+    const reportTotal = () =>
+      (
+        JSON.parse(
+          spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/report.ts', '--json', '--since', '7d'], {
+            env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: path.join(dir, 'data') },
+            encoding: 'utf8',
+            timeout: 30_000,
+          }).stdout,
+        ) as { total: number }
+      ).total;
+    const before = reportTotal();
+    const dropped = () => bot.output().split('\n').filter((l) => l.includes('rate limit: reply dropped')).length;
+    const droppedBefore = dropped();
+    standin.groupText('/ask 南沙落户要多久', { userId: user, chatId: group });
+    standin.groupText('/ask 琶洲驿站在哪里', { userId: user, chatId: group });
+    await standin.waitFor(okTo(group), 10_000);
+    await until(() => dropped() > droppedBefore, 5_000, 'the second reply dropped');
+    await new Promise((r) => setTimeout(r, 600));
+    expect(reportTotal()).toBe(before + 1);
   }, 60_000);
 });
 
