@@ -14,6 +14,7 @@ import { DEFAULT_KNOWLEDGE_DIR, loadKnowledge, type ArticleKnowledge, type Knowl
 import { LANGS, type Lang } from '../src/knowledge/schema.js';
 import { createEngine, type Engine, type Found } from '../src/qa/engine.js';
 import { asYouType } from '../src/qa/typing.js';
+import { rng } from '../test/support/user-text.js';
 import { benchText } from './text.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -68,17 +69,6 @@ const TARGET = {
 };
 
 // ---- helpers ---------------------------------------------------------------------------------------
-/** mulberry32: a seeded PRNG so the pool is the same from run to run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ns2ms = (ns: bigint): number => Number(ns) / 1e6;
 
