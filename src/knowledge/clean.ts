@@ -29,6 +29,9 @@ const NAME_LIST = /^(?:[^|]{1,12}\|\s*){3,}[^|]*$/u;
  */
 const SENTENCE = /(?:[^。!?！？]|[!?](?=[a-z\u00e0-\u024f)]))+(?:[。!?！？]+[”’」』)]*|$)/gu;
 
+/** The longest line read as the byline (本報記者 沈佳穎 通訊員 周立峰 is 17 characters). */
+const MAX_BYLINE_CHARS = 40;
+
 export function applyCorrections(raw: string, corrections: Corrections, file = 'corrections.json'): string {
   let text = raw;
   corrections.replacements.forEach((r, i) => {
@@ -101,7 +104,8 @@ export function parseArticle(id: string, text: string, overrides: Partial<Articl
       headerLines++;
       continue;
     }
-    if (!indented && headerLines === 1 && line.length <= 12) {
+    // The byline: a name, or a reporter's line (本報記者 張三 通訊員 李四); a paragraph is longer.
+    if (!indented && headerLines === 1 && line.length <= MAX_BYLINE_CHARS) {
       meta.author = line;
       headerLines++;
       continue;
