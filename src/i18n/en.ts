@@ -39,6 +39,8 @@ export const EN: Messages = {
     alsoIn: 'Also covered in: ',
     tryAsking: 'You could ask:',
     greeting: (c, topic) => `Hello! I answer questions about ${topic}, quoting the article each answer rests on. Source: ${c}.`,
+    thanks: (_c, topic) => `You're welcome! Ask me anything else about ${topic}.`,
+    farewell: (_c, topic) => `Goodbye! Come back any time with a question about ${topic}.`,
     'out-of-scope': (c) => `Sorry, the article does not cover that, and I would rather not guess. I can answer questions about ${c}.`,
     help: (c, topic) => `I answer questions about ${topic}. Source: ${c}. Each answer quotes the sentence it rests on. Just ask in a sentence.`,
     partial: (subject, missing) => `The article mentions “${subject}” but does not ${missing}.`,

@@ -41,6 +41,8 @@ export const ZH_HANS: Messages = {
     alsoIn: '另见：',
     tryAsking: '可以这样问：',
     greeting: (c, topic) => `你好！我回答关于${topic}的问题，每个回答都引用原文并注明出处。资料来源：${c}。`,
+    thanks: (_c, topic) => `不客气！关于${topic}还想了解什么，随时问我。`,
+    farewell: (_c, topic) => `再见！关于${topic}有问题随时来问。`,
     'out-of-scope': (c) => `抱歉，文章没有谈到这个问题，我不想乱答。我能回答的是${c}里的内容。`,
     help: (c, topic) => `我回答关于${topic}的问题，资料：${c}。每个回答都引用原文并注明出处，请直接用一句话提问。`,
     partial: (subject, missing) => `文章提到了“${subject}”，但没有${missing}。`,

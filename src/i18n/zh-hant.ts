@@ -41,6 +41,8 @@ export const ZH_HANT: Messages = {
     alsoIn: '另見：',
     tryAsking: '可以這樣問：',
     greeting: (c, topic) => `你好！我回答關於${topic}的問題，每個回答都引用原文並註明出處。資料來源：${c}。`,
+    thanks: (_c, topic) => `不客氣！關於${topic}還想了解甚麼，隨時問我。`,
+    farewell: (_c, topic) => `再見！關於${topic}有問題隨時來問。`,
     'out-of-scope': (c) => `抱歉，文章沒有談到這個問題，我不想亂答。我能回答的是${c}裡的內容。`,
     help: (c, topic) => `我回答關於${topic}的問題，資料：${c}。每個回答都引用原文並註明出處，請直接用一句話提問。`,
     partial: (subject, missing) => `文章提到了「${subject}」，但沒有${missing}。`,

@@ -209,7 +209,15 @@ export const LexiconSchema = z
     questionWords: z
       .array(nonEmpty)
       .describe('Words that shape a question (多久, how many): they count a little, a missing one barely hurts'),
-    greetings: z.array(nonEmpty).describe('A message made only of these is a greeting: answered with help'),
+    greetings: z.array(nonEmpty).describe('A message made only of these (and thanks and goodbyes) is a greeting: answered with hello and help'),
+    thanks: z
+      .array(nonEmpty)
+      .default([])
+      .describe('Thanks (谢谢, 唔该, thank you): a greeting holding one is answered "you are welcome"'),
+    farewells: z
+      .array(nonEmpty)
+      .default([])
+      .describe('Goodbyes (再见, 拜拜, bye): a greeting holding one, and no thanks, is answered with a goodbye'),
     chatter: z
       .array(nonEmpty)
       .default([])

@@ -71,17 +71,17 @@ export class Intents {
   }
 
   /**
-   * 'greeting' for hello and thanks, 'help' for commands, requests for help and small talk with
-   * nothing else in them; undefined for anything that may be a question.
+   * 'greeting', 'thanks' or 'farewell' for hello, thanks and goodbye, 'help' for commands, requests
+   * for help and small talk with nothing else in them; undefined for anything that may be a question.
    *
    * @param raw the message as typed (commands are recognised by their slash or dashes)
    * @param text the message folded and in Mandarin (Analyzer.mandarin)
    */
-  classify(raw: string, text: string): 'greeting' | 'help' | undefined {
+  classify(raw: string, text: string): 'greeting' | 'thanks' | 'farewell' | 'help' | undefined {
     // What the engine reads of a question, no more: the raw text may be any length.
     const head = raw.length > MAX_QUESTION_CHARS ? raw.slice(0, MAX_QUESTION_CHARS) : raw;
     if (COMMAND.test(head) || ARITHMETIC.test(head)) return 'help';
-    if (this.analyzer.isGreeting(text)) return 'greeting';
+    if (this.analyzer.isGreeting(text)) return this.analyzer.courtesy(text);
     const rest = this.offTopic.remove(this.chatter.remove(text));
     if (rest !== text && this.isEmpty(rest)) return 'help';
     return undefined;

@@ -35,6 +35,8 @@ export interface Labels {
   followUp: (subject: string) => string;
   /** One text for each reason a question is declined. */
   greeting: (covers: string, topic: string) => string;
+  thanks: (covers: string, topic: string) => string;
+  farewell: (covers: string, topic: string) => string;
   help: (covers: string, topic: string) => string;
   'out-of-scope': (covers: string) => string;
   empty: (covers: string) => string;
@@ -131,7 +133,8 @@ function partialParts(r: PartialAnswer, suggestions: Suggestion[], lang: Lang): 
 
 function declinedParts(reason: DeclineReason, suggestions: Suggestion[], lang: Lang, covers: string, topic: string): Part[] {
   const l = LABELS[lang];
-  return [{ text: reason === 'greeting' || reason === 'help' ? l[reason](covers, topic) : l[reason](covers) }, ...suggestionParts(suggestions, lang)];
+  const text = reason === 'out-of-scope' || reason === 'empty' ? l[reason](covers) : l[reason](covers, topic);
+  return [{ text }, ...suggestionParts(suggestions, lang)];
 }
 
 /** Parts as Telegram HTML (escaped, user text never read as markup) or as plain text. */

@@ -104,8 +104,12 @@ export interface PartialAnswer extends Outcome {
 export type DeclineReason =
   /** Nothing to read: empty, only punctuation or emoji. */
   | 'empty'
-  /** Hello, thanks, goodbye. */
+  /** Hello. */
   | 'greeting'
+  /** Thanks (with or without hello or goodbye). */
+  | 'thanks'
+  /** Goodbye. */
+  | 'farewell'
   /** Not a question about the articles: a command, a request for help, small talk, the time or the weather, the bot itself. */
   | 'help'
   /** A question the articles do not cover. */

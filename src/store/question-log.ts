@@ -24,7 +24,9 @@ export interface QuestionLog {
 export function outcomeOf(result: Result): Outcome {
   if (result.found) return 'answered';
   if (result.kind === 'partial') return 'partial';
-  return result.reason === 'out-of-scope' ? 'declined' : result.reason === 'greeting' ? 'greeting' : 'help';
+  if (result.reason === 'out-of-scope') return 'declined';
+  // Thanks and goodbyes are greetings too, for the log and the metrics.
+  return result.reason === 'greeting' || result.reason === 'thanks' || result.reason === 'farewell' ? 'greeting' : 'help';
 }
 
 /** Logged questions are written together, at most this often: one write per question would cost a fifth of the bot's throughput. */

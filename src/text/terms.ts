@@ -313,6 +313,9 @@ export class Analyzer {
   /** Letter counts of each vocabulary word, to rule out most of them before computing a distance. */
   private readonly letters = new Map<string, Uint8Array>();
   private readonly greetingPhrases: Phrases;
+  /** Within greetings: thanks, and goodbyes (what a greeting is answered with, see courtesy()). */
+  private readonly thanksPhrases: Phrases;
+  private readonly farewellPhrases: Phrases;
   /** Colloquial word → Mandarin (folded), and the longest key's length. */
   private readonly dialect = new Map<string, string>();
   private readonly dialectMax: number;
@@ -339,6 +342,8 @@ export class Analyzer {
       ...lexicon.stopwords,
       ...lexicon.questionWords,
       ...lexicon.greetings,
+      ...lexicon.thanks,
+      ...lexicon.farewells,
       ...lexicon.places,
       ...synonyms.flat(),
       ...Object.values(glossary).flat(),
@@ -352,7 +357,7 @@ export class Analyzer {
     const addEn = (set: Set<string>, w: string) => set.add(stemPhrase(folded(w)));
     for (const w of lexicon.stopwords) (IS_HAN.test(w) ? this.stop.add(folded(w)) : addEn(this.stop, w));
     for (const w of lexicon.questionWords) (IS_HAN.test(w) ? this.question.add(folded(w)) : addEn(this.question, w));
-    for (const w of lexicon.greetings) this.greetings.add(folded(w));
+    for (const w of [...lexicon.greetings, ...lexicon.thanks, ...lexicon.farewells]) this.greetings.add(folded(w));
     for (const w of lexicon.places) (IS_HAN.test(w) ? this.places.add(folded(w)) : addEn(this.places, w));
 
     for (const group of synonyms) {
@@ -489,6 +494,8 @@ export class Analyzer {
     }
     // After the known words: mandarin() keeps them (唔该晒 is a greeting as typed), in the phrases as in questions.
     this.greetingPhrases = new Phrases(this.greetings, (f) => this.mandarin(f));
+    this.thanksPhrases = new Phrases(lexicon.thanks.map(folded), (f) => this.mandarin(f));
+    this.farewellPhrases = new Phrases(lexicon.farewells.map(folded), (f) => this.mandarin(f));
     for (const w of [...this.stop, ...this.question]) if (w.length === 1) this.functionChars.add(w.charCodeAt(0));
     for (const key of [...this.stop, ...this.question, ...this.places, ...this.gloss.keys()]) {
       if (!IS_HAN.test(key) && key.includes(' ')) this.phraseStarts.add(key.split(' ')[0]!);
@@ -532,6 +539,15 @@ export class Analyzer {
       .remove(folded)
       .split(' ')
       .every((w) => w === '' || this.stop.has(w));
+  }
+
+  /**
+   * Which courtesy a greeting (isGreeting) is: thanks (谢谢, 唔该晒, thanks, bye!), a goodbye (再见,
+   * bye), or hello. Thanks win: "thanks, bye" is answered "you're welcome".
+   */
+  courtesy(folded: string): 'thanks' | 'farewell' | 'greeting' {
+    if (this.thanksPhrases.test(folded)) return 'thanks';
+    return this.farewellPhrases.test(folded) ? 'farewell' : 'greeting';
   }
 
   /**

@@ -52,12 +52,16 @@ describe('answer()', () => {
     },
   );
 
-  it('answers a greeting with a greeting and help', () => {
-    for (const q of ['你好', 'hello!', '谢谢']) {
-      const r = engine.answer(q);
-      expect(r).toMatchObject({ found: false, reason: 'greeting' });
-    }
+  it('answers a greeting with a greeting and help, thanks with "you are welcome", a goodbye with a goodbye', () => {
+    for (const q of ['你好', 'hello!', '早上好']) expect(engine.answer(q)).toMatchObject({ found: false, reason: 'greeting' });
+    for (const q of ['谢谢', '唔該晒', 'thanks!', 'thank you', 'ok thanks, bye', '多謝晒，拜拜']) expect(engine.answer(q), q).toMatchObject({ found: false, reason: 'thanks' });
+    for (const q of ['再见', 'bye', 'see you', '拜拜啦']) expect(engine.answer(q), q).toMatchObject({ found: false, reason: 'farewell' });
     expect(render(engine.answer('你好'), 'text', ctx)).toMatch(/^你好！[\s\S]*减证便民[\s\S]*• /);
+    expect(render(engine.answer('谢谢'), 'text', ctx)).toMatch(/^不客气！/);
+    expect(render(engine.answer('thanks'), 'text', ctx)).toMatch(/^You're welcome!/);
+    expect(render(engine.answer('再見'), 'text', ctx)).toMatch(/^再見！/);
+    // A question that thanks in passing is a question.
+    expect(engine.answer('谢谢，南沙落户要多久').found).toBe(true);
   });
 
   it('answers questions about the article itself from its metadata', () => {
