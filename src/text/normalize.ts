@@ -96,13 +96,26 @@ const HAN_TEST = /\p{Script=Han}/u;
 const HAN = /\p{Script=Han}/gu;
 
 /**
- * The asker's language: Chinese when any Han character is present, Traditional when at least one of
- * them is a Traditional-only character (one that Traditional → Simplified changes; a Simplified
- * question has none, while most Traditional ones have several); English when there are Latin letters.
+ * The asker's language: Chinese when any Han character is present (unless it is an English sentence
+ * quoting a Chinese term: quotesChinese), Traditional when at least one of them is a
+ * Traditional-only character (one that Traditional → Simplified changes; a Simplified question has
+ * none, while most Traditional ones have several); English when there are Latin letters.
  */
+/**
+ * An English sentence that quotes a Chinese name or term (What does 减证便民 mean? How long does
+ * 南沙落户 take?): three English words or more, with at least twice as many Latin letters as Han
+ * characters. A Chinese question with an English word in it (APP上怎么办, 有没有 app) stays Chinese.
+ */
+function quotesChinese(text: string, hanCount: number): boolean {
+  const words = text.match(/\p{Script=Latin}{2,}/gu);
+  if (!words || words.length < 3) return false;
+  return words.reduce((n, w) => n + w.length, 0) >= 2 * hanCount;
+}
+
 export function detectLang(text: string, folded?: string): Lang | 'other' {
-  const han = text.slice(0, MAX_QUESTION_CHARS).toWellFormed().normalize('NFKC').match(HAN);
-  if (han) {
+  const head = text.slice(0, MAX_QUESTION_CHARS).toWellFormed().normalize('NFKC');
+  const han = head.match(HAN);
+  if (han && !quotesChinese(head, han.length)) {
     const chars = han.join('');
     // fold() already converted the text: its Han characters differ from the original's exactly when
     // there was something Traditional to convert, which saves a second OpenCC pass.

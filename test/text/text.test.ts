@@ -28,6 +28,12 @@ describe('normalize', () => {
     expect(detectLang('南沙落戶要幾耐？')).toBe('zh-Hant');
     expect(detectLang('How long in Nansha?')).toBe('en');
     expect(detectLang('🙂 123')).toBe('other');
+    // An English sentence quoting a Chinese term is English; a Chinese one with an English word is Chinese.
+    expect(detectLang('What does 减证便民 mean?')).toBe('en');
+    expect(detectLang('How long does 南沙落户 take?')).toBe('en');
+    expect(detectLang('APP上怎么办理')).toBe('zh-Hans');
+    expect(detectLang('有没有app可以办')).toBe('zh-Hans');
+    expect(detectLang('琶洲驛站 opening hours')).toBe('zh-Hant');
   });
 });
 
