@@ -14,6 +14,7 @@
 import pg from 'pg';
 import type { Lang } from '../knowledge/schema.js';
 import type { Logger } from '../log.js';
+import { asLogged } from './question-log.js';
 import {
   ownerName,
   StoreOpenError,
@@ -38,7 +39,10 @@ import {
   type Subscription,
 } from './store.js';
 
-const MIGRATIONS: string[] = [
+/** A schema change (SQL), or a change of the data made in code (in the migration's transaction). */
+type Migration = string | ((c: pg.PoolClient) => Promise<void>);
+
+const MIGRATIONS: Migration[] = [
   `CREATE TABLE chats (
      chat_id BIGINT PRIMARY KEY,
      lang TEXT,
@@ -114,6 +118,16 @@ const MIGRATIONS: string[] = [
      updated_at BIGINT NOT NULL
    );
    CREATE INDEX conversations_updated ON conversations (updated_at);`,
+  // Questions logged before the scrubber knew every form /privacy now lists (phone numbers with dots
+  // or several spaces, ID and passport numbers, names in introductions) or capped them: kept as the
+  // log keeps a question today.
+  async (c) => {
+    const { rows } = await c.query<{ id: string; question: string }>('SELECT id, question FROM questions');
+    for (const row of rows) {
+      const kept = asLogged(row.question);
+      if (kept !== row.question) await c.query('UPDATE questions SET question = $1 WHERE id = $2', [kept, row.id]);
+    }
+  },
 ];
 
 /** Advisory lock keys: this application's namespace, and one number per purpose. */
@@ -233,7 +247,11 @@ export class PostgresStore implements Store {
       const row = (await c.query<{ version: number }>('SELECT version FROM schema_version')).rows[0];
       const current = row?.version ?? 0;
       if (current >= MIGRATIONS.length) return;
-      for (let v = current; v < MIGRATIONS.length; v++) await c.query(MIGRATIONS[v]!);
+      for (let v = current; v < MIGRATIONS.length; v++) {
+        const m = MIGRATIONS[v]!;
+        if (typeof m === 'string') await c.query(m);
+        else await m(c);
+      }
       if (row) await c.query('UPDATE schema_version SET version = $1', [MIGRATIONS.length]);
       else await c.query('INSERT INTO schema_version (version) VALUES ($1)', [MIGRATIONS.length]);
     });

@@ -37,6 +37,8 @@ const FLUSH_MS = 200;
  * no more to scrub and store than a long question.
  */
 export const QUESTION_LOG_CHARS = 300;
+/** What the log keeps of a question: its first QUESTION_LOG_CHARS characters, personal data replaced (scrub.ts). */
+export const asLogged = (question: string): string => scrubPersonalData(question, QUESTION_LOG_CHARS);
 /** After a failed write, the batch is tried again this much later. */
 const RETRY_MS = 2_000;
 /** Questions waiting to be written, at most (the oldest go first; their vote buttons then say expired). */
@@ -64,7 +66,7 @@ export function storeQuestionLog(store: Store, now: () => number = Date.now, log
         row: {
           door,
           lang: result.lang,
-          question: scrubPersonalData(question, QUESTION_LOG_CHARS),
+          question: asLogged(question),
           outcome: outcomeOf(result),
           score: result.score,
           article: quoted?.source.articleId ?? (result.found ? result.source.articleId : undefined),

@@ -12,6 +12,7 @@ import Database from 'better-sqlite3';
 import { accessSync, chmodSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Lang } from '../knowledge/schema.js';
+import { asLogged } from './question-log.js';
 import {
   deadOwner,
   ownerName,
@@ -42,7 +43,10 @@ export const BUSY_TIMEOUT_MS = 20;
 /** The same while opening: nobody is waiting yet, and a restart must not fail on a short transaction elsewhere. */
 const OPEN_BUSY_TIMEOUT_MS = 5_000;
 
-const MIGRATIONS: string[] = [
+/** A schema change (SQL), or a change of the data made in code. */
+type Migration = string | ((db: Database.Database) => void);
+
+const MIGRATIONS: Migration[] = [
   `CREATE TABLE chats (
      chat_id INTEGER PRIMARY KEY,
      lang TEXT,
@@ -123,6 +127,17 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX conversations_updated ON conversations (updated_at);
    ALTER TABLE sends ADD COLUMN owner TEXT;`,
+  // Questions logged before the scrubber knew every form /privacy now lists (phone numbers with dots
+  // or several spaces, ID and passport numbers, names in introductions) or capped them: kept as the
+  // log keeps a question today.
+  (db) => {
+    const update = db.prepare('UPDATE questions SET question = ? WHERE id = ?');
+    // All read first: better-sqlite3 runs no statement while another one is being iterated.
+    for (const row of db.prepare('SELECT id, question FROM questions').all() as { id: number; question: string }[]) {
+      const kept = asLogged(row.question);
+      if (kept !== row.question) update.run(kept, row.id);
+    }
+  },
 ];
 
 const LOG_SELECT = 'SELECT id, at, door, lang, question, outcome, score, article, sentence, latency_ms AS latencyMs, vote FROM questions';
@@ -235,7 +250,11 @@ export class SqliteStore implements Store {
         const row = this.stmt('SELECT version FROM schema_version').get() as { version: number } | undefined;
         const current = row?.version ?? 0;
         if (current >= MIGRATIONS.length) return;
-        for (let v = current; v < MIGRATIONS.length; v++) this.db.exec(MIGRATIONS[v]!);
+        for (let v = current; v < MIGRATIONS.length; v++) {
+          const m = MIGRATIONS[v]!;
+          if (typeof m === 'string') this.db.exec(m);
+          else m(this.db);
+        }
         if (row) this.stmt('UPDATE schema_version SET version = ?').run(MIGRATIONS.length);
         else this.stmt('INSERT INTO schema_version (version) VALUES (?)').run(MIGRATIONS.length);
       })

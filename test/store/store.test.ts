@@ -17,7 +17,7 @@ import { hasPostgres, startPostgres, type Postgres } from '../support/postgres.j
 import { killChildren, run } from '../support/process.js';
 
 /** How many migrations the SQLite store has today; update when one is added. */
-const SQLITE_MIGRATIONS = 4;
+const SQLITE_MIGRATIONS = 5;
 
 interface Backend {
   name: 'sqlite' | 'postgres';
@@ -138,6 +138,21 @@ describe.each(backends)('the store on $name', (backend) => {
       const third = await open();
       expect(await backend.raw('SELECT version FROM schema_version')).toHaveLength(1);
       expect(await third.subscriptions()).toHaveLength(1);
+    });
+
+    it('questions an earlier version logged are kept as the log keeps them today once the database is migrated', async () => {
+      await close(await open());
+      const long = `电话138.0013.8000，我叫张伟强，香港身份证A123456(7)${'南沙落户要多久'.repeat(100)}`;
+      await backend.raw("INSERT INTO questions (id, at, door, lang, question, outcome) VALUES (?, ?, 'private', 'zh-Hans', ?, 'declined')", [7, 1000, long]);
+      await backend.raw("INSERT INTO questions (id, at, door, lang, question, outcome) VALUES (?, ?, 'private', 'zh-Hans', ?, 'answered')", [8, 1000, '南沙落户要多久']);
+      // The database as the version before the re-scrubbing left it.
+      await backend.raw('UPDATE schema_version SET version = version - 1');
+      const s = await open();
+      const rows = (await backend.raw('SELECT id, question FROM questions ORDER BY id')) as { id: unknown; question: string }[];
+      expect(rows[0]!.question).toMatch(/^电话<number>,我叫<name>,香港身份证<id>南沙落户要多久/);
+      expect([...rows[0]!.question].length).toBeLessThanOrEqual(300);
+      expect(rows[1]!.question).toBe('南沙落户要多久');
+      expect(await s.question(7)).toMatchObject({ outcome: 'declined' });
     });
 
     it('several processes opening a new database together migrate it once', async () => {
