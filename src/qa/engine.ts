@@ -19,9 +19,10 @@ import { resolveOptions, type EngineOptions } from './options.js';
 import { Phrasings } from './phrasings.js';
 import { Ranker, type Ranking, type Weigh } from './ranker.js';
 import { clauseAnswer, metaAnswer, quotedOf, sourceOf, subjectOf, suggestionOf, suggestionsFrom } from './results.js';
+import { ChoiceFinder, RANKED_MIN_SHARE, type Ranked } from './choices.js';
 import { AnswerTypes, PART_END, type Asked, type Evidence } from './answer-types.js';
 import { Intents, type MetaQuestion } from './intents.js';
-import type { Declined, DeclineReason, Found, MetaAnswer, NotFound, ParagraphContext, PartialAnswer, PerLang, Result, SentenceAnswer, SourceRef, Suggestion } from './types.js';
+import type { Choice, Declined, DeclineReason, Found, MetaAnswer, NotFound, ParagraphContext, PartialAnswer, PerLang, Result, SentenceAnswer, SourceRef, Suggestion } from './types.js';
 import { UnitIndex, type Matches } from './unit-index.js';
 import { isForeign, termWeight, weighingIn, type WeightContext } from './weights.js';
 
@@ -112,6 +113,8 @@ export class Engine {
   private readonly placeWords: Set<string>;
   /** Each article's own rarity scale (see weighingIn). */
   private readonly articleContext: WeightContext[];
+  /** "Did you mean" choices for questions without a confident answer. */
+  private readonly choiceFinder: ChoiceFinder;
 
   constructor(knowledge: Knowledge, options: EngineOptions = {}) {
     this.knowledge = knowledge;
@@ -144,6 +147,7 @@ export class Engine {
     this.intents = new Intents(knowledge.lexicon, this.analyzer);
     this.answerTypes = new AnswerTypes(knowledge.lexicon);
     this.placeWords = placesOf(knowledge);
+    this.choiceFinder = new ChoiceFinder(knowledge, this.index);
     const g = knowledge.lexicon.grammar;
     this.claimedQuantity = new RegExp(`(?:\\d+(?:\\.\\d+)?|(?:${g.numeral}|[好几])+[多余来几]?个?(?:${g.classifier})[多余]?)`, 'gu');
   }
@@ -424,25 +428,30 @@ export class Engine {
     const literal = terms.map((t) =>
       t.kind === 'content' && t.zh.length > 1 && t.zh.includes(t.text) ? this.index.matches({ ...t, zh: [t.text], en: [] }) : undefined,
     );
-    const ranking = this.ranker.rank(terms, matched, weights, weigh, literal, this.placeScope(terms, matched));
+    const allowed = this.placeScope(terms, matched);
+    const ranking = this.ranker.rank(terms, matched, weights, weigh, literal, allowed);
     const { best, total, bestScore } = ranking;
+    const ranked: Ranked | undefined = best >= 0 && total > 0 ? { unit: best, share: this.ranker.matchedWeight(best) / total } : undefined;
+    const choices = (except?: number): Choice[] => (chatter ? [] : this.choiceFinder.find(text, terms, lang, ranked, RANKED_MIN_SHARE, allowed, except));
     // The best unit's article's own weights: what it was scored with (and what --explain shows).
     const own = best >= 0 ? terms.map((_, i) => this.ranker.weightOf(i, this.index.articleOf[best]!)) : weights;
     const base = { terms, matched, weights: own, ranking, text: claim ? asAsked : text };
-    const decline = (score: number): Query => ({
+    const decline = (score: number, offer = true): Query => ({
       ...base,
-      result: this.declined(
-        chatter ? 'help' : 'out-of-scope',
-        this.partialFacts(ranking),
-        score,
-        lang,
-        chatter ? undefined : text,
-      ),
+      result: this.declined(chatter ? 'help' : 'out-of-scope', this.partialFacts(ranking), score, lang, chatter ? undefined : text, offer ? choices() : []),
     });
+    // An answer resting on a bare sentence (no fact's phrasing matched) that a plain lexical search
+    // does not rank among its first few is a guess: offered as a choice, not quoted (docs/evaluation.md).
+    const sure = (u: number, answer: () => Result, givesAsked = false): Result => {
+      const unit = this.index.units[u]!;
+      if (unit.fact || givesAsked || this.choiceFinder.confirms(text, terms, unit.sentenceUnit, allowed)) return answer();
+      const offered = this.choiceFinder.find(text, terms, lang, { unit: u, share: 1 }, 0, allowed);
+      return this.declined('out-of-scope', this.partialFacts(ranking), bestScore, lang, text, offered);
+    };
     if (best < 0 || total === 0) return decline(0);
     // A place or a number the knowledge never mentions (北京, 2020年) means the question is about
-    // something else, however well the rest of it matches.
-    if (terms.some((t, i) => isForeign(t, matched[i]!))) return decline(bestScore);
+    // something else, however well the rest of it matches: nothing to offer either.
+    if (terms.some((t, i) => isForeign(t, matched[i]!))) return decline(bestScore, false);
     // A story around the question (context) helps choose a unit but never makes one less of an
     // answer: its words the best unit does not match leave the total.
     let unmatchedContext = 0;
@@ -464,7 +473,7 @@ export class Engine {
       // First within the best unit's article (as it would answer alone); another article's unit only
       // instead of a partial reply.
       const other = this.runnerUpGiving(asked, ranking, read, article);
-      if (other) return { ...base, result: this.found(other.u, round(other.score), lang, [], read) };
+      if (other) return { ...base, result: sure(other.u, () => this.found(other.u, round(other.score), lang, [], read), true) };
       const required = asked.filter((a) => !a.soft);
       const stillMissing = required.length ? this.answerTypes.missing(required, this.evidence(best), read) : undefined;
       if (stillMissing) {
@@ -472,13 +481,14 @@ export class Engine {
         const giving =
           (required.length < asked.length ? this.runnerUpGiving(required, ranking, read, article) : undefined) ??
           (this.knowledge.articles.length > 1 ? this.runnerUpGiving(asked, ranking, read) ?? this.runnerUpGiving(required, ranking, read) : undefined);
-        if (giving) return { ...base, result: this.found(giving.u, round(giving.score), lang, [], read) };
-        return { ...base, result: this.partial(best, stillMissing, read, round(bestScore), lang, ranking, text) };
+        if (giving) return { ...base, result: sure(giving.u, () => this.found(giving.u, round(giving.score), lang, [], read), true) };
+        return { ...base, result: { ...this.partial(best, stillMissing, read, round(bestScore), lang, ranking, text), choices: choices(this.index.units[best]!.sentenceUnit) } };
       }
     }
     const alsoIn = ranking.otherArticles.map((a) => this.sources[a]!);
     const answer = asked.length ? this.factGiving(best, asked, ranking, read) : best;
-    return { ...base, result: this.found(answer, round(bestScore), lang, alsoIn, read) };
+    // A sentence giving the kind of detail asked for (a duration for 多久) is chosen for it: sure.
+    return { ...base, result: sure(answer, () => this.found(answer, round(bestScore), lang, alsoIn, read), asked.some((a) => !a.soft)) };
   }
 
   /**
@@ -664,6 +674,7 @@ export class Engine {
       subject,
       related,
       suggestions: this.suggestions(partialFacts, question),
+      choices: [],
       score,
       lang,
     };
@@ -674,8 +685,8 @@ export class Engine {
     return ranking.partialFacts.filter((_, i) => ranking.partialScores[i]! >= RELATED_MIN_SCORE).map((u) => this.index.units[u]!.fact!);
   }
 
-  private declined(reason: DeclineReason, partial: Fact[], score: number, lang: Lang, question?: string): Declined {
-    return { found: false, kind: 'declined', reason, suggestions: this.suggestions(partial, question), score: round(score), lang };
+  private declined(reason: DeclineReason, partial: Fact[], score: number, lang: Lang, question?: string, choices: Choice[] = []): Declined {
+    return { found: false, kind: 'declined', reason, suggestions: this.suggestions(partial, question), choices, score: round(score), lang };
   }
 
   /**
@@ -778,6 +789,15 @@ export class Engine {
   }
 
   /** Builds lazily built indexes now (long-running processes: the bot, the bench). */
+  /**
+   * The answer a "did you mean" choice gives when tapped: the sentence's quote with its source, or
+   * undefined when the article or sentence is gone (a re-ingest).
+   */
+  answerSentence(articleId: string, sentenceId: string, lang: Lang): SentenceAnswer | undefined {
+    const u = this.index.units.findIndex((unit) => !unit.fact && unit.sentence.id === sentenceId && this.sources[unit.article]!.articleId === articleId);
+    return u < 0 ? undefined : { ...this.found(u, 1, lang, []), lang };
+  }
+
   warmUp(): this {
     this.analyzer.warmUp();
     // One question in each language, from the knowledge itself, compiles the query path before the first user.

@@ -78,6 +78,18 @@ export interface MetaAnswer extends Outcome {
 
 export type Found = SentenceAnswer | MetaAnswer;
 
+/**
+ * A "did you mean" choice: a sentence that may answer a question the engine could not answer with
+ * confidence (a relaxed search found it). One tap answers with its quote (Engine.answerSentence).
+ */
+export interface Choice {
+  source: SourceRef;
+  /** Stable sentence id, e.g. `p2s5`. */
+  sentenceId: string;
+  /** A short label in the asker's language: the fact's short answer, else the sentence's clause closest to the question. */
+  label: string;
+}
+
 export interface Suggestion {
   factId: string;
   /** The fact's first question in each language. */
@@ -99,6 +111,8 @@ export interface PartialAnswer extends Outcome {
   subject: PerLang;
   related: Quoted;
   suggestions: Suggestion[];
+  /** Other sentences that may answer instead ("did you mean"), best first; empty when none. */
+  choices: Choice[];
 }
 
 export type DeclineReason =
@@ -120,6 +134,8 @@ export interface Declined extends Outcome {
   kind: 'declined';
   reason: DeclineReason;
   suggestions: Suggestion[];
+  /** Sentences that may answer ("did you mean"), best first: only for `out-of-scope`; empty when none. */
+  choices: Choice[];
 }
 
 export type NotFound = PartialAnswer | Declined;

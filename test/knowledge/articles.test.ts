@@ -124,7 +124,8 @@ describe('two more articles beside the first', () => {
 
   it('their own question sets (written by a helper, first pass 2026-11-27): answered with their own attribution at today’s figures', () => {
     for (const [set, publication, floor] of [
-      ['chengdu', '四川日報', 12],
+      // 12 until 2026-12-07: one guess (a bare sentence a plain search does not rank) is now a "did you mean" choice.
+      ['chengdu', '四川日報', 11],
       ['shenzhen', '深圳特區報', 13],
     ] as const) {
       let answered = 0;
