@@ -3,6 +3,7 @@
  * answer, a paragraph to show, or a vote on a logged answer.
  *
  *   f:<fact id>                                    answer this fact
+ *   c:<s|t|e>:<article key>:<sentence id>          answer with this sentence in that language (a "did you mean" choice)
  *   x:<s|t|e>:<article key>:<sentence id>:<tag>    show this sentence's paragraph in that language
  *   v:<+|->:<question id>:<tag>                    👍 / 👎 on a logged answer (question-log.ts)
  *
@@ -24,6 +25,7 @@ const CODE_LANG: Record<string, Lang> = { s: 'zh-Hans', t: 'zh-Hant', e: 'en' };
 
 export type Callback =
   | { kind: 'fact'; factId: string }
+  | { kind: 'choice'; lang: Lang; articleKey: string; sentenceId: string }
   | { kind: 'context'; lang: Lang; articleKey: string; sentenceId: string }
   | { kind: 'vote'; up: boolean; answerId: number };
 
@@ -35,6 +37,9 @@ const fits = (data: string): string | undefined => (Buffer.byteLength(data) <= M
 
 /** A fact's button: it answers a question anyone may ask, so it needs no tag. */
 export const factData = (factId: string): string | undefined => fits(`f:${factId}`);
+
+/** A "did you mean" choice's button, answered in the asker's language: it quotes a sentence anyone may read, so it needs no tag either. */
+export const choiceData = (articleId: string, sentenceId: string, lang: Lang): string | undefined => fits(`c:${LANG_CODE[lang]}:${articleKey(articleId)}:${sentenceId}`);
 
 /**
  * Makes and reads the buttons' data.
@@ -66,6 +71,8 @@ export class Callbacks {
   parse(data: string | undefined): Callback | undefined {
     if (!data || data.length > MAX_BYTES) return undefined;
     if (data.startsWith('f:') && data.length > 2) return { kind: 'fact', factId: data.slice(2) };
+    const choice = /^c:([ste]):([0-9a-f]{8}):([^\s:]+)$/.exec(data);
+    if (choice) return { kind: 'choice', lang: CODE_LANG[choice[1]!]!, articleKey: choice[2]!, sentenceId: choice[3]! };
     const cut = data.lastIndexOf(':');
     if (cut < 0 || !this.tagged(data.slice(0, cut), data.slice(cut + 1))) return undefined;
     const body = data.slice(0, cut);

@@ -1,10 +1,10 @@
 /** Sending an engine result as Telegram messages: HTML, split if long, suggestion buttons. */
 import type { InlineKeyboardButton } from 'telegraf/types';
 import type { Lang } from '../knowledge/schema.js';
-import type { Result, Suggestion } from '../qa/engine.js';
+import type { Choice, Result, Suggestion } from '../qa/engine.js';
 import { markup, render, type RenderContext } from '../qa/render.js';
 import type { BotContext } from './deps.js';
-import { factData, type Callbacks } from './callbacks.js';
+import { choiceData, factData, type Callbacks } from './callbacks.js';
 import { splitHtml } from './split-html.js';
 import { TEXTS } from './texts.js';
 
@@ -17,6 +17,14 @@ export function suggestionKeyboard(suggestions: Suggestion[], lang: Lang): Inlin
   return suggestions.flatMap((s) => {
     const data = factData(s.factId);
     return data ? [[button(s.question[lang].slice(0, 60), data)]] : [];
+  });
+}
+
+/** One button a "did you mean" choice, labelled with its clause; a tap answers in `lang`. */
+export function choiceKeyboard(choices: Choice[], lang: Lang): InlineKeyboardButton[][] {
+  return choices.flatMap((c) => {
+    const data = choiceData(c.source.articleId, c.sentenceId, lang);
+    return data ? [[button(c.label, data)]] : [];
   });
 }
 
@@ -95,7 +103,7 @@ export async function sendResult(ctx: BotContext, result: Result, lang: Lang, re
   const keyboard = [
     ...(context.length ? [context] : []),
     ...(options.voteId !== undefined ? [voteRow(ctx.callbacks, options.voteId)] : []),
-    ...(result.found ? [] : suggestionKeyboard(result.suggestions, lang)),
+    ...(result.found ? [] : result.choices.length ? choiceKeyboard(result.choices, lang) : suggestionKeyboard(result.suggestions, lang)),
   ];
   await sendHtml(ctx, render(result, 'html', renderCtx, lang, { suggestionsAsText: false, readWith: options.readWith }), keyboard, options);
 }

@@ -2,9 +2,11 @@
  * `npm run ask -- "<question>"` prints the reply a person would read.
  * `npm run --silent ask -- --jsonl` reads one question per line on stdin and writes one JSON object
  * per line, in order (the evaluation's contract: keep it stable):
- *   {"question","found","quote","reply","short_answer","source","paragraph","sentence","score","lang","related"}
+ *   {"question","found","quote","reply","short_answer","source","paragraph","sentence","score","lang","related","choices"}
  * `related` is set only for a partial reply (the article speaks of the subject but does not give what
  * was asked: `found` is false): {"quote","paragraph","sentence"} of the closest sentence; null otherwise.
+ * `choices` ("did you mean", only when `found` is false; empty when none): up to three
+ * {"sentence","article","label"} that may answer, best first.
  * Each line is a question of its own, unless `--session`: then the lines are one conversation, a
  * follow-up (能办多少项？) is read with the last subject, and each object also has "read_with" (the
  * subject, or null).
@@ -38,6 +40,7 @@ export function toJsonLine(question: string, result: Result, ctx: RenderContext,
     score: result.score,
     lang: result.lang,
     related: result.kind === 'partial' ? { quote: result.related.quote, paragraph: result.related.paragraph, sentence: result.related.sentenceId } : null,
+    choices: result.found ? [] : result.choices.map((c) => ({ sentence: c.sentenceId, article: c.source.articleId, label: c.label })),
     ...(session ? { read_with: session.readWith ?? null } : {}),
   });
 }

@@ -1,7 +1,7 @@
 /**
  * `npm run chat`: the bot's replies in a terminal, without Telegram. Commands work as in a private
  * chat with the bot: /start, /help, /facts, /source, /lang zh-Hans|zh-Hant|en|auto, /ask <question>;
- * /quit leaves.
+ * a reply's "did you mean" choices are numbered, and typing the number picks one; /quit leaves.
  */
 import { createInterface } from 'node:readline/promises';
 import { EXAMPLES, factsMessage, helpMessage, langChoice, sourceMessage } from '../bot/messages.js';
@@ -9,6 +9,7 @@ import { TEXTS } from '../bot/texts.js';
 import type { Lang } from '../knowledge/schema.js';
 import { openEngineOrExit } from './or-exit.js';
 import { Conversations } from '../qa/conversation.js';
+import type { Choice } from '../qa/engine.js';
 import { render } from '../qa/render.js';
 
 const { engine, ctx, followUpMs } = openEngineOrExit();
@@ -46,9 +47,19 @@ function command(line: string): string | undefined {
   }
 }
 
+/** The last reply's "did you mean" choices: typing 1–3 picks one, as a tap does in Telegram. */
+let choices: Choice[] = [];
+
 function answer(question: string): string {
+  const picked = /^[1-9]$/.test(question) ? choices[Number(question) - 1] : undefined;
+  if (picked) {
+    choices = [];
+    const result = engine.answerSentence(picked.source.articleId, picked.sentenceId, lang());
+    if (result) return render(result, 'text', ctx, lang());
+  }
   const { result, readWith } = conversation.ask('chat', question);
   last = result.lang;
+  choices = result.found ? [] : result.choices;
   return render(result, 'text', ctx, fixed ?? result.lang, { readWith });
 }
 

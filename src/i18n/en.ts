@@ -38,6 +38,8 @@ export const EN: Messages = {
     paragraph: (n) => `paragraph ${n}`,
     alsoIn: 'Also covered in: ',
     tryAsking: 'You could ask:',
+    didYouMean: 'I am not sure which sentence of the articles answers that. Did you mean one of these?',
+    orDidYouMean: 'Or did you mean:',
     greeting: (c, topic) => `Hello! I answer questions about ${topic}, quoting the article each answer rests on. Source: ${c}.`,
     thanks: (_c, topic) => `You're welcome! Ask me anything else about ${topic}.`,
     farewell: (_c, topic) => `Goodbye! Come back any time with a question about ${topic}.`,

@@ -40,6 +40,8 @@ export const ZH_HANS: Messages = {
     paragraph: (n) => `第${n}段`,
     alsoIn: '另见：',
     tryAsking: '可以这样问：',
+    didYouMean: '我不确定文章里哪一句回答了这个问题。你想问的是不是下面其中一项？',
+    orDidYouMean: '还是你想问：',
     greeting: (c, topic) => `你好！我回答关于${topic}的问题，每个回答都引用原文并注明出处。资料来源：${c}。`,
     thanks: (_c, topic) => `不客气！关于${topic}还想了解什么，随时问我。`,
     farewell: (_c, topic) => `再见！关于${topic}有问题随时来问。`,

@@ -40,6 +40,8 @@ export const ZH_HANT: Messages = {
     paragraph: (n) => `第${n}段`,
     alsoIn: '另見：',
     tryAsking: '可以這樣問：',
+    didYouMean: '我不確定文章裡哪一句回答了這個問題。你想問的是不是下面其中一項？',
+    orDidYouMean: '還是你想問：',
     greeting: (c, topic) => `你好！我回答關於${topic}的問題，每個回答都引用原文並註明出處。資料來源：${c}。`,
     thanks: (_c, topic) => `不客氣！關於${topic}還想了解甚麼，隨時問我。`,
     farewell: (_c, topic) => `再見！關於${topic}有問題隨時來問。`,

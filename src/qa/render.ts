@@ -8,7 +8,7 @@ import { ZH_HANS } from '../i18n/zh-hans.js';
 import { ZH_HANT } from '../i18n/zh-hant.js';
 import type { Bot, Lang } from '../knowledge/schema.js';
 import { simplify } from '../text/normalize.js';
-import type { DeclineReason, Found, ParagraphContext, PartialAnswer, Quoted, Result, SourceRef, Suggestion } from './engine.js';
+import type { Choice, DeclineReason, Found, ParagraphContext, PartialAnswer, Quoted, Result, SourceRef, Suggestion } from './engine.js';
 
 /** Telegram's limit for one message's text. */
 export const TELEGRAM_MAX_CHARS = 4096;
@@ -25,6 +25,10 @@ export interface Labels {
   paragraph: (n: number) => string;
   alsoIn: string;
   tryAsking: string;
+  /** A question without a confident answer, before its "did you mean" choices. */
+  didYouMean: string;
+  /** A partial reply's "did you mean" choices. */
+  orDidYouMean: string;
   /** The article names the subject but not what was asked: “文章提到了…，但没有…”. */
   partial: (subject: string, missing: string) => string;
   /** Before the closest sentence of a partial reply. */
@@ -120,19 +124,28 @@ function suggestionParts(suggestions: Suggestion[], lang: Lang): Part[] {
   return [{ text: `\n${LABELS[lang].tryAsking}`, optional: 1 }, ...suggestions.map((s): Part => ({ text: `\n• ${s.question[lang]}`, optional: 1 }))];
 }
 
+/** The "did you mean" choices as text lines (doors without buttons): label and publication. */
+function choiceParts(choices: Choice[], lang: Lang, asText: boolean): Part[] {
+  if (!asText) return [];
+  return choices.map((c, i): Part => ({ text: `\n${i + 1}. ${c.label}（${inScript(c.source.publication, lang)}）` }));
+}
+
 /** What a partial reply says first: the article names the subject but not what was asked. */
 export function partialNotice(r: PartialAnswer, lang: Lang = r.lang): string {
   return LABELS[lang].partial(r.subject[lang], r.missingText[lang]);
 }
 
 /** What the article does not say, then the closest sentence it does say. */
-function partialParts(r: PartialAnswer, suggestions: Suggestion[], lang: Lang): Part[] {
+function partialParts(r: PartialAnswer, suggestions: Suggestion[], lang: Lang, choicesAsText: boolean): Part[] {
   const l = LABELS[lang];
-  return [{ text: partialNotice(r, lang), style: 'b' }, { text: l.closest }, { text: '\n' }, ...quoteParts(r.related, lang), ...suggestionParts(suggestions, lang)];
+  const choices = r.choices.length ? [{ text: `\n${l.orDidYouMean}` }, ...choiceParts(r.choices, lang, choicesAsText)] : suggestionParts(suggestions, lang);
+  return [{ text: partialNotice(r, lang), style: 'b' }, { text: l.closest }, { text: '\n' }, ...quoteParts(r.related, lang), ...choices];
 }
 
-function declinedParts(reason: DeclineReason, suggestions: Suggestion[], lang: Lang, covers: string, topic: string): Part[] {
+/** A decline; with "did you mean" choices, an uncertain reply offering them instead (no suggestions then). */
+function declinedParts(reason: DeclineReason, suggestions: Suggestion[], choices: Choice[], lang: Lang, covers: string, topic: string, choicesAsText: boolean): Part[] {
   const l = LABELS[lang];
+  if (choices.length) return [{ text: l.didYouMean }, ...choiceParts(choices, lang, choicesAsText)];
   const text = reason === 'out-of-scope' || reason === 'empty' ? l[reason](covers) : l[reason](covers, topic);
   return [{ text }, ...suggestionParts(suggestions, lang)];
 }
@@ -222,7 +235,7 @@ export function covers(sources: SourceRef[], lang: Lang): string {
 }
 
 export interface RenderOptions {
-  /** List the suggested questions in the text (doors with buttons show them as buttons). Default true. */
+  /** List the suggested questions and "did you mean" choices in the text (doors with buttons show them as buttons). Default true. */
   suggestionsAsText?: boolean;
   /** A follow-up's subject (conversation.ts): said first, （接着问：琶洲驿站）. */
   readWith?: string;
@@ -231,11 +244,12 @@ export interface RenderOptions {
 /** The message for a result, in the result's language unless `lang` overrides it (/lang). */
 export function render(result: Result, format: Format, ctx: RenderContext, lang: Lang = result.lang, options: RenderOptions = {}): string {
   const suggestions = result.found || options.suggestionsAsText === false ? [] : result.suggestions;
+  const asText = options.suggestionsAsText !== false;
   const parts = result.found
     ? foundParts(result, lang)
     : result.kind === 'partial'
-      ? partialParts(result, suggestions, lang)
-      : declinedParts(result.reason, suggestions, lang, covers(ctx.sources, lang), topicOf(ctx, lang));
+      ? partialParts(result, suggestions, lang, asText)
+      : declinedParts(result.reason, suggestions, result.choices, lang, covers(ctx.sources, lang), topicOf(ctx, lang), asText);
   if (options.readWith) parts.unshift({ text: LABELS[lang].followUp(options.readWith), style: 'i' }, { text: '\n' });
   return fit(parts, format);
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { articleKey, Callbacks, factData, onMessage } from '../../src/bot/callbacks.js';
+import { articleKey, Callbacks, choiceData, factData, onMessage } from '../../src/bot/callbacks.js';
 import { storeQuestionLog } from '../../src/store/question-log.js';
 import { LANGS } from '../../src/knowledge/schema.js';
 import { openEngine } from '../../src/qa/open-engine.js';
@@ -33,6 +33,23 @@ describe('callback data', () => {
     }
     expect(callbacks.parse(callbacks.vote(123456, false))).toEqual({ kind: 'vote', up: false, answerId: 123456 });
     expect(Buffer.byteLength(callbacks.vote(2 ** 47, true))).toBeLessThanOrEqual(64);
+  });
+
+  it('a "did you mean" choice for every sentence fits in 64 bytes and reads back with its language', () => {
+    const { engine } = openEngine();
+    for (const k of engine.knowledge.articles) {
+      for (const p of k.article.paragraphs) {
+        for (const sentence of p.sentences) {
+          for (const lang of LANGS) {
+            const data = choiceData(k.article.id, sentence.id, lang)!;
+            expect(Buffer.byteLength(data)).toBeLessThanOrEqual(64);
+            expect(callbacks.parse(data)).toEqual({ kind: 'choice', lang, articleKey: articleKey(k.article.id), sentenceId: sentence.id });
+          }
+        }
+      }
+    }
+    expect(callbacks.parse('c:x:1a2b3c4d:p1s1')).toBeUndefined();
+    expect(callbacks.parse('c:s:1a2b3c4d:p1 s1')).toBeUndefined();
   });
 
   it('the same after a restart: a second engine and codec make and read the same data', async () => {

@@ -168,6 +168,24 @@ describe('private chats', () => {
     expect((call.params.reply_markup as { inline_keyboard: unknown[] }).inline_keyboard.length).toBeGreaterThan(0);
   });
 
+  it('no confident answer: "did you mean" choices as buttons; a tap answers with the quote and its source', async () => {
+    const user = freshUser();
+    standin.privateText('收审分离具体是怎么操作的,先交材料还是先审?', { userId: user });
+    const call = await reply(user);
+    const keyboard = (call.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard;
+    const choices = keyboard.flat().filter((b) => b.callback_data.startsWith('c:'));
+    expect(choices.length).toBeGreaterThan(0);
+    expect(textOf(call)).not.toContain(choices[0]!.text);
+    for (const b of choices) expect(Buffer.byteLength(b.callback_data)).toBeLessThanOrEqual(64);
+
+    standin.clearCalls();
+    standin.callbackQuery(choices[0]!.callback_data, { userId: user, chatId: user, messageId: (call.response as { result: { message_id: number } }).result.message_id });
+    const answered = textOf(await reply(user));
+    expect(answered).toContain('广州日报');
+    expect(answered).toContain(choices[0]!.text.replace(/…$/, ''));
+    await standin.waitFor('answerCallbackQuery');
+  });
+
   it('a partial reply says what the article does not give, then quotes the closest sentence with its source', async () => {
     const user = freshUser();
     standin.privateText('三个零距离服务是哪三个', { userId: user });

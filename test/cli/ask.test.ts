@@ -31,7 +31,8 @@ describe('ask command', () => {
     expect(lines[0].short_answer).toContain('10个工作日');
     expect(lines[0].reply).toContain('第2段');
     expect(typeof lines[0].score).toBe('number');
-    expect(lines[1]).toMatchObject({ found: false, quote: null, source: null, short_answer: null });
+    expect(lines[1]).toMatchObject({ found: false, quote: null, source: null, short_answer: null, choices: [] });
+    expect(lines[0].choices).toEqual([]);
     expect(lines[2].found).toBe(false);
     expect(lines[3]).toMatchObject({ found: true, quote: null, short_answer: '毛梓铭' });
   });
@@ -66,6 +67,19 @@ describe('partial replies and maintainers’ views', () => {
     expect(partial.related.quote).toContain('“三個零距離服務”惠及企業群眾');
     expect(partial.reply).toMatch(/^文章提到了“三个零距离服务”，但没有/);
     expect(answer.related).toBeNull();
+  });
+
+  it('--jsonl gives "did you mean" choices as sentence, article and label when there is no confident answer', () => {
+    const run = ask(['--jsonl'], '收审分离具体是怎么操作的,先交材料还是先审?\n');
+    expect(run.status).toBe(0);
+    const [line] = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(line.found).toBe(false);
+    expect(line.choices.length).toBeGreaterThan(0);
+    for (const c of line.choices) {
+      expect(Object.keys(c).sort()).toEqual(['article', 'label', 'sentence']);
+      expect(c.sentence).toMatch(/^p\d+s\d+$/);
+      expect(line.reply).toContain(c.label);
+    }
   });
 
   it('--explain shows how a question was read, what it asks for and the outcome', () => {

@@ -1,5 +1,6 @@
 /**
- * Buttons under the bot's messages (see callbacks.ts): a suggestion or example answers its question;
+ * Buttons under the bot's messages (see callbacks.ts): a suggestion or example answers its question,
+ * a "did you mean" choice answers with its sentence;
  * "context" shows the quoted sentence's whole paragraph (in a group and in an inline message it
  * replaces the answer, in a private chat it follows it); 👍/👎 record a vote and leave. Every press
  * is acknowledged; a button this bot cannot serve any more (unknown data, an article or answer gone)
@@ -24,7 +25,7 @@ function pressed(ctx: BotContext): Callback | undefined {
   const query = ctx.callbackQuery!;
   const data = 'data' in query ? query.data : undefined;
   const callback = ctx.callbacks.parse(data);
-  if (callback && callback.kind !== 'fact' && query.message && !onMessage(query.message, data!)) return undefined;
+  if (callback && callback.kind !== 'fact' && callback.kind !== 'choice' && query.message && !onMessage(query.message, data!)) return undefined;
   return callback;
 }
 
@@ -36,11 +37,20 @@ export function buttonsFeature(deps: BotDeps): Composer<BotContext> {
   feature.on('callback_query', async (ctx) => {
     const query = ctx.callbackQuery;
     const callback = pressed(ctx);
-    const lang = callback?.kind === 'context' ? callback.lang : replyLang(ctx, deps);
+    const lang = callback?.kind === 'context' || callback?.kind === 'choice' ? callback.lang : replyLang(ctx, deps);
     const stale = () => ctx.answerCbQuery(TEXTS[lang].staleButton);
 
     if (callback?.kind === 'fact') {
       const result = deps.engine.answerFact(callback.factId, lang);
+      if (!result || !ctx.chat) return stale();
+      await ctx.answerCbQuery();
+      const replyTo = isGroup(ctx) ? query.message?.message_id : undefined;
+      return sendResult(ctx, result, lang, deps.render, { replyTo });
+    }
+
+    if (callback?.kind === 'choice') {
+      const articleId = articleIds.get(callback.articleKey);
+      const result = articleId && deps.engine.answerSentence(articleId, callback.sentenceId, lang);
       if (!result || !ctx.chat) return stale();
       await ctx.answerCbQuery();
       const replyTo = isGroup(ctx) ? query.message?.message_id : undefined;
