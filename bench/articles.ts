@@ -110,11 +110,15 @@ interface Tally {
   offTopic: [number, number];
   nearMiss: [number, number];
   wrongQuotes: number;
+  /** Answerable questions answered right or with the right sentence among the "did you mean" choices. */
+  offered: number;
+  /** Off-topic questions that were offered choices all the same. */
+  offTopicChoices: number;
   bm25: number;
   misses: string[];
 }
 
-const empty = (): Tally => ({ questions: 0, answerable: 0, right: 0, zh: [0, 0], en: [0, 0], offTopic: [0, 0], nearMiss: [0, 0], wrongQuotes: 0, bm25: 0, misses: [] });
+const empty = (): Tally => ({ questions: 0, answerable: 0, right: 0, zh: [0, 0], en: [0, 0], offTopic: [0, 0], nearMiss: [0, 0], wrongQuotes: 0, offered: 0, offTopicChoices: 0, bm25: 0, misses: [] });
 const holds = (text: string, keys: string[]) => keys.some((k) => scoreFold(text).includes(scoreFold(k)));
 
 function judge(engine: Engine, baseline: (q: string) => Unit | undefined, articleId: string, c: EvalCase, t: Tally): void {
@@ -127,6 +131,7 @@ function judge(engine: Engine, baseline: (q: string) => Unit | undefined, articl
     const pair = c.hard ? t.nearMiss : t.offTopic;
     pair[0] += Number(declined);
     pair[1]++;
+    if (!c.hard && !r.found && r.choices.length) t.offTopicChoices++;
     if (!declined) {
       t.wrongQuotes += Number(r.kind === 'sentence');
       t.misses.push(`${c.id} [${c.lang}] ${c.q}\n    → should decline, got ${quote.slice(0, 60) || reply.slice(0, 60)}`);
@@ -140,6 +145,8 @@ function judge(engine: Engine, baseline: (q: string) => Unit | undefined, articl
   if (ok && r.found && r.kind === 'sentence' && r.source.articleId !== articleId) ok = false;
   if (c.expect_reply) ok = ok && holds(reply, c.expect_reply);
   t.right += Number(ok);
+  const offered = !r.found && c.expect && r.choices.some((ch) => ch.source.articleId === articleId && holds(engine.answerSentence(ch.source.articleId, ch.sentenceId, r.lang)?.quote ?? '', c.expect!));
+  t.offered += Number(ok || Boolean(offered));
   const lang = c.lang === 'en' ? t.en : t.zh;
   lang[0] += Number(ok);
   lang[1]++;
@@ -179,7 +186,7 @@ async function main(): Promise<void> {
       console.log(JSON.stringify({ eval: 'articles', knowledge: engine.version, articles: rows.map(({ name, sealed, t }) => ({ name, sealed, ...t, misses: t.misses.length })) }));
       return;
     }
-    const header = ['article', 'questions', 'right', 'Chinese', 'English', 'off-topic declined', 'near misses declined', 'wrong quotes', 'BM25 right'];
+    const header = ['article', 'questions', 'right', 'Chinese', 'English', 'off-topic declined', 'near misses declined', 'wrong quotes', 'answered or offered', 'off-topic offered', 'BM25 right'];
     const table = rows.map(({ name, sealed, t }) => [
       `${name}${sealed ? ' (sealed)' : ''}`,
       String(t.questions),
@@ -189,6 +196,8 @@ async function main(): Promise<void> {
       frac(t.offTopic),
       frac(t.nearMiss),
       `${t.wrongQuotes} ${pct(t.wrongQuotes, t.questions)}`,
+      `${t.offered}/${t.answerable} ${pct(t.offered, t.answerable)}`,
+      frac([t.offTopicChoices, t.offTopic[1]]),
       `${t.bm25}/${t.answerable} ${pct(t.bm25, t.answerable)}`,
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
