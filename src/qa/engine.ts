@@ -788,16 +788,16 @@ export class Engine {
     return u === undefined ? undefined : this.found(u, 1, lang, []);
   }
 
-  /** Builds lazily built indexes now (long-running processes: the bot, the bench). */
   /**
    * The answer a "did you mean" choice gives when tapped: the sentence's quote with its source, or
    * undefined when the article or sentence is gone (a re-ingest).
    */
   answerSentence(articleId: string, sentenceId: string, lang: Lang): SentenceAnswer | undefined {
     const u = this.index.units.findIndex((unit) => !unit.fact && unit.sentence.id === sentenceId && this.sources[unit.article]!.articleId === articleId);
-    return u < 0 ? undefined : { ...this.found(u, 1, lang, []), lang };
+    return u < 0 ? undefined : this.found(u, 1, lang, []);
   }
 
+  /** Builds lazily built indexes now (long-running processes: the bot, the bench). */
   warmUp(): this {
     this.analyzer.warmUp();
     // One question in each language, from the knowledge itself, compiles the query path before the first user.

@@ -18,8 +18,8 @@ export const MAX_TYPED_CHARS = 256;
  * What to offer for a query as it is typed: the facts whose phrasings the query is the start of
  * nearly to the letter (fuse.js: 南沙落, how long does sett); otherwise the engine's answers, then the
  * facts whose phrasings are close, or, with none of these, its "did you mean" choices. One card per
- * fact (or bare sentence). A complete question the
- * article speaks of without answering (三个零距离服务是哪三个) gets its partial reply alone.
+ * fact (or bare sentence). A complete question the article speaks of without answering
+ * (三个零距离服务是哪三个) gets its partial reply alone.
  */
 export function asYouType(engine: Engine, text: string, lang: Lang, limit = MAX_RESULTS): { found: Found[]; partial?: PartialAnswer } {
   const query = text.length > MAX_TYPED_CHARS ? text.slice(0, MAX_TYPED_CHARS) : text;
@@ -32,7 +32,12 @@ export function asYouType(engine: Engine, text: string, lang: Lang, limit = MAX_
     const r = engine.answer(query);
     if (r.kind === 'partial') return { found: [], partial: r };
     // No confident answer: the "did you mean" choices, each a card that posts its quote.
-    if (r.kind === 'declined') for (const c of r.choices) answers.push(...[engine.answerSentence(c.source.articleId, c.sentenceId, lang)].filter((a) => a !== undefined));
+    if (r.kind === 'declined') {
+      for (const c of r.choices) {
+        const tapped = engine.answerSentence(c.source.articleId, c.sentenceId, lang);
+        if (tapped) answers.push(tapped);
+      }
+    }
   }
   const found: Found[] = [];
   const seen = new Set<string>();

@@ -60,6 +60,16 @@ describe('inline, as the question is typed', () => {
     expect(partial?.missing).toBe('list');
   });
 
+  it('a question without a confident answer offers its "did you mean" sentences as cards', () => {
+    const q = '收审分离具体是怎么操作的,先交材料还是先审?';
+    const r = engine.answer(q);
+    if (r.found || r.kind !== 'declined') throw new Error(`expected a decline for ${q}`);
+    expect(r.choices.length).toBeGreaterThan(0);
+    const { found } = asYouType(engine, q, 'zh-Hans');
+    for (const c of r.choices) expect(found.some((f) => f.kind === 'sentence' && f.sentenceId === c.sentenceId)).toBe(true);
+    expect(found.length).toBeGreaterThanOrEqual(r.choices.length);
+  });
+
   it('offers nothing for what no phrasing is close to', () => {
     expect(engine.closestFacts('比特币', 5, 0.25)).toHaveLength(0);
     expect(engine.closestFacts('bitcoin price', 5, 0.25)).toHaveLength(0);
