@@ -92,7 +92,7 @@ export type Translations = z.infer<typeof TranslationsSchema>;
 
 const perLang = <T extends z.ZodType>(item: T) => z.object({ 'zh-Hans': item, 'zh-Hant': item, en: item });
 
-export const META_FIELDS = ['author', 'title', 'publication', 'date', 'editors', 'originalTitle'] as const;
+export const META_FIELDS = ['author', 'correspondents', 'title', 'publication', 'date', 'editors', 'originalTitle'] as const;
 export type MetaField = (typeof META_FIELDS)[number];
 
 export const FactSchema = z

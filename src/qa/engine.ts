@@ -18,7 +18,8 @@ import { Lru } from './lru.js';
 import { resolveOptions, type EngineOptions } from './options.js';
 import { Phrasings } from './phrasings.js';
 import { Ranker, type Ranking, type Weigh } from './ranker.js';
-import { clauseAnswer, metaAnswer, quotedOf, sourceOf, subjectOf, suggestionOf, suggestionsFrom } from './results.js';
+import { ArticleNames, checked, everyArticleAnswer, metaAnswer, papers, type Mention } from './source-answers.js';
+import { clauseAnswer, quotedOf, sourceOf, subjectOf, suggestionOf, suggestionsFrom } from './results.js';
 import { ChoiceFinder, RANKED_MIN_SHARE, type Ranked } from './choices.js';
 import { AnswerTypes, PART_END, type Asked, type Evidence } from './answer-types.js';
 import { Intents, type MetaQuestion } from './intents.js';
@@ -106,6 +107,7 @@ export class Engine {
   private readonly phrasings: Phrasings;
   private readonly answers: Lru<string, Result>;
   private readonly intents: Intents;
+  private readonly articleNames: ArticleNames;
   private readonly answerTypes: AnswerTypes;
   /** A number with its measure word (四百多项, 一个多月, 好几趟): in a claim to check, it is not looked up. */
   private readonly claimedQuantity: RegExp;
@@ -145,6 +147,7 @@ export class Engine {
     this.articleContext = Array.from(this.index.articleSentences, (n) => ({ ...this.weightContext, sentenceCount: n, articleCount: 1 }));
     this.answers = new Lru(this.options.cacheSize);
     this.intents = new Intents(knowledge.lexicon, this.analyzer);
+    this.articleNames = new ArticleNames(knowledge.articles.map((k, a) => ({ meta: k.article.meta, source: this.sources[a]! })));
     this.answerTypes = new AnswerTypes(knowledge.lexicon);
     this.placeWords = placesOf(knowledge);
     this.choiceFinder = new ChoiceFinder(knowledge, this.index);
@@ -299,6 +302,12 @@ export class Engine {
     const text = clauses.map((c) => c.text).join(' ');
     const intent = this.intents.classify(question, text);
     if (intent) return { ...none, result: this.declined(intent, [], 0, lang) };
+    const check = this.articleNames.check(text);
+    if (check && this.namesNothing(check.rest)) return this.checkQuery(check, lang);
+    // 杭州日报那篇是谁写的, when was the Hangzhou article published: that article's field.
+    const named = this.articleNames.mention(text);
+    const metaOfNamed = named && this.intents.metaQuestion(named.rest);
+    if (metaOfNamed && (!metaOfNamed.weak || this.namesNothing(metaOfNamed.rest))) return this.metaQuery(metaOfNamed, lang, named.article);
     const meta = this.intents.metaQuestion(text);
     if (meta && !meta.weak) return this.metaQuery(meta, lang);
     const answered = this.keyword(text, this.lookUp(clauses, lang));
@@ -307,7 +316,7 @@ export class Engine {
     const aboutArticle =
       meta &&
       !answered.result.found &&
-      (this.articleNamed(meta.rest) >= 0 || !this.analyzer.analyze(meta.rest).some((t) => t.kind === 'content' && this.index.matches(t).units.length > 0));
+      (this.articleNamed(meta.rest) >= 0 || this.namesNothing(meta.rest));
     return meta && aboutArticle ? this.metaQuery(meta, lang) : answered;
   }
 
@@ -609,13 +618,13 @@ export class Engine {
   }
 
   /** A question about an article itself: the field of the article the rest of the question is about. */
-  private metaQuery(meta: MetaQuestion, lang: Lang): Query {
+  private metaQuery(meta: MetaQuestion, lang: Lang, named = -1): Query {
     const terms = this.analyzer.analyze(meta.rest).slice(0, MAX_TERMS);
     const n = this.knowledge.articles.length;
     // Which article: the one whose publication, author or title the question names, else the one
     // its other words clearly point to (an answer-strength match); with several articles and no
     // pointer, each article's value.
-    let article = n === 1 ? 0 : this.articleNamed(meta.rest);
+    let article = n === 1 ? 0 : named >= 0 ? named : this.articleNamed(meta.rest);
     // A single character (登 of 哪个报纸登的) says how it was asked, not which article.
     const pointers = terms.filter((t) => t.kind !== 'question' && (!HAS_HAN.test(t.text) || [...t.text].length > 1));
     if (article < 0 && pointers.length) {
@@ -624,35 +633,40 @@ export class Engine {
       const ranking = this.ranker.rank(pointers, matched, weights, this.weighFor(pointers, matched), [], this.placeScope(pointers, matched));
       if (ranking.best >= 0 && this.ranker.matchedWeight(ranking.best) >= this.options.threshold * ranking.total) article = this.index.articleOf[ranking.best]!;
     }
-    const shortAnswer = article >= 0 ? metaAnswer(this.knowledge.articles[article]!.article.meta, meta.field, this.sources[article]!) : this.everyArticle(meta.field);
+    const shortAnswer = article >= 0 ? metaAnswer(this.knowledge.articles[article]!.article.meta, meta.field, this.sources[article]!) : everyArticleAnswer(this.knowledge.articles.map((k, a) => ({ meta: k.article.meta, source: this.sources[a]! })), meta.field);
     const source = this.sources[Math.max(article, 0)]!;
     const result: MetaAnswer = { found: true, kind: 'meta', field: meta.field, shortAnswer, source, alsoIn: [], score: 1, lang };
     return { terms, matched: [], weights: [], ranking: undefined, result };
   }
 
-  /** The article whose publication, author or title a text names, or -1. */
+  /** Whether a text names nothing the knowledge knows (the rest of 是广州日报的吗 after the paper). */
+  private namesNothing(text: string): boolean {
+    return !this.analyzer.analyze(text).some((t) => t.kind === 'content' && this.index.matches(t).units.length > 0);
+  }
+
+  /** 是广州日报的吗: yes, with the field, for an article it names; no, with every article's, for another paper. */
+  private checkQuery(check: Mention, lang: Lang): Query {
+    const all = this.knowledge.articles.map((k, a) => ({ meta: k.article.meta, source: this.sources[a]! }));
+    const shortAnswer =
+      check.article >= 0
+        ? checked(metaAnswer(all[check.article]!.meta, check.field, all[check.article]!.source), true)
+        : checked(papers(all.map(({ meta, source }) => metaAnswer(meta, 'publication', source))), false);
+    const result: MetaAnswer = { found: true, kind: 'meta', field: check.field, shortAnswer, source: this.sources[Math.max(check.article, 0)]!, alsoIn: [], score: 1, lang };
+    return { terms: [], matched: [], weights: [], ranking: undefined, result };
+  }
+
+  /** The article whose paper, a person of whose byline, or whose title a text names, or -1. */
   private articleNamed(text: string): number {
+    const named = this.articleNames.mention(fold(text), true);
+    if (named) return named.article;
     const t = fold(text).replace(/ /g, '');
     return this.knowledge.articles.findIndex(({ article: { meta } }) =>
-      [meta.publication, meta.author, meta.title].some((v) => {
+      [meta.publication, meta.title].some((v) => {
         const f = fold(v).replace(/ /g, '');
         return f.length >= 2 && t.includes(f);
       }),
     );
   }
-
-  /** A metadata field of every article, each with its article: "this article" is any of them. */
-  private everyArticle(field: MetaQuestion['field']): PerLang {
-    const each = this.knowledge.articles.map((k, a) => ({ value: metaAnswer(k.article.meta, field, this.sources[a]!), meta: k.article.meta }));
-    const zh = (l: 'zh-Hans' | 'zh-Hant') =>
-      each.map(({ value, meta }) => (field === 'publication' || field === 'title' ? `${value[l]}（${l === 'zh-Hans' ? simplify(meta.author) : meta.author}）` : `${value[l]}（${l === 'zh-Hans' ? simplify(meta.publication) : meta.publication}）`)).join('；');
-    return {
-      'zh-Hans': zh('zh-Hans'),
-      'zh-Hant': zh('zh-Hant'),
-      en: each.map(({ value, meta }) => `${value.en} (${field === 'publication' || field === 'title' ? meta.author : meta.publication})`).join('; '),
-    };
-  }
-
 
   /** What a unit's answer says, for the answer-type checks: its sentence and, for a fact, its short answer. */
   private evidence(u: number): Evidence {

@@ -1,6 +1,6 @@
 /** Building what the engine returns from units: citations, quotes, metadata answers, suggestions. */
 import type { ArticleKnowledge } from '../knowledge/load.js';
-import type { ArticleMeta, Fact, MetaField } from '../knowledge/schema.js';
+import type { Fact } from '../knowledge/schema.js';
 import { foldPunctuated, simplify } from '../text/normalize.js';
 import type { Term } from '../text/terms.js';
 import type { Lang } from '../knowledge/schema.js';
@@ -19,24 +19,6 @@ export function sourceOf(k: ArticleKnowledge): SourceRef {
     editors: m.editors,
     en: t ? { title: t.title, publication: t.publication, author: t.author, editors: t.editors } : null,
   };
-}
-
-/** A metadata field as a short answer in each script (English names the original too). */
-export function metaAnswer(meta: ArticleMeta, field: MetaField, source: SourceRef): PerLang {
-  const value = field === 'editors' ? meta.editors.join('、') : field === 'date' ? `${meta.date}${meta.time ? ` ${meta.time}` : ''}` : meta[field];
-  const en = source.en;
-  const english = !en
-    ? value
-    : field === 'author'
-      ? `${en.author} (${meta.author})`
-      : field === 'publication'
-        ? `${en.publication} (${meta.publication})`
-        : field === 'editors'
-          ? `${en.editors.join(', ')} (${value})`
-          : field === 'title' || field === 'originalTitle'
-            ? `“${en.title}” (${meta[field]})`
-            : value;
-  return { 'zh-Hans': simplify(value), 'zh-Hant': value, en: english };
 }
 
 /** The sentence a unit quotes (a sentence unit, or the sentence its fact rests on), and after a lead the next. */

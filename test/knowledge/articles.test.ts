@@ -119,7 +119,7 @@ describe('two more articles beside the first', () => {
     const who = render(together.answer('这篇文章是谁写的'), 'text', { sources: together.sources });
     for (const author of ['毛梓铭', '周子涵', '李可欣']) expect(who).toContain(author);
     const when = together.answer('四川日报那篇文章是哪天发的');
-    expect(when.found && when.kind === 'meta' && when.shortAnswer['zh-Hans']).toContain('2020-11-23');
+    expect(when.found && when.kind === 'meta' && when.shortAnswer['zh-Hans']).toContain('2020年11月23日');
   });
 
   it('their own question sets (written by a helper, first pass 2026-11-27): answered with their own attribution at today’s figures', () => {
