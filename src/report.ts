@@ -2,7 +2,8 @@
  * The operator's report over the question log (`npm run report`): totals by outcome, door and
  * language; the most asked questions (grouped by their folded form, so 南沙落戶要多久 and 南沙落户要多久
  * count together) and what they got; the declined and partial questions ranked by count (the to-do
- * list for new facts and phrasings); the answers voted 👎 with the sentence they quoted.
+ * list for new facts and phrasings); the answers voted 👎 with the sentence they quoted; the "did
+ * you mean" choices askers picked, each with the question it answered (a phrasing the engine missed).
  */
 import type { Engine } from './qa/engine.js';
 import type { LogRow } from './store/store.js';
@@ -28,6 +29,8 @@ export interface Report {
   declined_questions: Group[];
   partial_questions: Group[];
   feedback: { up: number; down: number; down_questions: (Group & { quote: string | null })[] };
+  /** Questions whose asker picked a "did you mean" choice, and the sentence picked. */
+  picks: { privateUnanswered: number; picked: number; questions: (Group & { article: string; sentence: string; quote: string | null })[] };
 }
 
 const tally = (rows: LogRow[], key: (r: LogRow) => string): Record<string, number> => {
@@ -56,7 +59,7 @@ const most = (rows: LogRow[], key: (r: LogRow) => string | undefined): string | 
   Object.entries(tally(rows.filter((r) => key(r) !== undefined), (r) => key(r)!)).sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
 
 /** The sentence a logged answer quoted, from the knowledge (null when the article is gone). */
-function quoteOf(engine: Engine | undefined, row: LogRow): string | null {
+function quoteOf(engine: Engine | undefined, row: { article?: string | undefined; sentence?: string | undefined }): string | null {
   if (!engine || !row.article || !row.sentence) return null;
   return engine.paragraphOf(row.article, row.sentence)?.sentences.find((s) => s.quoted)?.text ?? null;
 }
@@ -65,6 +68,7 @@ export function buildReport(rows: LogRow[], since: number, until: number, engine
   const grouped = groups(rows);
   const of = (outcome: string) => groups(rows.filter((r) => r.outcome === outcome)).slice(0, TOP).map(({ question, count }) => ({ question, count }));
   const down = rows.filter((r) => r.vote === -1);
+  const picked = rows.filter((r) => r.picked);
   return {
     since: new Date(since).toISOString(),
     until: new Date(until).toISOString(),
@@ -81,6 +85,13 @@ export function buildReport(rows: LogRow[], since: number, until: number, engine
       down_questions: groups(down)
         .slice(0, TOP)
         .map((g) => ({ question: g.question, count: g.count, quote: quoteOf(engine, g.rows[0]!) })),
+    },
+    picks: {
+      privateUnanswered: rows.filter((r) => r.door === 'private' && (r.outcome === 'declined' || r.outcome === 'partial')).length,
+      picked: picked.length,
+      questions: groups(picked)
+        .slice(0, TOP)
+        .map((g) => ({ question: g.question, count: g.count, ...g.rows[0]!.picked!, quote: quoteOf(engine, g.rows[0]!.picked!) })),
     },
   };
 }
@@ -111,6 +122,9 @@ export function reportText(r: Report): string {
     '',
     `Votes: 👍 ${r.feedback.up}, 👎 ${r.feedback.down}`,
     list(r.feedback.down_questions, (g: Report['feedback']['down_questions'][number]) => (g.quote ? `\n      got: ${g.quote}` : '')),
+    '',
+    `"Did you mean" picks: ${r.picks.picked} (of ${r.picks.privateUnanswered} declined or partial in private chats) — phrasings the engine missed:`,
+    list(r.picks.questions, (g: Report['picks']['questions'][number]) => `\n      picked: ${g.quote ?? `${g.article} ${g.sentence}`}`),
   ].join('\n');
 }
 

@@ -53,6 +53,15 @@ describe('the report', () => {
     expect(r.feedback.down_questions[0]!.quote).toContain('10個工作日');
   });
 
+  it('a "did you mean" pick shows the question with the sentence the asker picked', async () => {
+    const [id] = await ask(['收审分离具体是怎么操作的', '北京落户要多久']);
+    expect(await storeQuestionLog(store).pick(id!, 'guangzhou-daily-2019-07-16', 'p4s1')).toBe(true);
+    const r = buildReport(await store.questionsSince(0), 0, Date.now(), engine);
+    expect(r.picks).toMatchObject({ picked: 1, questions: [{ question: '收审分离具体是怎么操作的', count: 1, article: 'guangzhou-daily-2019-07-16', sentence: 'p4s1' }] });
+    expect(r.picks.questions[0]!.quote).toBe(engine.paragraphOf('guangzhou-daily-2019-07-16', 'p4s1')!.sentences.find((s) => s.quoted)!.text);
+    expect(reportText(r)).toContain(`picked: ${r.picks.questions[0]!.quote}`);
+  });
+
   it('periods: 7d, 24h, 2w; anything else is refused', async () => {
     expect(parsePeriod('7d')).toBe(7 * DAY_MS);
     expect(parsePeriod('24h')).toBe(DAY_MS);
@@ -66,7 +75,7 @@ describe('the question log', () => {
     await ask(['我的电话13800138000，@li_ming 邮箱 li@example.com 南沙落户要多久']);
     const [row] = await store.questionsSince(0);
     expect(row!.question).toBe('我的电话<number>,<user> 邮箱 <email> 南沙落户要多久');
-    expect(Object.keys(row!).sort()).toEqual(['article', 'at', 'door', 'id', 'lang', 'latencyMs', 'outcome', 'question', 'score', 'sentence', 'vote']);
+    expect(Object.keys(row!).sort()).toEqual(['article', 'at', 'door', 'id', 'lang', 'latencyMs', 'outcome', 'picked', 'question', 'score', 'sentence', 'vote']);
   });
 
   it('retention: rows older than the period are deleted, newer ones kept', async () => {

@@ -4,6 +4,8 @@
  *
  *   f:<fact id>                                    answer this fact
  *   c:<s|t|e>:<article key>:<sentence id>          answer with this sentence in that language (a "did you mean" choice)
+ *   p:<s|t|e>:<article key>:<sentence id>:<question id>:<tag>
+ *                                                  the same, recorded as the asker's pick for a logged question (private chats)
  *   x:<s|t|e>:<article key>:<sentence id>:<tag>    show this sentence's paragraph in that language
  *   v:<+|->:<question id>:<tag>                    👍 / 👎 on a logged answer (question-log.ts)
  *
@@ -26,6 +28,7 @@ const CODE_LANG: Record<string, Lang> = { s: 'zh-Hans', t: 'zh-Hant', e: 'en' };
 export type Callback =
   | { kind: 'fact'; factId: string }
   | { kind: 'choice'; lang: Lang; articleKey: string; sentenceId: string }
+  | { kind: 'pick'; lang: Lang; articleKey: string; sentenceId: string; answerId: number }
   | { kind: 'context'; lang: Lang; articleKey: string; sentenceId: string }
   | { kind: 'vote'; up: boolean; answerId: number };
 
@@ -63,6 +66,11 @@ export class Callbacks {
     return fits(this.signed(`x:${LANG_CODE[lang]}:${articleKey(articleId)}:${sentenceId}`));
   }
 
+  /** A choice whose tap is also recorded as the asker's pick for a logged question. */
+  pick(answerId: number, articleId: string, sentenceId: string, lang: Lang): string | undefined {
+    return fits(this.signed(`p:${LANG_CODE[lang]}:${articleKey(articleId)}:${sentenceId}:${answerId}`));
+  }
+
   vote(answerId: number, up: boolean): string {
     return this.signed(`v:${up ? '+' : '-'}:${answerId}`);
   }
@@ -78,6 +86,8 @@ export class Callbacks {
     const body = data.slice(0, cut);
     let m = /^x:([ste]):([0-9a-f]{8}):([^\s:]+)$/.exec(body);
     if (m) return { kind: 'context', lang: CODE_LANG[m[1]!]!, articleKey: m[2]!, sentenceId: m[3]! };
+    m = /^p:([ste]):([0-9a-f]{8}):([^\s:]+):(\d{1,15})$/.exec(body);
+    if (m) return { kind: 'pick', lang: CODE_LANG[m[1]!]!, articleKey: m[2]!, sentenceId: m[3]!, answerId: Number(m[4]) };
     m = /^v:([+-]):(\d{1,15})$/.exec(body);
     if (m) return { kind: 'vote', up: m[1] === '+', answerId: Number(m[2]) };
     return undefined;

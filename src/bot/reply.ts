@@ -20,10 +20,13 @@ export function suggestionKeyboard(suggestions: Suggestion[], lang: Lang): Inlin
   });
 }
 
-/** One button a "did you mean" choice, labelled with its clause; a tap answers in `lang`. */
-export function choiceKeyboard(choices: Choice[], lang: Lang): InlineKeyboardButton[][] {
+/**
+ * One button a "did you mean" choice, labelled with its clause; a tap answers in `lang`, and with
+ * `pick` (a private chat's logged question) is recorded as the asker's pick.
+ */
+export function choiceKeyboard(choices: Choice[], lang: Lang, pick?: { callbacks: Callbacks; answerId: number }): InlineKeyboardButton[][] {
   return choices.flatMap((c) => {
-    const data = choiceData(c.source.articleId, c.sentenceId, lang);
+    const data = pick ? pick.callbacks.pick(pick.answerId, c.source.articleId, c.sentenceId, lang) : choiceData(c.source.articleId, c.sentenceId, lang);
     return data ? [[button(c.label, data)]] : [];
   });
 }
@@ -47,6 +50,8 @@ export interface SendOptions {
   admitted?: boolean;
   /** A follow-up's subject, said first (conversation.ts). */
   readWith?: string;
+  /** The question-log row the choices' taps are recorded for as the asker's pick (private chats). */
+  pickId?: number | undefined;
   /** The question-log row the 👍/👎 buttons vote on (private chats). */
   voteId?: number | undefined;
   /**
@@ -103,7 +108,11 @@ export async function sendResult(ctx: BotContext, result: Result, lang: Lang, re
   const keyboard = [
     ...(context.length ? [context] : []),
     ...(options.voteId !== undefined ? [voteRow(ctx.callbacks, options.voteId)] : []),
-    ...(result.found ? [] : result.choices.length ? choiceKeyboard(result.choices, lang) : suggestionKeyboard(result.suggestions, lang)),
+    ...(result.found
+      ? []
+      : result.choices.length
+        ? choiceKeyboard(result.choices, lang, options.pickId !== undefined ? { callbacks: ctx.callbacks, answerId: options.pickId } : undefined)
+        : suggestionKeyboard(result.suggestions, lang)),
   ];
   await sendHtml(ctx, render(result, 'html', renderCtx, lang, { suggestionsAsText: false, readWith: options.readWith }), keyboard, options);
 }

@@ -19,7 +19,7 @@ export const EN: Messages = {
     contextButton: 'Context',
     privacy: (days, minutes, shared) =>
       (days > 0
-        ? `What I keep: each question (its first 300 characters), with phone, card and ID numbers, e-mail addresses, @usernames and messenger ids, and your name when you introduce yourself ("my name is …") replaced — names mentioned otherwise and addresses are not recognised, so please leave them out; how it came (private chat, group, inline), its language, what it got (the sentence quoted, or that it was declined), how long it took, and your 👍/👎 if you gave one. Never your name, username, user id or chat id. Kept ${days} days, then deleted.`
+        ? `What I keep: each question (its first 300 characters), with phone, card and ID numbers, e-mail addresses, @usernames and messenger ids, and your name when you introduce yourself ("my name is …") replaced — names mentioned otherwise and addresses are not recognised, so please leave them out; how it came (private chat, group, inline), its language, what it got (the sentence quoted, or that it was declined), how long it took, your 👍/👎 if you gave one, and which "did you mean" choice you tapped if you tapped one. Never your name, username, user id or chat id. Kept ${days} days, then deleted.`
         : 'I keep no questions.') +
       (minutes > 0
         ? ` To understand follow-ups, I remember the subject of your last question for ${minutes} minutes, ${shared ? 'shared between my servers under a one-way hash of the chat (never its id), then deleted' : 'in memory only'}.`

@@ -27,6 +27,8 @@ import {
   type DeliveryStatus,
   type DuePlan,
   type LogRow,
+  logRow,
+  type RawLogRow,
   type MarkExtra,
   type NewSubscription,
   type PendingQuestion,
@@ -128,6 +130,10 @@ const MIGRATIONS: Migration[] = [
       if (kept !== row.question) await c.query('UPDATE questions SET question = $1 WHERE id = $2', [kept, row.id]);
     }
   },
+  // The "did you mean" choice the asker tapped: an article and a sentence, no more.
+  `ALTER TABLE questions ADD COLUMN picked_article TEXT;
+   ALTER TABLE questions ADD COLUMN picked_sentence TEXT;
+   ALTER TABLE questions ADD COLUMN picked_at BIGINT;`,
 ];
 
 /** Advisory lock keys: this application's namespace, and one number per purpose. */
@@ -175,9 +181,8 @@ export function databasePassword(url: string | undefined): string {
 }
 
 const SUBSCRIPTION_COLUMNS = 'chat_id AS "chatId", chat_type AS "chatType", cadence, weekday, time, next_fact AS "nextFact", next_at AS "nextAt"';
-const LOG_SELECT = 'SELECT id, at, door, lang, question, outcome, score, article, sentence, latency_ms AS "latencyMs", vote FROM questions';
-type RawLogRow = Omit<LogRow, 'score' | 'article' | 'sentence' | 'latencyMs'> & { score: number | null; article: string | null; sentence: string | null; latencyMs: number | null };
-const logRow = (r: RawLogRow): LogRow => ({ ...r, score: r.score ?? undefined, article: r.article ?? undefined, sentence: r.sentence ?? undefined, latencyMs: r.latencyMs ?? undefined });
+const LOG_SELECT =
+  'SELECT id, at, door, lang, question, outcome, score, article, sentence, latency_ms AS "latencyMs", vote, picked_article AS "pickedArticle", picked_sentence AS "pickedSentence" FROM questions';
 const DELIVERY_ORDER = "ORDER BY d.status = 'sending' DESC, a.kind = 'broadcast', d.announcement_id, d.chat_id";
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
@@ -677,6 +682,10 @@ export class PostgresStore implements Store {
 
   async vote(id: number, up: boolean, now = Date.now()): Promise<boolean> {
     return (await this.q('UPDATE questions SET vote = $1, voted_at = $2 WHERE id = $3 AND vote IS NULL', [up ? 1 : -1, now, id])).rowCount === 1;
+  }
+
+  async pick(id: number, article: string, sentence: string, now = Date.now()): Promise<boolean> {
+    return (await this.q('UPDATE questions SET picked_article = $1, picked_sentence = $2, picked_at = $3 WHERE id = $4 AND picked_at IS NULL', [article, sentence, now, id])).rowCount === 1;
   }
 
   async questionsSince(since: number): Promise<LogRow[]> {

@@ -16,6 +16,8 @@ export interface QuestionLog {
   record(entry: { door: Door; question: string; result: Result; latencyMs: number }): number;
   /** A vote on a logged answer; false: no such question, or it has a vote already. Rejects when the storage fails. */
   vote(id: number, up: boolean): Promise<boolean>;
+  /** The asker's pick among a logged question's choices; false: no such question, or it has a pick already. Rejects when the storage fails. */
+  pick(id: number, article: string, sentence: string): Promise<boolean>;
   /** Writes what is logged but not yet written (at stop). Rejects when the storage fails (what failed stays pending). */
   flush(): Promise<void>;
 }
@@ -80,6 +82,10 @@ export function storeQuestionLog(store: Store, now: () => number = Date.now, log
       // Its question first (a vote may come before the batch with it is written).
       await pending.flush();
       return store.vote(id, up, now());
+    },
+    pick: async (id, article, sentence) => {
+      await pending.flush();
+      return store.pick(id, article, sentence, now());
     },
     flush: () => pending.flush(),
   };

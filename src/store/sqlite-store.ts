@@ -26,6 +26,8 @@ import {
   type DeliveryStatus,
   type DuePlan,
   type LogRow,
+  logRow,
+  type RawLogRow,
   type MarkExtra,
   type NewSubscription,
   type PendingQuestion,
@@ -138,13 +140,16 @@ const MIGRATIONS: Migration[] = [
       if (kept !== row.question) update.run(kept, row.id);
     }
   },
+  // The "did you mean" choice the asker tapped: an article and a sentence, no more.
+  `ALTER TABLE questions ADD COLUMN picked_article TEXT;
+   ALTER TABLE questions ADD COLUMN picked_sentence TEXT;
+   ALTER TABLE questions ADD COLUMN picked_at INTEGER;`,
 ];
 
-const LOG_SELECT = 'SELECT id, at, door, lang, question, outcome, score, article, sentence, latency_ms AS latencyMs, vote FROM questions';
+const LOG_SELECT =
+  'SELECT id, at, door, lang, question, outcome, score, article, sentence, latency_ms AS latencyMs, vote, picked_article AS pickedArticle, picked_sentence AS pickedSentence FROM questions';
 
-type RawLogRow = Omit<LogRow, 'score' | 'article' | 'sentence' | 'latencyMs'> & { score: number | null; article: string | null; sentence: string | null; latencyMs: number | null };
 
-const logRow = (r: RawLogRow): LogRow => ({ ...r, score: r.score ?? undefined, article: r.article ?? undefined, sentence: r.sentence ?? undefined, latencyMs: r.latencyMs ?? undefined });
 
 interface SubscriptionRow {
   chat_id: number;
@@ -577,6 +582,10 @@ export class SqliteStore implements Store {
 
   async vote(id: number, up: boolean, now = Date.now()): Promise<boolean> {
     return this.stmt('UPDATE questions SET vote = ?, voted_at = ? WHERE id = ? AND vote IS NULL').run(up ? 1 : -1, now, id).changes === 1;
+  }
+
+  async pick(id: number, article: string, sentence: string, now = Date.now()): Promise<boolean> {
+    return this.stmt('UPDATE questions SET picked_article = ?, picked_sentence = ?, picked_at = ? WHERE id = ? AND picked_at IS NULL').run(article, sentence, now, id).changes === 1;
   }
 
   async questionsSince(since: number): Promise<LogRow[]> {

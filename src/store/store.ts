@@ -37,6 +37,29 @@ export interface LogRow extends LoggedQuestion {
   id: number;
   at: number;
   vote: -1 | 1 | null;
+  /** The "did you mean" choice the asker tapped, when one was. */
+  picked?: { article: string; sentence: string } | undefined;
+}
+
+/** A logged question as both backends' LOG_SELECT reads it: SQL NULLs, the pick in two columns. */
+export type RawLogRow = Omit<LogRow, 'score' | 'article' | 'sentence' | 'latencyMs' | 'picked'> & {
+  score: number | null;
+  article: string | null;
+  sentence: string | null;
+  latencyMs: number | null;
+  pickedArticle: string | null;
+  pickedSentence: string | null;
+};
+
+export function logRow({ pickedArticle, pickedSentence, ...r }: RawLogRow): LogRow {
+  return {
+    ...r,
+    score: r.score ?? undefined,
+    article: r.article ?? undefined,
+    sentence: r.sentence ?? undefined,
+    latencyMs: r.latencyMs ?? undefined,
+    picked: pickedArticle && pickedSentence ? { article: pickedArticle, sentence: pickedSentence } : undefined,
+  };
 }
 
 /** A message sent, as the send log keeps it (for two minutes). */
@@ -221,6 +244,8 @@ export interface Store {
   logQuestions(batch: PendingQuestion[]): Promise<void>;
   /** Records a vote on a logged answer: false when there is no such question or it has a vote already. */
   vote(id: number, up: boolean, now?: number): Promise<boolean>;
+  /** Records the asker's pick among a logged question's choices: false when there is no such question or it has a pick already. */
+  pick(id: number, article: string, sentence: string, now?: number): Promise<boolean>;
   /** The logged questions since `since` (epoch ms), oldest first. */
   questionsSince(since: number): Promise<LogRow[]>;
   question(id: number): Promise<LogRow | undefined>;

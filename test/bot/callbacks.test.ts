@@ -49,6 +49,13 @@ describe('callback data', () => {
       }
     }
     expect(callbacks.parse('c:x:1a2b3c4d:p1s1')).toBeUndefined();
+    // A pick is recorded in the log: tagged, and within 64 bytes with the largest question id.
+    const id = engine.knowledge.articles[0]!.article.id;
+    const pick = callbacks.pick(2 ** 47 - 1, id, 'p12s10', 'zh-Hant')!;
+    expect(Buffer.byteLength(pick)).toBeLessThanOrEqual(64);
+    expect(callbacks.parse(pick)).toEqual({ kind: 'pick', lang: 'zh-Hant', articleKey: articleKey(id), sentenceId: 'p12s10', answerId: 2 ** 47 - 1 });
+    expect(callbacks.parse(pick.replace(/:\d+:/, ':12345:'))).toBeUndefined();
+    expect(callbacks.parse(new Callbacks('another token').pick(5, id, 'p1s1', 'en'))).toBeUndefined();
     expect(callbacks.parse('c:s:1a2b3c4d:p1 s1')).toBeUndefined();
   });
 

@@ -16,6 +16,7 @@ import { OutboundLimits } from '../../src/limits.js';
 import { createLogger } from '../../src/log.js';
 import { openEngine } from '../../src/qa/open-engine.js';
 import { startStandin, type BotApiStandin, type RecordedCall } from '../support/bot-api-standin.js';
+import { until } from '../support/process.js';
 
 const { engine, ctx: render } = openEngine();
 engine.warmUp();
@@ -168,12 +169,12 @@ describe('private chats', () => {
     expect((call.params.reply_markup as { inline_keyboard: unknown[] }).inline_keyboard.length).toBeGreaterThan(0);
   });
 
-  it('no confident answer: "did you mean" choices as buttons; a tap answers with the quote and its source', async () => {
+  it('no confident answer: "did you mean" choices as buttons; a tap answers with the quote and its source, and is logged as the pick', async () => {
     const user = freshUser();
     standin.privateText('收审分离具体是怎么操作的,先交材料还是先审?', { userId: user });
     const call = await reply(user);
     const keyboard = (call.params.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard;
-    const choices = keyboard.flat().filter((b) => b.callback_data.startsWith('c:'));
+    const choices = keyboard.flat().filter((b) => b.callback_data.startsWith('p:'));
     expect(choices.length).toBeGreaterThan(0);
     expect(textOf(call)).not.toContain(choices[0]!.text);
     for (const b of choices) expect(Buffer.byteLength(b.callback_data)).toBeLessThanOrEqual(64);
@@ -184,6 +185,19 @@ describe('private chats', () => {
     expect(answered).toContain('广州日报');
     expect(answered).toContain(choices[0]!.text.replace(/…$/, ''));
     await standin.waitFor('answerCallbackQuery');
+    const answerId = Number(choices[0]!.callback_data.split(':')[4]);
+    const sentence = choices[0]!.callback_data.split(':')[3];
+    await until(async () => (await store.question(answerId))?.picked !== undefined, 5_000);
+    expect((await store.question(answerId))?.picked).toEqual({ article: 'guangzhou-daily-2019-07-16', sentence });
+  });
+
+  it('in a group, choices answer whoever taps them and are not logged as a pick', async () => {
+    const group = freshGroup();
+    standin.groupText('/ask 收审分离具体是怎么操作的,先交材料还是先审?', { chatId: group, userId: freshUser() });
+    const call = await reply(group);
+    const data = (call.params.reply_markup as { inline_keyboard: { callback_data: string }[][] }).inline_keyboard.flat().map((b) => b.callback_data);
+    expect(data.some((d) => d.startsWith('c:'))).toBe(true);
+    expect(data.some((d) => d.startsWith('p:'))).toBe(false);
   });
 
   it('a partial reply says what the article does not give, then quotes the closest sentence with its source', async () => {
@@ -350,7 +364,7 @@ describe('buttons under an answer', () => {
     const reader = new Database(path.join(dataDir, 'bot.sqlite'), { readonly: true });
     const columns = (reader.prepare('PRAGMA table_info(questions)').all() as { name: string }[]).map((c) => c.name);
     reader.close();
-    expect(columns).toEqual(['id', 'at', 'door', 'lang', 'question', 'outcome', 'score', 'article', 'sentence', 'latency_ms', 'vote', 'voted_at']);
+    expect(columns).toEqual(['id', 'at', 'door', 'lang', 'question', 'outcome', 'score', 'article', 'sentence', 'latency_ms', 'vote', 'voted_at', 'picked_article', 'picked_sentence', 'picked_at']);
 
     // A second press (or a stale button) gets the short notice.
     standin.clearCalls();

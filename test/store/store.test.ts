@@ -17,7 +17,7 @@ import { hasPostgres, startPostgres, type Postgres } from '../support/postgres.j
 import { killChildren, run } from '../support/process.js';
 
 /** How many migrations the SQLite store has today; update when one is added. */
-const SQLITE_MIGRATIONS = 5;
+const SQLITE_MIGRATIONS = 6;
 
 interface Backend {
   name: 'sqlite' | 'postgres';
@@ -145,14 +145,16 @@ describe.each(backends)('the store on $name', (backend) => {
       const long = `电话138.0013.8000，我叫张伟强，香港身份证A123456(7)${'南沙落户要多久'.repeat(100)}`;
       await backend.raw("INSERT INTO questions (id, at, door, lang, question, outcome) VALUES (?, ?, 'private', 'zh-Hans', ?, 'declined')", [7, 1000, long]);
       await backend.raw("INSERT INTO questions (id, at, door, lang, question, outcome) VALUES (?, ?, 'private', 'zh-Hans', ?, 'answered')", [8, 1000, '南沙落户要多久']);
-      // The database as the version before the re-scrubbing left it.
-      await backend.raw('UPDATE schema_version SET version = version - 1');
+      // The database as the version before the re-scrubbing left it (before picks were logged, too).
+      for (const column of ['picked_article', 'picked_sentence', 'picked_at']) await backend.raw(`ALTER TABLE questions DROP COLUMN ${column}`);
+      await backend.raw('UPDATE schema_version SET version = version - 2');
       const s = await open();
       const rows = (await backend.raw('SELECT id, question FROM questions ORDER BY id')) as { id: unknown; question: string }[];
       expect(rows[0]!.question).toMatch(/^电话<number>,我叫<name>,香港身份证<id>南沙落户要多久/);
       expect([...rows[0]!.question].length).toBeLessThanOrEqual(300);
       expect(rows[1]!.question).toBe('南沙落户要多久');
-      expect(await s.question(7)).toMatchObject({ outcome: 'declined' });
+      expect(await s.question(7)).toMatchObject({ outcome: 'declined', picked: undefined });
+      expect(await s.pick(7, 'a', 'p1s1')).toBe(true);
     });
 
     it('several processes opening a new database together migrate it once', async () => {
@@ -526,13 +528,18 @@ describe.each(backends)('the store on $name', (backend) => {
         { id: 7, at: 2_000, row: { door: 'group', lang: 'en', question: 'hi', outcome: 'greeting' } },
       ]);
       expect(await s.questionsSince(0)).toEqual([
-        { id: 2 ** 46 + 5, at: 1_000, door: 'private', lang: 'zh-Hans', question: '南沙落户要多久', outcome: 'answered', score: 0.93, article: 'a1', sentence: 'p2s5', latencyMs: 0.42, vote: null },
-        { id: 7, at: 2_000, door: 'group', lang: 'en', question: 'hi', outcome: 'greeting', score: undefined, article: undefined, sentence: undefined, latencyMs: undefined, vote: null },
+        { id: 2 ** 46 + 5, at: 1_000, door: 'private', lang: 'zh-Hans', question: '南沙落户要多久', outcome: 'answered', score: 0.93, article: 'a1', sentence: 'p2s5', latencyMs: 0.42, vote: null, picked: undefined },
+        { id: 7, at: 2_000, door: 'group', lang: 'en', question: 'hi', outcome: 'greeting', score: undefined, article: undefined, sentence: undefined, latencyMs: undefined, vote: null, picked: undefined },
       ]);
       expect(await s.vote(7, false)).toBe(true);
       expect(await s.vote(7, true)).toBe(false);
       expect(await s.vote(8, true)).toBe(false);
       expect((await s.question(7))?.vote).toBe(-1);
+      // The asker's pick among "did you mean" choices: one per question.
+      expect(await s.pick(2 ** 46 + 5, 'a2', 'p3s1', 1_100)).toBe(true);
+      expect(await s.pick(2 ** 46 + 5, 'a2', 'p4s1', 1_200)).toBe(false);
+      expect(await s.pick(8, 'a2', 'p3s1')).toBe(false);
+      expect((await s.question(2 ** 46 + 5))?.picked).toEqual({ article: 'a2', sentence: 'p3s1' });
       expect(await s.pruneQuestions(1_500)).toBe(1);
       expect((await s.questionsSince(0)).map((q) => q.id)).toEqual([7]);
       // A batch is all or nothing: a duplicate id refuses the whole batch.
@@ -668,6 +675,7 @@ describe.skipIf(!hasPostgres)('PostgreSQL only', () => {
     await old.claim(3_000, { leaseMs: 60_000, perSecond: 25, perGroupPerMinute: 20 }); // -1001 in flight
     await old.logQuestions([{ id: 2 ** 45, at: 4_000, row: { door: 'private', lang: 'zh-Hans', question: '南沙落户要多久', outcome: 'answered', score: 1, article: 'a', sentence: 'p2s5', latencyMs: 0.5 } }]);
     await old.vote(2 ** 45, true);
+    await old.pick(2 ** 45, 'a', 'p3s1');
     await old.close();
 
     const url = await server.database();
@@ -683,7 +691,7 @@ describe.skipIf(!hasPostgres)('PostgreSQL only', () => {
     expect(await moved.delivery(id, 42)).toMatchObject({ status: 'sent', messageId: 5 });
     // What was in flight is pending again, claimable at once.
     expect((await moved.claim(Date.now(), { leaseMs: 60_000, perSecond: 25, perGroupPerMinute: 20 })).delivery?.chatId).toBe(-1001);
-    expect(await moved.question(2 ** 45)).toMatchObject({ question: '南沙落户要多久', vote: 1 });
+    expect(await moved.question(2 ** 45)).toMatchObject({ question: '南沙落户要多久', vote: 1, picked: { article: 'a', sentence: 'p3s1' } });
     // New announcements continue after the copied ids.
     expect(await moved.announce('group', 'x', [1])).toBe(id + 1);
 

@@ -39,7 +39,9 @@ async function answer(ctx: BotContext, deps: BotDeps, conversations: Conversatio
   const logged = deps.questionLog?.record({ door: isPrivate ? 'private' : 'group', question, result, latencyMs });
   // Votes on what quotes the article, in private chats (in groups they would be noise).
   const votable = isPrivate && (result.kind === 'sentence' || result.kind === 'partial');
-  await sendResult(ctx, result, replyLang(ctx, deps, result.lang), deps.render, { replyTo, readWith, voteId: votable ? logged : undefined, admitted: true });
+  // A tap on a choice in a private chat is the asker's own pick (in a group anyone may tap it).
+  const pickId = isPrivate && !result.found && result.choices.length ? logged : undefined;
+  await sendResult(ctx, result, replyLang(ctx, deps, result.lang), deps.render, { replyTo, readWith, voteId: votable ? logged : undefined, pickId, admitted: true });
 }
 
 /**

@@ -37,7 +37,7 @@ export function buttonsFeature(deps: BotDeps): Composer<BotContext> {
   feature.on('callback_query', async (ctx) => {
     const query = ctx.callbackQuery;
     const callback = pressed(ctx);
-    const lang = callback?.kind === 'context' || callback?.kind === 'choice' ? callback.lang : replyLang(ctx, deps);
+    const lang = callback?.kind === 'context' || callback?.kind === 'choice' || callback?.kind === 'pick' ? callback.lang : replyLang(ctx, deps);
     const stale = () => ctx.answerCbQuery(TEXTS[lang].staleButton);
 
     if (callback?.kind === 'fact') {
@@ -48,11 +48,18 @@ export function buttonsFeature(deps: BotDeps): Composer<BotContext> {
       return sendResult(ctx, result, lang, deps.render, { replyTo });
     }
 
-    if (callback?.kind === 'choice') {
+    if (callback?.kind === 'choice' || callback?.kind === 'pick') {
       const articleId = articleIds.get(callback.articleKey);
       const result = articleId && deps.engine.answerSentence(articleId, callback.sentenceId, lang);
       if (!result || !ctx.chat) return stale();
       await ctx.answerCbQuery();
+      // The answer does not wait for the log, nor fail with it: the pick is recorded beside it.
+      if (callback.kind === 'pick' && deps.questionLog) {
+        deps.questionLog.pick(callback.answerId, articleId, callback.sentenceId).then(
+          (recorded) => recorded && ctx.log.info({}, 'choice picked'),
+          (err: unknown) => ctx.log.warn({ err }, 'pick not saved'),
+        );
+      }
       const replyTo = isGroup(ctx) ? query.message?.message_id : undefined;
       return sendResult(ctx, result, lang, deps.render, { replyTo });
     }
