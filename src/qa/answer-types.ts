@@ -66,6 +66,14 @@ const QUOTES_BEFORE = /”“[^”]{1,20}”[^。！？；“”]{0,14}$/u;
 /** 包括/有/: and a list right after the focus. */
 const LIST_AFTER = /^[^。！？；]{0,4}(?:包括|有|为|是|即|:)[^。！？；]{0,20}[、”]/u;
 
+/** The start of a list item (、…) shortly before a place, with no other separator between. */
+const ITEM_START = /、[^、,，。；;：:]{0,10}$/u;
+/** A share of a whole (九成, 98.6%, 一半): it says how many of them, as a count does. */
+const SHARE = /\d+(?:\.\d+)?%|[一二两三四五六七八九十\d]成|一半|半数|过半|百分之/u;
+/** A count of people, whatever they are called: 1200万, 53.2万户, 180万人次, 300名. */
+const HEADCOUNT = /\d+(?:\.\d+)?万|\d+(?:人次|人|名|户|位)/u;
+/** The rest of the part (up to 、 , 。 ;) after a place. */
+const partAfter = (text: string, end: number): string => text.slice(end, end + 60).split(PART_END)[0]!;
 /** How far (in characters) a sentence is looked at around a place: longer sentences are rare. */
 const SENTENCE_WINDOW = 120;
 
@@ -86,6 +94,8 @@ export class AnswerTypes {
   /** Up to a few characters, then a number, at the start of a window. */
   private readonly numberAfter: RegExp;
   private readonly anyNumber: RegExp;
+  /** A number (and measure word) right before a place, at most two characters away (128项|事项). */
+  private readonly numberRightBefore: RegExp;
   private readonly enumeration: RegExp;
   /** A number with its measure word at the start of a spelling (三个 in 三个零距离服务). */
   private readonly leadingNumber: RegExp;
@@ -107,6 +117,7 @@ export class AnswerTypes {
     this.numberBefore = new RegExp(`${this.number}([^。！？；,]{0,4})$`, 'u');
     this.numberAfter = new RegExp(`^[^。！？；,]{0,6}${this.number}`, 'u');
     this.anyNumber = new RegExp(this.number, 'u');
+    this.numberRightBefore = new RegExp(`${this.number}[^、。！？；,]{0,2}$`, 'u');
     this.enumeration = new RegExp(g.enumeration, 'u');
     this.leadingNumber = new RegExp(`^(?:${g.numeral})(?:${g.classifier})`, 'u');
     this.quantity = new RegExp(`^(?:${g.numeral})(?:${g.classifier})?$`, 'u');
@@ -137,6 +148,8 @@ export class AnswerTypes {
         for (const s of rule.asksPlural.find(text)) {
           for (let i = terms.findIndex((t) => t.at >= s.end); i >= 0 && i < terms.length && terms[i]!.kind !== 'question'; i++) {
             const t = terms[i]!;
+            // what percentage of … services: the noun after "of" is not what "what" asks for.
+            if (/\bof\b/.test(text.slice(s.end, t.at))) break;
             if (!this.isThing(t)) continue;
             if (isPlural(t.text.split(' ').pop()!) && AUXILIARY.test(text.slice(t.end))) {
               plural = t;
@@ -247,8 +260,12 @@ export class AnswerTypes {
   private counts(focus: Term | undefined, evidence: Evidence): boolean {
     const zh = focus ? this.spellings(focus) : [];
     if (zh.length === 0) return this.anyNumber.test(evidence.zh);
+    const places = occurrences(evidence.zh, zh);
+    // People are counted under many names (用户, 人次, 市民): a head count answers for them.
+    if (places.length === 0 && zh.some((z) => z.includes('人'))) return HEADCOUNT.test(evidence.zh);
     // A one-character spelling (区) may be part of another word (市区两级): only a number before it counts it.
-    return occurrences(evidence.zh, zh).some(([at, end]) => this.countedAt(evidence.zh, at, end, 4, end - at > 1));
+    // A share beside it says how many of them (全程网办设立的占比超过九成).
+    return places.some(([at, end]) => this.countedAt(evidence.zh, at, end, 4, end - at > 1) || (end - at > 1 && SHARE.test(partAfter(evidence.zh, end))));
   }
 
   /** Whether a list (、 or ”“) stands in the same sentence as a place (a lead's next sentence is another). */
@@ -267,6 +284,11 @@ export class AnswerTypes {
     // Where the sentence does not name the focus, the asker's word may be a synonym it does not know.
     const places = occurrences(text, zh);
     if (places.length === 0) return true;
+    // The focus is itself an item of the list (学历证明、无犯罪记录证明、租房证明), unless it is counted
+    // there as one thing (、“三个零距离服务”: a name, not its items).
+    const item = ([at, end]: [number, number]) =>
+      (text[end] === '、' || ITEM_START.test(text.slice(Math.max(0, at - 11), at))) && !this.numberRightBefore.test(text.slice(Math.max(0, at - 14), at));
+    if (places.some(item)) return true;
     // Named but not counted: the list must stand beside it (更精细、更精简、更精准 for 三个“精”), not elsewhere.
     if (!places.some(([at, end]) => this.countedAt(text, at, end, 2, true))) return places.some(([at, end]) => this.listedBeside(text, at, end));
     // Counted: the list must be attached to it: items and 等/的 right before it (民生、交通、住房、

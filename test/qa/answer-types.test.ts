@@ -23,6 +23,8 @@ describe('what a question asks for', () => {
     ['430项证明里市级和区级各多少', 'breakdown'],
     ['减证便民是从哪一年开始的', 'start date'],
     ['第二多的是哪个城市', 'ordinal'],
+    ['What percentage of services can be done online?', 'share'],
+    ['核查办法叫什么名字', 'name'],
     ['落户要带什么材料', 'materials'],
     ['说430项的那个报告是谁发的', 'who'],
   ])('%s → %s', (q, kind) => {
@@ -58,5 +60,44 @@ describe('whether a sentence gives it', () => {
     const named = types.asked(what, [term(what, '收审分离')]).filter((a) => a.name === 'named only');
     expect(types.missing(named, evidence('实施“收审分离”“当天初审”“减证提速”等优化措施。'), [])?.name).toBe('named only');
     expect(types.missing(named, evidence('收审分离,即收件和审核分开。'), [])).toBeUndefined();
+  });
+
+  it('a share answers what share (九成, 98.6%), and how many of a thing when it stands beside it', () => {
+    const share = types.asked('what percentage can be done online', []);
+    expect(types.missing(share, evidence('政务服务事项网上可办率达到98.6%。'), [])).toBeUndefined();
+    expect(types.missing(share, evidence('政务服务事项全部可以网上办理。'), [])?.name).toBe('share');
+    const q = '有多少是全程网办的';
+    const many = types.asked(q, [term(q, '全程网办')]);
+    expect(types.missing(many, evidence('新登记商事主体53.2万户,其中通过全程网办设立的占比超过九成。'), [])).toBeUndefined();
+    expect(types.missing(many, evidence('新登记商事主体53.2万户,大多通过全程网办设立。'), [])?.name).toBe('count');
+  });
+
+  it('people are counted under other names (用户, 人次); a number of something else does not count them', () => {
+    const q = '有多少人注册';
+    const people = types.asked(q, [term(q, '人', ['人'])]);
+    expect(types.missing(people, evidence('天府市民云App实名注册用户突破1200万。'), [])).toBeUndefined();
+    expect(types.missing(people, evidence('驿站提供约100项便民服务,24小时开放。'), [])?.name).toBe('count');
+  });
+
+  it('a list whose items are the thing asked about answers; a count of one named thing among items does not', () => {
+    const q = '要准备哪些证明材料';
+    const which = types.asked(q, [term(q, '证明材料', ['证明', '证明材料'])]);
+    expect(types.missing(which, evidence('申请人往往要准备学历证明、无犯罪记录证明、租房证明等十几份材料。'), [])).toBeUndefined();
+    const w = '三个零距离服务是哪些服务';
+    const services = types.asked(w, [term(w, '零距离服务')]);
+    expect(types.missing(services, evidence('128项事项实现“不见面”审批、“三个零距离服务”惠及企业群众。'), [])?.name).toBe('list');
+  });
+
+  it('what is kept answers what remains; a name is a title in 《》 or a quoted name of a thing', () => {
+    const left = types.asked('还有多少项', []);
+    expect(types.missing(left, evidence('最终确需保留的37项证明事项形成清单。'), [])).toBeUndefined();
+    const name = types.asked('核查办法叫什么名字', []);
+    expect(types.missing(name, evidence('按照杭州出台的《证明事项告知承诺制事中事后核查办法》,受理部门须在30日内核查。'), [])).toBeUndefined();
+    expect(types.missing(name, evidence('受理部门须在办结后30日内完成核查。'), [])?.name).toBe('name');
+  });
+
+  it('an ordinal is asked of a ranking (第二多), not of 第二个地方', () => {
+    expect(types.asked('全国清理证明第二多的是哪个城市', []).map((a) => a.name)).toContain('ordinal');
+    expect(types.asked('去第二个地方办事还要再签吗', []).map((a) => a.name)).not.toContain('ordinal');
   });
 });
