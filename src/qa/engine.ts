@@ -457,10 +457,10 @@ export class Engine {
       const offered = this.choiceFinder.find(text, terms, lang, { unit: u, share: 1 }, 0, allowed);
       return this.declined('out-of-scope', this.partialFacts(ranking), bestScore, lang, text, offered);
     };
-    if (best < 0 || total === 0) return decline(0);
     // A place or a number the knowledge never mentions (北京, 2020年) means the question is about
     // something else, however well the rest of it matches: nothing to offer either.
-    if (terms.some((t, i) => isForeign(t, matched[i]!))) return decline(bestScore, false);
+    if (terms.some((t, i) => isForeign(t, matched[i]!))) return decline(Math.max(bestScore, 0), false);
+    if (best < 0 || total === 0) return decline(0);
     // A story around the question (context) helps choose a unit but never makes one less of an
     // answer: its words the best unit does not match leave the total.
     let unmatchedContext = 0;

@@ -82,6 +82,8 @@ const MAX_GREETING_CHARS = 40;
 const MAX_ANALYZED_CHARS = MAX_QUESTION_CHARS;
 /** Words ending in these, unknown to the knowledge, name an administrative place (城市, 省, 县). */
 const PLACE_SUFFIX = /^\p{Script=Han}{1,4}[市省县]$/u;
+/** Words for a district or town: the unknown name before one is a place (武昌|区, 江夏|街道). */
+const PLACE_NEXT = new Set(['区', '县', '市', '镇', '街道', '省', '新区']);
 
 const stems = new Map<string, string>();
 /** Porter stem, memoised: the knowledge repeats its words many times over. */
@@ -692,10 +694,13 @@ export class Analyzer {
   private readRun(text: string, unknown: ReadonlySet<string> | undefined): Term[] {
     const out: Term[] = [];
     let at = 0;
-    for (const piece of this.segment(text, unknown)) {
+    const pieces = this.segment(text, unknown);
+    for (const [i, piece] of pieces.entries()) {
       if ((this.vocab.has(piece) && !unknown?.has(piece)) || this.stop.has(piece) || this.question.has(piece)) this.pushWord(piece, at, out);
       else {
-        const kind: TermKind = this.places.has(piece) || PLACE_SUFFIX.test(piece) ? 'elsewhere' : 'unknown';
+        // 武昌|区: a name no article knows, before a word for a district or town, is a place elsewhere.
+        const placeNext = PLACE_NEXT.has(pieces[i + 1] ?? '') && /^\p{Script=Han}{2,4}$/u.test(piece);
+        const kind: TermKind = this.places.has(piece) || PLACE_SUFFIX.test(piece) || placeNext ? 'elsewhere' : 'unknown';
         out.push({ text: piece, kind, zh: [piece], en: [], at, end: at + piece.length });
       }
       at += piece.length;
