@@ -34,6 +34,7 @@ try {
   console.log(`${r.dir}: ${r.article.meta.publication} · ${r.article.meta.author} · ${r.article.meta.date} · “${r.article.meta.title}”`);
   console.log(`  ${r.article.paragraphs.length} paragraphs, ${sentences} sentences; ${r.report.corrections} corrections applied, ${r.report.pinyinRemoved} pinyin annotations removed`);
   for (const line of r.report.droppedLines) console.log(`  dropped junk line: ${line.slice(0, 70)}${line.length > 70 ? '…' : ''}`);
+  for (const f of r.restored) console.log(`  lost character restored: paragraph ${f.paragraph}, “${f.span}” → ${f.char} (CC-CEDICT ${f.word}); kept in corrections.json`);
   for (const s of r.suspects) {
     console.log(`  suspected damage: ${file}, paragraph ${s.paragraph}, offset ${s.offset}: “${s.span}” (${s.reason})`);
     console.log(`    corrections.json: ${JSON.stringify(s.correction)}`);

@@ -37,6 +37,8 @@ interface Loaded {
   compoundsByHead: Map<string, [phrase: string, word: string][]>;
   /** For each Han character, how many dictionary words (either script) hold it: a frequency proxy. */
   wordsWith: Map<string, number>;
+  /** Every word of 2–4 Han characters in both scripts, by length. */
+  words: string[][];
 }
 let loaded: Loaded | undefined;
 
@@ -58,8 +60,10 @@ async function loadCedict(): Promise<Loaded> {
     const all = (JSON.parse(source.slice(source.indexOf('{'), source.lastIndexOf('}') + 1)) as { all: Entry[] }).all;
     const compoundsByHead = new Map<string, [string, string][]>();
     const wordsWith = new Map<string, number>();
+    const words: Set<string>[] = [new Set(), new Set(), new Set(), new Set(), new Set()];
     for (const [traditional, simplified] of all) {
       for (const ch of new Set([...traditional, ...simplified])) wordsWith.set(ch, (wordsWith.get(ch) ?? 0) + 1);
+      for (const w of [traditional, simplified]) if (w.length >= 2 && w.length <= 4 && /^\p{Script=Han}+$/u.test(w)) words[w.length]!.add(w);
     }
     for (const [, simplified, , senses] of all) {
       if (!/^\p{Script=Han}{2,}$/u.test(simplified)) continue;
@@ -71,7 +75,7 @@ async function loadCedict(): Promise<Loaded> {
         compoundsByHead.set(m[2]!, list);
       }
     }
-    loaded = { cedict, version: updated.slice(0, 10), compoundsByHead, wordsWith };
+    loaded = { cedict, version: updated.slice(0, 10), compoundsByHead, wordsWith, words: words.map((set) => [...set]) };
   }
   return loaded;
 }
@@ -155,4 +159,36 @@ export function dictionaryJson(d: Dictionary): string {
   const head = (['generated', 'source', 'license'] as const).map((k) => `  ${JSON.stringify(k)}: ${JSON.stringify(d[k])},`);
   const lines = (o: Record<string, unknown>) => Object.entries(o).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n');
   return `{\n${head.join('\n')}\n  "entries": {\n${lines(d.entries)}\n  },\n  "compounds": {\n${lines(d.compounds)}\n  }\n}\n`;
+}
+
+/** Characters a decoder lost: U+FFFD, or a "?" inside a word. */
+const LOST = /^[\uFFFD?]$/u;
+
+/**
+ * The character a decoder lost at `at` in `text` (U+FFFD, or a "?" inside a word), when CC-CEDICT
+ * says which: the one character that completes the longest dictionary words around it (人臉�別 →
+ * 識 of 人臉識別; 犯罪記�證明 → 錄 of 犯罪記錄). Undefined when no word fits, or words of the same
+ * length disagree (等�時間: 等待? 等候?): a guess would be worse than the mark.
+ */
+export async function restoreLost(text: string, at: number): Promise<{ char: string; word: string } | undefined> {
+  if (!LOST.test(text[at] ?? '')) return undefined;
+  const { words } = await loadCedict();
+  for (let length = 4; length >= 2; length--) {
+    const found = new Map<string, string>();
+    for (let offset = 0; offset < length; offset++) {
+      const window = text.slice(at - offset, at - offset + length);
+      if (at - offset < 0 || window.length < length || ![...window].every((c, i) => i === offset || /\p{Script=Han}/u.test(c))) continue;
+      for (const word of words[length] ?? []) {
+        let fits = true;
+        for (let i = 0; i < length && fits; i++) if (i !== offset && word[i] !== window[i]) fits = false;
+        if (fits && /\p{Script=Han}/u.test(word[offset]!)) found.set(word[offset]!, word);
+      }
+    }
+    if (found.size === 1) {
+      const [char, word] = [...found][0]!;
+      return { char, word };
+    }
+    if (found.size > 1) return undefined;
+  }
+  return undefined;
 }

@@ -10,7 +10,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync
 import path from 'node:path';
 import { pinyin } from 'pinyin-pro';
 import { cleanArticle, findMojibake, suggestFacts, type CleanReport, type Suspect } from './clean.js';
-import { buildDictionary, dictionaryJson, rareCharacters } from './dictionary.js';
+import { buildDictionary, dictionaryJson, rareCharacters, restoreLost } from './dictionary.js';
 import { parseFile } from './load.js';
 import { ArticleSchema, CorrectionsSchema, type Article, type ArticleMeta, type Corrections } from './schema.js';
 
@@ -19,6 +19,8 @@ export interface IngestResult {
   article: Article;
   report: CleanReport;
   suspects: Suspect[];
+  /** Lost characters put back from CC-CEDICT (written to corrections.json, where they can be changed). */
+  restored: { paragraph: string; span: string; char: string; word: string }[];
   suggestions: number;
 }
 
@@ -108,6 +110,20 @@ export async function ingest(rawFile: string, knowledgeDir: string, options: Ing
   if (existsSync(path.join(dir, 'article.json')) && !options.force && path.resolve(rawFile) !== path.resolve(dir, 'raw.txt')) {
     throw new IngestError(`${dir}: an article with this id exists; pass --force to replace it (its corrections, facts and translations are kept), or give another --id`);
   }
+  // A character a decoder lost (U+FFFD, a "?" inside a word) that CC-CEDICT can tell is put back, as
+  // a corrections.json entry the operator sees and may change; what it cannot tell stays a suspect.
+  const restored: IngestResult['restored'] = [];
+  for (const s of findMojibake(cleaned.article, new Set(), raw)) {
+    const text = cleaned.article.paragraphs.find((p) => p.id === s.paragraph)!.sentences.map((x) => x.text).join('');
+    const lost = [...s.correction.damaged].filter((c) => c === '\uFFFD' || c === '?');
+    // Only a lone lost character: one with pinyin glued to it (?nèi)) is a longer repair.
+    const fix = lost.length === 1 && !/[a-z\u00e0-\u024f]/iu.test(s.correction.damaged) ? await restoreLost(text, s.offset) : undefined;
+    if (!fix || corrections.replacements.some((r) => r.damaged === s.correction.damaged)) continue;
+    const original = s.correction.damaged.replace(lost[0]!, fix.char);
+    corrections = { ...corrections, replacements: [...corrections.replacements, { damaged: s.correction.damaged, original, reason: `lost character restored from the CC-CEDICT word ${fix.word}` }] };
+    restored.push({ paragraph: s.paragraph, span: s.span, char: fix.char, word: fix.word });
+  }
+  if (restored.length) cleaned = clean(rawFile, id, raw, corrections);
   const { article, report } = cleaned;
   const dictionary = await buildDictionary(article);
   const suspects = findMojibake(article, await rareCharacters(article), raw);
@@ -127,7 +143,7 @@ export async function ingest(rawFile: string, knowledgeDir: string, options: Ing
     rmSync(work, { recursive: true, force: true });
     throw e;
   }
-  return { dir, article, report, suspects, suggestions: suggestions.length };
+  return { dir, article, report, suspects, restored, suggestions: suggestions.length };
 }
 
 function clean(rawFile: string, id: string, raw: string, corrections: Corrections): { article: Article; report: CleanReport } {

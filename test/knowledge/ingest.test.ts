@@ -178,4 +178,21 @@ describe('ingest is all or nothing', () => {
     expect(reasons.some((x) => /rare character \(in at most two dictionary words\).*寯/u.test(x))).toBe(true);
     for (const s of r.suspects) expect(raw).toContain(s.correction.damaged);
   }, 60_000);
+
+  it('puts back a lost character CC-CEDICT can tell (公積�等 → 公積金), as a corrections entry; one it cannot tell stays a suspect', async () => {
+    const raw = readFileSync('test/fixtures/second-article.raw.txt', 'utf8').replace('公積金', '公積\uFFFD').replace('代辦點', '代\uFFFD點');
+    const file = path.join(bad, 'lost.raw.txt');
+    writeFileSync(file, raw);
+    const r = await ingest(file, knowledge, { id: 'lost-2020-05-20' });
+    expect(r.restored).toEqual([expect.objectContaining({ char: '金', word: '公積金' })]);
+    const text = r.article.paragraphs.flatMap((p) => p.sentences.map((s) => s.text)).join('');
+    expect(text).toContain('社保、公積金等業務');
+    const corrections = JSON.parse(readFileSync(path.join(r.dir, 'corrections.json'), 'utf8')) as { replacements: { damaged: string; original: string; reason: string }[] };
+    expect(corrections.replacements).toEqual([expect.objectContaining({ original: expect.stringContaining('公積金'), reason: 'lost character restored from the CC-CEDICT word 公積金' })]);
+    expect(r.suspects.map((s) => s.correction.damaged).join(' ')).toContain('代\uFFFD點');
+    // Ingested again, the entry is kept and not added twice.
+    const again = await ingest(path.join(r.dir, 'raw.txt'), knowledge, { id: 'lost-2020-05-20' });
+    expect(again.restored).toEqual([]);
+    expect((JSON.parse(readFileSync(path.join(r.dir, 'corrections.json'), 'utf8')) as { replacements: unknown[] }).replacements).toHaveLength(1);
+  }, 60_000);
 });
