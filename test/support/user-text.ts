@@ -99,8 +99,8 @@ export const inputFor = (name: string, make: Make): Make => (READS_FOLDED.has(na
  * cache: a cached answer says nothing about the time to answer.
  */
 export function userTextFunctions(engine: Engine): Record<string, (s: string) => unknown> {
-  const analyzer = engine['analyzer'];
-  const intents = engine['intents'];
+  const analyzer = engine['parts'].analyzer;
+  const intents = engine['parts'].intents;
   return {
     scrubPersonalData: (s) => scrubPersonalData(s),
     'scrubPersonalData (question log cut)': (s) => scrubPersonalData(s, QUESTION_LOG_CHARS),
