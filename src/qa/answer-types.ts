@@ -72,6 +72,8 @@ const ITEM_START = /、[^、,，。；;：:]{0,10}$/u;
 const SHARE = /\d+(?:\.\d+)?%|[一二两三四五六七八九十\d]成|一半|半数|过半|百分之/u;
 /** A count of people, whatever they are called: 1200万, 53.2万户, 180万人次, 300名. */
 const HEADCOUNT = /\d+(?:\.\d+)?万|\d+(?:人次|人|名|户|位)/u;
+/** Words for people as a count's focus (群众, 市民, 居民). */
+const PEOPLE = /^(?:群众|市民|民众|居民|百姓|老百姓|用户)$/u;
 /** The rest of the part (up to 、 , 。 ;) after a place. */
 const partAfter = (text: string, end: number): string => text.slice(end, end + 60).split(PART_END)[0]!;
 /** How far (in characters) a sentence is looked at around a place: longer sentences are rare. */
@@ -260,9 +262,10 @@ export class AnswerTypes {
   private counts(focus: Term | undefined, evidence: Evidence): boolean {
     const zh = focus ? this.spellings(focus) : [];
     if (zh.length === 0) return this.anyNumber.test(evidence.zh);
+    // People are counted under many names (用户, 人次, 户): a head count answers for them, wherever
+    // the sentence also names them (天府市民云 is an app's name, not a count of 市民).
+    if (zh.some((z) => z.includes('人') || PEOPLE.test(z)) && HEADCOUNT.test(evidence.zh)) return true;
     const places = occurrences(evidence.zh, zh);
-    // People are counted under many names (用户, 人次, 市民): a head count answers for them.
-    if (places.length === 0 && zh.some((z) => z.includes('人'))) return HEADCOUNT.test(evidence.zh);
     // A one-character spelling (区) may be part of another word (市区两级): only a number before it counts it.
     // A share beside it says how many of them (全程网办设立的占比超过九成).
     return places.some(([at, end]) => this.countedAt(evidence.zh, at, end, 4, end - at > 1) || (end - at > 1 && SHARE.test(partAfter(evidence.zh, end))));

@@ -77,6 +77,11 @@ describe('whether a sentence gives it', () => {
     const people = types.asked(q, [term(q, '人', ['人'])]);
     expect(types.missing(people, evidence('天府市民云App实名注册用户突破1200万。'), [])).toBeUndefined();
     expect(types.missing(people, evidence('驿站提供约100项便民服务,24小时开放。'), [])?.name).toBe('count');
+    // The asker's word named in the sentence as part of a name (天府市民云) does not hide the head count.
+    const en = 'how many people registered';
+    const residents = types.asked(en, [term(en, 'people', ['群众', '市民', '居民'])]);
+    expect(types.missing(residents, evidence('天府市民云App实名注册用户突破1200万。'), [])).toBeUndefined();
+    expect(types.missing(residents, evidence('天府市民云App已接入52个市级部门的服务事项。'), [])?.name).toBe('count');
   });
 
   it('a list whose items are the thing asked about answers; a count of one named thing among items does not', () => {
