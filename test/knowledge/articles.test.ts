@@ -124,9 +124,10 @@ describe('two more articles beside the first', () => {
 
   it('their own question sets (written by a helper, first pass 2026-11-27): answered with their own attribution at today’s figures', () => {
     for (const [set, publication, floor] of [
-      // 12 until 2026-12-07: one guess (a bare sentence a plain search does not rank) is now a "did you mean" choice.
-      ['chengdu', '四川日報', 11],
-      ['shenzhen', '深圳特區報', 13],
+      // 2026-12-07: 12 → 11 with "did you mean" (a guess the plain search does not rank became a choice),
+      // then 15 and 17 (from 13) with source questions and answer kinds read from the sentence.
+      ['chengdu', '四川日報', 15],
+      ['shenzhen', '深圳特區報', 17],
     ] as const) {
       let answered = 0;
       for (const c of readCases(`test/fixtures/${set}.jsonl`)) {
