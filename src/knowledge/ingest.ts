@@ -118,7 +118,9 @@ export async function ingest(rawFile: string, knowledgeDir: string, options: Ing
     const lost = [...s.correction.damaged].filter((c) => c === '\uFFFD' || c === '?');
     // Only a lone lost character: one with pinyin glued to it (?nèi)) is a longer repair.
     const fix = lost.length === 1 && !/[a-z\u00e0-\u024f]/iu.test(s.correction.damaged) ? await restoreLost(text, s.offset) : undefined;
-    if (!fix || corrections.replacements.some((r) => r.damaged === s.correction.damaged)) continue;
+    // An entry must stand exactly once in raw.txt (cleaning refuses any other).
+    const once = raw.split(s.correction.damaged).length === 2;
+    if (!fix || !once || corrections.replacements.some((r) => r.damaged === s.correction.damaged)) continue;
     const original = s.correction.damaged.replace(lost[0]!, fix.char);
     corrections = { ...corrections, replacements: [...corrections.replacements, { damaged: s.correction.damaged, original, reason: `lost character restored from the CC-CEDICT word ${fix.word}` }] };
     restored.push({ paragraph: s.paragraph, span: s.span, char: fix.char, word: fix.word });

@@ -52,8 +52,3 @@ export function readByline(byline: string): Person[] {
   }
   return people;
 }
-
-/** Whether a byline names at least one person. */
-export function namesSomeone(byline: string): boolean {
-  return readByline(byline).length > 0;
-}
