@@ -37,6 +37,23 @@ const databaseUrl = z
 /** What the command-line tools need (ask, chat). */
 export const CoreConfigSchema = z.object({ KNOWLEDGE_DIR: knowledgeDir, FOLLOW_UP_MINUTES: followUpMinutes });
 
+/** What `npm run playground` needs: where its page listens, and where its bot keeps its data. */
+export const PlaygroundConfigSchema = z.object({
+  PLAYGROUND_PORT: z.coerce
+    .number({ error: 'must be a port number such as 8080' })
+    .int('must be a whole port number such as 8080')
+    .min(0, 'must be 0 (any free port) to 65535')
+    .max(65535, 'must be 0 (any free port) to 65535')
+    .default(8080)
+    .describe('Port of the playground page on 127.0.0.1 (0: any free port)'),
+  PLAYGROUND_DATA_DIR: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => v || undefined)
+    .describe("The playground bot's data folder (SQLite); unset: a temporary folder, removed when it stops"),
+});
+
 /** What `npm run report` needs: the knowledge and the bot's database. */
 export const ReportConfigSchema = CoreConfigSchema.extend({ DATA_DIR: dataDir, DATABASE_URL: databaseUrl });
 export type CoreConfig = z.infer<typeof CoreConfigSchema>;
