@@ -9,8 +9,9 @@ import { storeQuestionLog } from '../src/store/question-log.js';
 import { SqliteStore as Store } from '../src/store/sqlite-store.js';
 import Database from 'better-sqlite3';
 import { until } from './support/process.js';
+import { TEST_KNOWLEDGE } from './support/knowledge.js';
 
-const { engine } = openEngine();
+const { engine } = openEngine(TEST_KNOWLEDGE);
 let dir: string;
 let store: Store;
 

@@ -18,9 +18,10 @@ import { createLogger } from '../../src/log.js';
 import { openEngine } from '../../src/qa/open-engine.js';
 import { SqliteStore as Store } from '../../src/store/sqlite-store.js';
 import { startStandin, type BotApiStandin, type RecordedCall } from '../support/bot-api-standin.js';
+import { TEST_KNOWLEDGE } from '../support/knowledge.js';
 
 const OPERATOR = 777;
-const { engine, ctx: render } = openEngine();
+const { engine, ctx: render } = openEngine(TEST_KNOWLEDGE);
 const dir = mkdtempSync(path.join(tmpdir(), 'announce-'));
 let standin: BotApiStandin;
 let store: Store;

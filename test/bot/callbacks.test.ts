@@ -12,13 +12,14 @@ import { LANGS } from '../../src/knowledge/schema.js';
 import { openEngine } from '../../src/qa/open-engine.js';
 import { scrubPersonalData } from '../../src/store/scrub.js';
 import { SqliteStore as Store } from '../../src/store/sqlite-store.js';
+import { TEST_KNOWLEDGE } from '../support/knowledge.js';
 
 const TOKEN = '123456789:AAF-test-token-0123456789abcdefghij';
 const callbacks = new Callbacks(TOKEN);
 
 describe('callback data', () => {
   it('every fact and every sentence button fits in 64 bytes and reads back as made', async () => {
-    const { engine } = openEngine();
+    const { engine } = openEngine(TEST_KNOWLEDGE);
     for (const k of engine.knowledge.articles) {
       for (const f of k.facts) expect(callbacks.parse(factData(f.id))).toEqual({ kind: 'fact', factId: f.id });
       for (const p of k.article.paragraphs) {
@@ -36,7 +37,7 @@ describe('callback data', () => {
   });
 
   it('a "did you mean" choice for every sentence fits in 64 bytes and reads back with its language', () => {
-    const { engine } = openEngine();
+    const { engine } = openEngine(TEST_KNOWLEDGE);
     for (const k of engine.knowledge.articles) {
       for (const p of k.article.paragraphs) {
         for (const sentence of p.sentences) {
@@ -60,8 +61,8 @@ describe('callback data', () => {
   });
 
   it('the same after a restart: a second engine and codec make and read the same data', async () => {
-    const first = openEngine().engine;
-    const second = openEngine().engine;
+    const first = openEngine(TEST_KNOWLEDGE).engine;
+    const second = openEngine(TEST_KNOWLEDGE).engine;
     const id = first.knowledge.articles[0]!.article.id;
     const data = callbacks.context(id, 'p2s5', 'en')!;
     expect(new Callbacks(TOKEN).context(id, 'p2s5', 'en')).toBe(data);
@@ -76,7 +77,7 @@ describe('callback data', () => {
   });
 
   it('a context or vote button without its tag, with a wrong one, or made with another token is refused', async () => {
-    const id = openEngine().engine.knowledge.articles[0]!.article.id;
+    const id = openEngine(TEST_KNOWLEDGE).engine.knowledge.articles[0]!.article.id;
     const made = callbacks.context(id, 'p2s5', 'en')!;
     const untagged = made.slice(0, made.lastIndexOf(':'));
     const other = new Callbacks('987654321:AAF-other-token-0123456789abcdefghi');
@@ -102,7 +103,7 @@ describe('votes', () => {
       const file = path.join(dir, 'bot.sqlite');
       const before = new Store(file);
       const kept = storeQuestionLog(before);
-      const id = kept.record({ door: 'private', question: '南沙落户要多久', result: openEngine().engine.answer('南沙落户要多久'), latencyMs: 0.2 });
+      const id = kept.record({ door: 'private', question: '南沙落户要多久', result: openEngine(TEST_KNOWLEDGE).engine.answer('南沙落户要多久'), latencyMs: 0.2 });
       await kept.flush();
       await before.close();
       const after = new Store(file);

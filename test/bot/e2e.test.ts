@@ -17,8 +17,9 @@ import { createLogger } from '../../src/log.js';
 import { openEngine } from '../../src/qa/open-engine.js';
 import { startStandin, type BotApiStandin, type RecordedCall } from '../support/bot-api-standin.js';
 import { until } from '../support/process.js';
+import { TEST_KNOWLEDGE } from '../support/knowledge.js';
 
-const { engine, ctx: render } = openEngine();
+const { engine, ctx: render } = openEngine(TEST_KNOWLEDGE);
 engine.warmUp();
 
 let standin: BotApiStandin;

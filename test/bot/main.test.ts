@@ -27,7 +27,7 @@ afterEach(async () => {
 
 function start(env: Record<string, string>, entry = 'src/main.ts'): ChildProcess {
   child = spawn(process.execPath, entry.endsWith('.ts') ? ['--import', 'tsx', entry] : [entry], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'bot-data-')), ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, KNOWLEDGE_DIR: process.env.KNOWLEDGE_DIR!, LOG_LEVEL: 'info', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'bot-data-')), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));

@@ -84,7 +84,7 @@ describe('what is kept', () => {
     const data = path.join(dir, 'data');
     const bytes = ['bot.sqlite', 'bot.sqlite-wal'].map((f) => (existsSync(path.join(data, f)) ? readFileSync(path.join(data, f)).toString('utf8') : ''));
     const report = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/report.ts', '--json', '--since', '7d'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: data },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, KNOWLEDGE_DIR: process.env.KNOWLEDGE_DIR!, DATA_DIR: data },
       encoding: 'utf8',
       timeout: 30_000,
     });
@@ -106,7 +106,7 @@ describe('what is not kept', () => {
       (
         JSON.parse(
           spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/report.ts', '--json', '--since', '7d'], {
-            env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: path.join(dir, 'data') },
+            env: { PATH: process.env.PATH, HOME: process.env.HOME, KNOWLEDGE_DIR: process.env.KNOWLEDGE_DIR!, DATA_DIR: path.join(dir, 'data') },
             encoding: 'utf8',
             timeout: 30_000,
           }).stdout,

@@ -12,6 +12,7 @@ import { createLogger } from '../../src/log.js';
 import { metricsText } from '../../src/metrics.js';
 import { openEngine } from '../../src/qa/open-engine.js';
 import { startStandin, type BotApiStandin } from '../support/bot-api-standin.js';
+import { TEST_KNOWLEDGE } from '../support/knowledge.js';
 
 let standin: BotApiStandin;
 const lines: string[] = [];
@@ -20,7 +21,7 @@ let inFlight: ReturnType<typeof createBot>['inFlight'];
 
 beforeAll(async () => {
   standin = await startStandin({ maxPollMs: 300 });
-  const { engine, ctx } = openEngine();
+  const { engine, ctx } = openEngine(TEST_KNOWLEDGE);
   const log = createLogger({ level: 'info', secrets: [], write: (l) => void lines.push(l) });
   ({ bot, inFlight } = createBot({ token: standin.token, apiRoot: standin.url }, { engine, render: ctx, log, settings: memorySettings(), limits: new OutboundLimits(), now: Date.now }));
   bot.botInfo = await bot.telegram.getMe();

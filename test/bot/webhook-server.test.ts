@@ -13,6 +13,7 @@ import { OutboundLimits } from '../../src/limits.js';
 import { createLogger } from '../../src/log.js';
 import { openEngine } from '../../src/qa/open-engine.js';
 import { startStandin, type BotApiStandin } from '../support/bot-api-standin.js';
+import { TEST_KNOWLEDGE } from '../support/knowledge.js';
 
 const SECRET = 'webhook-test-secret-0123456789';
 const BOUNDS = { headersMs: 400, requestMs: 800, idleMs: 600, checkMs: 100, maxConnections: 4 };
@@ -22,7 +23,7 @@ let port: number;
 
 beforeAll(async () => {
   standin = await startStandin({ maxPollMs: 300 });
-  const { engine, ctx } = openEngine();
+  const { engine, ctx } = openEngine(TEST_KNOWLEDGE);
   const log = createLogger({ level: 'silent', secrets: [] });
   const { bot } = createBot({ token: standin.token, apiRoot: standin.url }, { engine, render: ctx, log, settings: memorySettings(), limits: new OutboundLimits(), now: Date.now });
   bot.botInfo = await bot.telegram.getMe();

@@ -12,6 +12,7 @@ import { loadKnowledge } from '../../src/knowledge/load.js';
 import { createEngine, type Engine } from '../../src/qa/engine.js';
 import { render } from '../../src/qa/render.js';
 import { readCases, scoreFold } from '../helpers/score.js';
+import { TEST_KNOWLEDGE } from '../support/knowledge.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'articles-'));
 const knowledge = path.join(work, 'knowledge');
@@ -19,10 +20,10 @@ let alone: Engine;
 let together: Engine;
 
 beforeAll(async () => {
-  cpSync('knowledge', knowledge, { recursive: true });
+  cpSync(TEST_KNOWLEDGE, knowledge, { recursive: true });
   await ingest('test/fixtures/chengdu.raw.txt', knowledge);
   await ingest('test/fixtures/shenzhen.raw.txt', knowledge);
-  alone = createEngine(loadKnowledge('knowledge'), { cacheSize: 0 });
+  alone = createEngine(loadKnowledge(TEST_KNOWLEDGE), { cacheSize: 0 });
   together = createEngine(loadKnowledge(knowledge), { cacheSize: 0 });
 }, 90_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));

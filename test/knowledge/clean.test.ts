@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applyCorrections, removePinyin, splitSentences } from '../../src/knowledge/clean.js';
 import { generateArticle } from '../../src/knowledge/generate.js';
+import { FIRST_ARTICLE, TEST_KNOWLEDGE } from '../support/knowledge.js';
 
-const DIR = 'knowledge/guangzhou-daily-2019-07-16';
+const DIR = path.join(TEST_KNOWLEDGE, FIRST_ARTICLE);
 
 describe('cleaning the damaged article', () => {
   const { article, report, json } = generateArticle(DIR);

@@ -8,6 +8,7 @@ import { loadKnowledge } from '../../src/knowledge/load.js';
 import { createEngine } from '../../src/qa/engine.js';
 import { render } from '../../src/qa/render.js';
 import { readCases, score } from '../helpers/score.js';
+import { TEST_KNOWLEDGE } from '../support/knowledge.js';
 
 const FIRST = 'guangzhou-daily-2019-07-16';
 const work = mkdtempSync(path.join(tmpdir(), 'ingest-'));
@@ -16,16 +17,16 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 describe('npm run ingest', () => {
   it('re-running ingest on the first article’s raw file reproduces its committed cleaned article and its dictionary words', async () => {
     const dir = path.join(work, 'first');
-    cpSync(`knowledge/${FIRST}/corrections.json`, path.join(dir, FIRST, 'corrections.json'), { recursive: true });
-    const r = await ingest(`knowledge/${FIRST}/raw.txt`, dir, { id: FIRST });
-    expect(readFileSync(path.join(r.dir, 'article.json'), 'utf8')).toBe(readFileSync(`knowledge/${FIRST}/article.json`, 'utf8'));
-    expect(readFileSync(path.join(r.dir, 'cedict.json'), 'utf8')).toBe(readFileSync(`knowledge/${FIRST}/cedict.json`, 'utf8'));
+    cpSync(path.join(TEST_KNOWLEDGE, FIRST, 'corrections.json'), path.join(dir, FIRST, 'corrections.json'), { recursive: true });
+    const r = await ingest(path.join(TEST_KNOWLEDGE, FIRST, 'raw.txt'), dir, { id: FIRST });
+    expect(readFileSync(path.join(r.dir, 'article.json'), 'utf8')).toBe(readFileSync(path.join(TEST_KNOWLEDGE, FIRST, 'article.json'), 'utf8'));
+    expect(readFileSync(path.join(r.dir, 'cedict.json'), 'utf8')).toBe(readFileSync(path.join(TEST_KNOWLEDGE, FIRST, 'cedict.json'), 'utf8'));
     expect(r.suspects).toEqual([]);
   }, 60_000);
 
   describe('an article the project has never seen, damaged the same way, ingested with one command', () => {
     const knowledge = path.join(work, 'knowledge');
-    cpSync('knowledge', knowledge, { recursive: true });
+    cpSync(TEST_KNOWLEDGE, knowledge, { recursive: true });
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/ingest.ts', 'test/fixtures/second-article.raw.txt', '--id', 'nanfang-daily-2020-05-20', '--knowledge', knowledge], {
       encoding: 'utf8',
       timeout: 90_000,
@@ -103,7 +104,7 @@ describe('npm run ingest', () => {
 
     it('adding the article does not make the first article’s answers worse: the dev set keeps its score', () => {
       const cases = readCases('test/fixtures/dev.jsonl');
-      const before = score(createEngine(loadKnowledge('knowledge'), { cacheSize: 0 }), cases);
+      const before = score(createEngine(loadKnowledge(TEST_KNOWLEDGE), { cacheSize: 0 }), cases);
       const after = score(createEngine(loadKnowledge(knowledge), { cacheSize: 0 }), cases);
       expect(after.answered).toBeGreaterThanOrEqual(before.answered);
       expect(after.refused).toBe(after.outOfScope);
@@ -122,7 +123,7 @@ describe('ingest is all or nothing', () => {
       .map((f) => `${f}\n${statSync(f).isFile() ? readFileSync(f, 'utf8') : ''}`)
       .join('\n');
   const knowledge = path.join(work, 'all-or-nothing');
-  cpSync('knowledge', knowledge, { recursive: true });
+  cpSync(TEST_KNOWLEDGE, knowledge, { recursive: true });
   const cli = (...args: string[]) =>
     spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/ingest.ts', ...args, '--knowledge', knowledge], { encoding: 'utf8', timeout: 90_000 });
 

@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KnowledgeError, loadKnowledge } from '../../src/knowledge/load.js';
+import { TEST_KNOWLEDGE } from '../support/knowledge.js';
 
 const ARTICLE = 'guangzhou-daily-2019-07-16';
 let dir: string;
 
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'knowledge-'));
-  cpSync('knowledge', dir, { recursive: true });
+  cpSync(TEST_KNOWLEDGE, dir, { recursive: true });
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -22,7 +22,7 @@ let page: Page;
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  playground = await startPlayground({ port: 0, dataDir: path.join(work, 'data'), botCommand: [process.execPath, '--import', 'tsx', 'src/main.ts'] });
+  playground = await startPlayground({ port: 0, dataDir: path.join(work, 'data'), botCommand: [process.execPath, '--import', 'tsx', 'src/main.ts'], env: { KNOWLEDGE_DIR: process.env.KNOWLEDGE_DIR! } });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

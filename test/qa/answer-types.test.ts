@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { AnswerTypes, PART_END } from '../../src/qa/answer-types.js';
 import { openEngine } from '../../src/qa/open-engine.js';
 import type { Term } from '../../src/text/terms.js';
+import { TEST_KNOWLEDGE } from '../support/knowledge.js';
 
-const { engine } = openEngine();
+const { engine } = openEngine(TEST_KNOWLEDGE);
 const types = new AnswerTypes(engine.knowledge.lexicon);
 
 /** A term of `text` where it stands in `question`, spelt in the knowledge as `zh`. */

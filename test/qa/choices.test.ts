@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { openEngine } from '../../src/qa/open-engine.js';
 import { addGrams, CHARACTER_WEIGHT, SentenceSearch } from '../../src/qa/sentence-search.js';
 import { fold } from '../../src/text/normalize.js';
+import { TEST_KNOWLEDGE } from '../support/knowledge.js';
 
 describe('sentence search (BM25 over bigrams and characters)', () => {
   const sentences = ['南沙区落户只需5个工作日', '天河区推出智能政务服务驿站', '落户材料减少了一半', '办结时间压缩到三天'].map((text, i) => ({ text: fold(text), article: i % 2, unit: 10 + i }));
@@ -40,7 +41,7 @@ describe('sentence search (BM25 over bigrams and characters)', () => {
 });
 
 describe('"did you mean" choices', () => {
-  const { engine } = openEngine();
+  const { engine } = openEngine(TEST_KNOWLEDGE);
   // Questions of the first article's sets that the engine does not answer outright.
   const unsure = ['在南沙落户要满足啥条件?对学历有要求没', '收审分离具体是怎么操作的,先交材料还是先审?', '「只進一扇門」計劃幾時全面實現?', 'which city came second after guangzhou in cutting certificates?'];
 

@@ -7,8 +7,9 @@ import { Conversations } from '../../src/qa/conversation.js';
 import type { Result } from '../../src/qa/engine.js';
 import { openEngine } from '../../src/qa/open-engine.js';
 import { render } from '../../src/qa/render.js';
+import { TEST_KNOWLEDGE } from '../support/knowledge.js';
 
-const { engine, ctx } = openEngine();
+const { engine, ctx } = openEngine(TEST_KNOWLEDGE);
 const TTL = 10 * 60_000;
 
 const fact = (r: Result): string | null => (r.found && r.kind === 'sentence' ? r.factId : null);

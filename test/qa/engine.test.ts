@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createEngine, type Found } from '../../src/qa/engine.js';
 import { openEngine } from '../../src/qa/open-engine.js';
 import { render } from '../../src/qa/render.js';
+import { TEST_KNOWLEDGE } from '../support/knowledge.js';
 
-const { engine, ctx } = openEngine();
+const { engine, ctx } = openEngine(TEST_KNOWLEDGE);
 const found = (q: string): Found => {
   const r = engine.answer(q);
   if (!r.found) throw new Error(`no answer for ${q}`);

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/qa/engine.js';
 import { openEngine } from '../../src/qa/open-engine.js';
 import { readCases, score } from '../helpers/score.js';
+import { TEST_KNOWLEDGE } from '../support/knowledge.js';
 
-const { engine } = openEngine();
+const { engine } = openEngine(TEST_KNOWLEDGE);
 
 describe('evaluation sets', () => {
   it('dev set: ≥ 95% answered with the right quote, every out-of-scope question refused, every answer attributed', () => {

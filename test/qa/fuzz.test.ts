@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/qa/engine.js';
 import { openEngine } from '../../src/qa/open-engine.js';
 import { render, TELEGRAM_MAX_CHARS } from '../../src/qa/render.js';
+import { TEST_KNOWLEDGE } from '../support/knowledge.js';
 
 // Warmed up as every long-running door is (the first typo check would otherwise load pinyin-pro).
-const { engine, ctx } = openEngine();
+const { engine, ctx } = openEngine(TEST_KNOWLEDGE);
 engine.warmUp();
 
 /** Strings people and attackers send: control characters, lone surrogates, RTL marks, emoji, HTML, huge. */

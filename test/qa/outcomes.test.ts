@@ -7,8 +7,9 @@ import { describe, expect, it } from 'vitest';
 import type { PartialAnswer, Result, SentenceAnswer } from '../../src/qa/engine.js';
 import { openEngine } from '../../src/qa/open-engine.js';
 import { render } from '../../src/qa/render.js';
+import { TEST_KNOWLEDGE } from '../support/knowledge.js';
 
-const { engine, ctx } = openEngine();
+const { engine, ctx } = openEngine(TEST_KNOWLEDGE);
 
 const sentence = (q: string): SentenceAnswer => {
   const r = engine.answer(q);

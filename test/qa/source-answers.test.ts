@@ -14,6 +14,7 @@ import { readByline } from '../../src/qa/byline.js';
 import { createEngine, type Engine } from '../../src/qa/engine.js';
 import { metaAnswer, paperInEnglish } from '../../src/qa/source-answers.js';
 import type { Result, SourceRef } from '../../src/qa/types.js';
+import { TEST_KNOWLEDGE } from '../support/knowledge.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'source-answers-'));
 let engine: Engine;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   // The engine's lexicons without any article of knowledge/, then two articles as an operator ingests them.
   const knowledge = path.join(work, 'knowledge');
   mkdirSync(knowledge);
-  for (const f of readdirSync('knowledge')) if (statSync(path.join('knowledge', f)).isFile()) cpSync(path.join('knowledge', f), path.join(knowledge, f));
+  for (const f of readdirSync(TEST_KNOWLEDGE)) if (statSync(path.join(TEST_KNOWLEDGE, f)).isFile()) cpSync(path.join(TEST_KNOWLEDGE, f), path.join(knowledge, f));
   await ingest('test/fixtures/articles/hangzhou-daily-2020-05-20/raw.txt', knowledge);
   await ingest('test/fixtures/chengdu.raw.txt', knowledge);
   engine = createEngine(loadKnowledge(knowledge), { cacheSize: 0 });

@@ -8,8 +8,9 @@ import { LANGS } from '../../src/knowledge/schema.js';
 import { asYouType } from '../../src/qa/typing.js';
 import type { Found } from '../../src/qa/engine.js';
 import { openEngine } from '../../src/qa/open-engine.js';
+import { TEST_KNOWLEDGE } from '../support/knowledge.js';
 
-const { engine } = openEngine();
+const { engine } = openEngine(TEST_KNOWLEDGE);
 
 const id = (r: Found): string => (r.kind === 'sentence' ? (r.factId ?? r.sentenceId) : r.field);
 

@@ -18,7 +18,7 @@ const children = new Set<ChildProcess>();
 /** Runs a TypeScript entry point of the project (src/main.ts, src/cli/broadcast.ts …) as a child. */
 export function run(entry: string, args: string[], env: Record<string, string>): Child {
   const p = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', ...(process.env.KNOWLEDGE_DIR ? { KNOWLEDGE_DIR: process.env.KNOWLEDGE_DIR } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(p);

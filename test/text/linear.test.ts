@@ -11,8 +11,9 @@ import { createEngine } from '../../src/qa/engine.js';
 import { openEngine } from '../../src/qa/open-engine.js';
 import { scrubPersonalData } from '../../src/store/scrub.js';
 import { inputFor, led, repeated, rng, SCRIPTS, SHAPES, userTextFunctions, type Make } from '../support/user-text.js';
+import { TEST_KNOWLEDGE } from '../support/knowledge.js';
 
-const { engine: cached } = openEngine();
+const { engine: cached } = openEngine(TEST_KNOWLEDGE);
 // Without the answer cache: a cached answer would say nothing about the time to answer.
 const FUNCTIONS = userTextFunctions(createEngine(cached.knowledge, { cacheSize: 0 }).warmUp());
 const INPUTS: Record<string, Make> = { ...SCRIPTS, ...SHAPES };
