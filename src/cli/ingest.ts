@@ -7,6 +7,9 @@
 import { KnowledgeError, DEFAULT_KNOWLEDGE_DIR } from '../knowledge/load.js';
 import { ingest, IngestError } from '../knowledge/ingest.js';
 import type { ArticleMeta } from '../knowledge/schema.js';
+import { refuseStaleBuild } from './or-exit.js';
+
+refuseStaleBuild();
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {

@@ -8,6 +8,9 @@ import path from 'node:path';
 import { buildDictionary, dictionaryJson } from '../knowledge/dictionary.js';
 import { generateArticle } from '../knowledge/generate.js';
 import { DEFAULT_KNOWLEDGE_DIR, loadArticle } from '../knowledge/load.js';
+import { refuseStaleBuild } from './or-exit.js';
+
+refuseStaleBuild();
 
 const check = process.argv.includes('--check');
 let stale = 0;

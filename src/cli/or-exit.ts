@@ -4,6 +4,9 @@
  * message (one line, naming what and how to fix it) is printed without a stack trace and the process
  * exits 1, before anything has started. Anything else is a bug, and is thrown.
  */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { CoreConfigSchema, loadConfig, loadDotEnv } from '../config.js';
 import { openEngine, type OpenEngine } from '../qa/open-engine.js';
@@ -35,8 +38,37 @@ function exitIfFixable(e: unknown): never {
   throw e;
 }
 
+/**
+ * Run from dist/ while src/ holds newer code (edited, or checked out since the last build): exit 1
+ * with one line, rather than run stale code. Nothing is checked when running src/ itself (tsx), or
+ * where there is no src/ (the Docker image).
+ */
+export function refuseStaleBuild(): void {
+  const built = fileURLToPath(import.meta.url);
+  if (!built.includes(`${path.sep}dist${path.sep}`)) return;
+  const src = path.join(built.slice(0, built.lastIndexOf(`${path.sep}dist${path.sep}`)), 'src');
+  if (!existsSync(src)) return;
+  const builtAt = statSync(built).mtimeMs;
+  const newer = (dir: string): string | undefined => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        const found = newer(file);
+        if (found) return found;
+      } else if (entry.name.endsWith('.ts') && statSync(file).mtimeMs > builtAt) return file;
+    }
+    return undefined;
+  };
+  const changed = newer(src);
+  if (changed) {
+    console.error(`dist/ is older than ${path.relative(path.dirname(src), changed)}: run npm run build (npm ci does it), then try again`);
+    process.exit(1);
+  }
+}
+
 /** The configuration from the environment (and .env), or exit 1 listing every bad variable. */
 export function configureOrExit<S extends z.ZodType>(schema: S): z.infer<S> {
+  refuseStaleBuild();
   return orExit(() => {
     loadDotEnv();
     return loadConfig(schema);
