@@ -1,7 +1,7 @@
 /**
  * Prometheus metrics (prom-client): what people ask and get, how fast, the updates and Bot API
  * calls, the delivery queue, and the process. One registry for the process; `/metrics` serves it
- * (the webhook server, or in polling mode a small server on METRICS_PORT). Names in the README.
+ * (the webhook server, or in polling mode a small server on METRICS_PORT). Names in docs/operating.md.
  */
 import { createServer, type Server } from 'node:http';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';

@@ -25,8 +25,8 @@ describe('evaluation sets', () => {
 });
 
 /**
- * Sets written by helpers who saw only the article's text (README, “Evaluation”): each was scored once
- * before any change made for it (the first pass, in the README), then kept here so that no later
+ * Sets written by helpers who saw only the article's text (docs/evaluation.md): each was scored once
+ * before any change made for it (the first pass, in docs/evaluation.md), then kept here so that no later
  * change makes it worse. The floors are the figures after the fixes of 2026-11-27, less one question.
  */
 const BLIND: [file: string, answered: number][] = [
