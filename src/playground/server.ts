@@ -124,6 +124,10 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   for (const stream of [bot.stdout!, bot.stderr!]) stream.on('data', (d: Buffer) => options.log?.(d.toString().trimEnd()));
+  let closing = false;
+  bot.once('exit', (code, signal) => {
+    if (!closing) options.log?.(`playground: the bot stopped (${signal ?? `exit ${code}`}); the page stays up without it`);
+  });
 
   const user = () => ({ userId: USER_ID, firstName: 'You', languageCode: lang });
   const chatOf = (name: unknown): number => (name === 'group' ? GROUP_ID : USER_ID);
@@ -237,6 +241,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     standin,
     close: async () => {
+      closing = true;
       if (bot.exitCode === null && bot.signalCode === null) {
         const exited = new Promise((resolve) => bot.once('exit', resolve));
         bot.kill('SIGTERM');
