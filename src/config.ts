@@ -39,6 +39,7 @@ export const CoreConfigSchema = z.object({ KNOWLEDGE_DIR: knowledgeDir, FOLLOW_U
 
 /** What `npm run playground` needs: where its page listens, and where its bot keeps its data. */
 export const PlaygroundConfigSchema = z.object({
+  KNOWLEDGE_DIR: knowledgeDir,
   PLAYGROUND_PORT: z.coerce
     .number({ error: 'must be a port number such as 8080' })
     .int('must be a whole port number such as 8080')

@@ -16,6 +16,7 @@ try {
   playground = await startPlayground({
     port: config.PLAYGROUND_PORT,
     ...(config.PLAYGROUND_DATA_DIR ? { dataDir: config.PLAYGROUND_DATA_DIR } : {}),
+    env: { KNOWLEDGE_DIR: config.KNOWLEDGE_DIR },
     log: (line) => console.error(line),
   });
 } catch (err) {

@@ -1,39 +1,61 @@
 /**
- * The playground in a real browser (Debian's chromium, driven by playwright-core): the real bot
+ * `npm run playground` in a real browser (Debian's chromium, driven by playwright-core): the real bot
  * (`npm start`'s program) against the Bot API stand-in, played through the page as a person would.
  * Skipped where chromium is not installed, unless REQUIRE_CHROMIUM is set (as `.ci/run` does).
  * With PLAYGROUND_SCREENSHOT=docs/playground.png the private chat is saved there (the README's picture).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlayground, type Playground } from '../../src/playground/server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium && process.env.REQUIRE_CHROMIUM) throw new Error("REQUIRE_CHROMIUM is set but /usr/bin/chromium is missing: install Debian's chromium package (.ci/run does)");
 
 const work = mkdtempSync(path.join(tmpdir(), 'playground-test-'));
-let playground: Playground;
+let playground: ChildProcess;
+let url: string;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  playground = await startPlayground({ port: 0, dataDir: path.join(work, 'data'), botCommand: [process.execPath, '--import', 'tsx', 'src/main.ts'], env: { KNOWLEDGE_DIR: process.env.KNOWLEDGE_DIR! } });
+  // `npm run playground` itself: the built command, on any free port, reading the tests' knowledge.
+  playground = spawn(process.execPath, ['dist/cli/playground.js'], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PLAYGROUND_PORT: '0', PLAYGROUND_DATA_DIR: path.join(work, 'data'), KNOWLEDGE_DIR: process.env.KNOWLEDGE_DIR! },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  playground.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no URL within 30 s:\n${output}`)), 30_000);
+    playground.stdout!.on('data', (d: Buffer) => {
+      output += d.toString();
+      const m = /Playground: (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+  });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   page = await browser.newPage({ viewport: { width: 900, height: 900 } });
-  await page.goto(playground.url);
+  await page.goto(url);
 }, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  await playground?.close();
+  if (playground && playground.exitCode === null) {
+    const exited = new Promise((resolve) => playground.once('exit', resolve));
+    playground.kill('SIGTERM');
+    await exited;
+  }
   rmSync(work, { recursive: true, force: true });
 }, 30_000);
 
