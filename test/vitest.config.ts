@@ -6,5 +6,8 @@ export default defineConfig({
   test: {
     root: fileURLToPath(new URL('..', import.meta.url)),
     setupFiles: [fileURLToPath(new URL('./support/setup.ts', import.meta.url))],
+    // Hooks start servers and remove copied trees (the Dockerfile test's node_modules); with both
+    // cores busy that can take longer than vitest's default 10 s.
+    hookTimeout: 60_000,
   },
 });

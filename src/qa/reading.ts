@@ -105,7 +105,10 @@ export class Reader {
     const words = analyzer.analyze(text).filter((t) => t.kind === 'content' && index.matches(t).units.length > 0);
     const latin = words.filter((t) => !HAS_HAN.test(t.text));
     const han = words.filter((t) => HAS_HAN.test(t.text));
-    const subject = words.map((t) => t.text).join(latin.length ? ' ' : '');
+    // A lone character beside longer words is a verb or a particle of the question (琶洲驿站能办什么:
+    // 办), not part of what it is about.
+    const named = han.some((t) => [...t.text].length > 1) ? words.filter((t) => !HAS_HAN.test(t.text) || [...t.text].length > 1) : words;
+    const subject = named.map((t) => t.text).join(latin.length ? ' ' : '');
     const bare = han.every((t) => [...t.text].length === 1) && latin.length <= 1 && !(han.length && latin.length);
     const reading = { subject, bare, pointsBack: intents.pointsBack(text) };
     if (question.length <= MAX_CACHED_QUESTION) this.readings.set(question, reading);

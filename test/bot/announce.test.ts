@@ -74,12 +74,15 @@ afterAll(async () => {
 });
 
 describe('in a group', () => {
-  it('refuses /announce and /subscribe from a non-admin', async () => {
+  it('refuses /announce and /subscribe from a non-admin, with a short reply to the command', async () => {
     const group = freshGroup();
     const user = fresh();
     standin.setChatMember(group, user, 'member');
-    standin.groupText('/announce', { chatId: group, userId: user, languageCode: 'en' });
-    expect(text(await sentTo(group))).toMatch(/Only group admins/);
+    const command = standin.groupText('/announce', { chatId: group, userId: user, languageCode: 'en' });
+    const refusal = await sentTo(group);
+    expect(text(refusal)).toMatch(/Only group admins/);
+    expect(text(refusal).length).toBeLessThan(200);
+    expect(refusal.params.reply_parameters).toMatchObject({ message_id: command.message!.message_id });
     standin.groupText('/subscribe daily 09:00', { chatId: group, userId: user, languageCode: 'en' });
     await standin.waitFor((c) => c.method === 'sendMessage' && c.params.chat_id === group && standin.callsTo('sendMessage').filter((x) => x.params.chat_id === group).length === 2);
     expect(await store.subscription(group)).toBeUndefined();

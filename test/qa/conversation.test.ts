@@ -39,6 +39,12 @@ describe('follow-ups', () => {
     expect(render(where.result, 'text', ctx, 'en', { readWith: where.readWith })).toMatch(/^\(Follow-up on: /);
   });
 
+  it('the subject is what the question is about, not its verb (琶洲驿站能办什么: 琶洲驿站)', () => {
+    const c = conversations({ t: 0 });
+    c.ask('a', '琶洲驿站能办什么');
+    expect(c.ask('a', 'Which district is it in?').readWith).toBe('琶洲驿站');
+  });
+
   it('the same words in another conversation, or without one, inherit nothing', () => {
     const c = conversations({ t: 0 });
     c.ask('a', '琶洲那个驿站是做什么的');
