@@ -16,12 +16,13 @@ import type { InFlight } from './bot/middlewares/dispatch.js';
 import { storeQuestionLog } from './store/question-log.js';
 import { shareSends } from './store/shared-sends.js';
 import { shareSubjects } from './store/shared-subjects.js';
-import { startMetricsServer, watchQueue } from './metrics.js';
+import { startMetricsServer, watchLearned, watchQueue } from './metrics.js';
 import { OutboundLimits } from './limits.js';
 import { openStore } from './store/open-store.js';
 import { databasePassword, PostgresStore } from './store/postgres-store.js';
 import { createWebhookServer } from './bot/webhook-server.js';
 import { configureOrExit, orExit, orExitAsync } from './cli/or-exit.js';
+import { syncTeachings } from './review/sync.js';
 import { BotConfigSchema, type BotConfig } from './config.js';
 import { createLogger, scrub, type Logger } from './log.js';
 import { openEngine, type OpenEngine } from './qa/open-engine.js';
@@ -125,7 +126,10 @@ async function openStorage(config: BotConfig, log: Logger, { engine, ctx: render
   const replicas = store.backend === 'postgres';
   const sends = shareSends(store, limits, log, { pull: replicas });
   const subjects = replicas && config.FOLLOW_UP_MINUTES > 0 ? shareSubjects(store, log) : undefined;
-  return { store, settings, limits, queue, schedule, questionLog, sends, subjects };
+  // What operators taught (/review), applied now and whenever another replica teaches.
+  const teachings = await orExitAsync(() => syncTeachings(store, engine, log.child({ component: 'review' })));
+  watchLearned(() => engine.learned.applied);
+  return { store, settings, limits, queue, schedule, questionLog, sends, subjects, teachings };
 }
 type Storage = Awaited<ReturnType<typeof openStorage>>;
 
@@ -287,6 +291,7 @@ function stopOnSignal(running: Running, log: Logger): void {
     metrics?.close();
     await background?.();
     storage.settings.stop();
+    storage.teachings.stop();
     await storage.subjects?.stop();
     await storage.sends.stop();
     await storage.questionLog?.flush().catch((err: unknown) => log.warn({ err }, 'logged questions not written at stop'));

@@ -44,6 +44,27 @@ const deliveries = new Counter({
   labelNames: ['result'] as const,
   registers: [registry],
 });
+const teachings = new Counter({
+  name: 'reformbot_teachings_total',
+  help: 'Presses in /review that taught something, by verdict: phrasing, decline, skip',
+  labelNames: ['verdict'] as const,
+  registers: [registry],
+});
+const learnedAnswers = new Counter({
+  name: 'reformbot_learned_answers_total',
+  help: 'Questions whose answer (or decline) came from a learned phrasing, by door',
+  labelNames: ['door'] as const,
+  registers: [registry],
+});
+let learnedApplied: () => number = () => 0;
+new Gauge({
+  name: 'reformbot_learned_phrasings',
+  help: 'Learned phrasings and declines the engine applies (stale ones left out)',
+  registers: [registry],
+  collect() {
+    this.set(learnedApplied());
+  },
+});
 const scheduledPosts = new Counter({ name: 'reformbot_scheduled_posts_total', help: 'Scheduled posts queued', registers: [registry] });
 let queueLength: () => Promise<number> = async () => 0;
 new Gauge({
@@ -61,12 +82,18 @@ new Gauge({
 
 export function answered(result: Result | { outcome: Outcome; lang: string }, latencyMs: number, door: string): void {
   answers.inc({ outcome: 'outcome' in result ? result.outcome : outcomeOf(result), lang: result.lang, door });
+  if ('learned' in result && result.learned) learnedAnswers.inc({ door });
   latency.observe({ door }, latencyMs / 1000);
 }
 export const updateSeen = (type: string): void => updates.inc({ type });
 export const updateShed = (type: string): void => shed.inc({ type });
 export const delivered = (result: string): void => deliveries.inc({ result });
 export const scheduledPost = (): void => scheduledPosts.inc();
+export const taught = (verdict: 'phrasing' | 'decline' | 'skip'): void => teachings.inc({ verdict });
+/** Where the number of learned phrasings in effect is read from on each scrape. */
+export function watchLearned(applied: () => number): void {
+  learnedApplied = applied;
+}
 /** Where the queue length is read from on each scrape. */
 export function watchQueue(length: () => Promise<number>): void {
   queueLength = length;

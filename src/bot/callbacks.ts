@@ -8,6 +8,10 @@
  *                                                  the same, recorded as the asker's pick for a logged question (private chats)
  *   x:<s|t|e>:<article key>:<sentence id>:<tag>    show this sentence's paragraph in that language
  *   v:<+|->:<question id>:<tag>                    👍 / 👎 on a logged answer (question-log.ts)
+ *   r:t:<question id>:<article key>:<sentence id>:<tag>
+ *                                                  /review: this sentence answers the logged question's group
+ *   r:<n|s>:<question id>:<tag>                    /review: not in the article / skip
+ *   r:m:<question id>:<offset>:<tag>               /review: the candidates from this offset
  *
  * The article key is the first 8 hex digits of the SHA-1 of the article id: short, and the same
  * after a restart or a re-ingest. Anyone can send any callback data for any message of the bot (a
@@ -30,7 +34,14 @@ export type Callback =
   | { kind: 'choice'; lang: Lang; articleKey: string; sentenceId: string }
   | { kind: 'pick'; lang: Lang; articleKey: string; sentenceId: string; answerId: number }
   | { kind: 'context'; lang: Lang; articleKey: string; sentenceId: string }
-  | { kind: 'vote'; up: boolean; answerId: number };
+  | { kind: 'vote'; up: boolean; answerId: number }
+  | ReviewCallback;
+
+/** A /review button: what it teaches about the question a logged row belongs to. */
+export type ReviewCallback =
+  | { kind: 'review'; action: 'teach'; rowId: number; articleKey: string; sentenceId: string }
+  | { kind: 'review'; action: 'decline' | 'skip'; rowId: number }
+  | { kind: 'review'; action: 'more'; rowId: number; offset: number };
 
 export function articleKey(articleId: string): string {
   return createHash('sha1').update(articleId).digest('hex').slice(0, 8);
@@ -71,6 +82,19 @@ export class Callbacks {
     return fits(this.signed(`p:${LANG_CODE[lang]}:${articleKey(articleId)}:${sentenceId}:${answerId}`));
   }
 
+  /** /review's buttons (operators only: the handler checks who pressed). */
+  reviewTeach(rowId: number, articleId: string, sentenceId: string): string | undefined {
+    return fits(this.signed(`r:t:${rowId}:${articleKey(articleId)}:${sentenceId}`));
+  }
+
+  reviewVerdict(rowId: number, action: 'decline' | 'skip'): string {
+    return this.signed(`r:${action === 'decline' ? 'n' : 's'}:${rowId}`);
+  }
+
+  reviewMore(rowId: number, offset: number): string {
+    return this.signed(`r:m:${rowId}:${offset}`);
+  }
+
   vote(answerId: number, up: boolean): string {
     return this.signed(`v:${up ? '+' : '-'}:${answerId}`);
   }
@@ -90,6 +114,12 @@ export class Callbacks {
     if (m) return { kind: 'pick', lang: CODE_LANG[m[1]!]!, articleKey: m[2]!, sentenceId: m[3]!, answerId: Number(m[4]) };
     m = /^v:([+-]):(\d{1,15})$/.exec(body);
     if (m) return { kind: 'vote', up: m[1] === '+', answerId: Number(m[2]) };
+    m = /^r:t:(\d{1,15}):([0-9a-f]{8}):([^\s:]+)$/.exec(body);
+    if (m) return { kind: 'review', action: 'teach', rowId: Number(m[1]), articleKey: m[2]!, sentenceId: m[3]! };
+    m = /^r:([ns]):(\d{1,15})$/.exec(body);
+    if (m) return { kind: 'review', action: m[1] === 'n' ? 'decline' : 'skip', rowId: Number(m[2]) };
+    m = /^r:m:(\d{1,15}):(\d{1,2})$/.exec(body);
+    if (m) return { kind: 'review', action: 'more', rowId: Number(m[1]), offset: Number(m[2]) };
     return undefined;
   }
 

@@ -19,6 +19,7 @@ import { langFeature } from './features/lang.js';
 import { membershipFeature } from './features/membership.js';
 import { sourceFeature } from './features/source.js';
 import { privacyFeature } from './features/privacy.js';
+import { reviewFeature } from './features/review.js';
 import { storageFault } from '../store/store.js';
 import { Callbacks } from './callbacks.js';
 import { contextMiddleware } from './middlewares/context.js';
@@ -86,6 +87,7 @@ export function createBot(telegram: TelegramOptions, deps: BotDeps): CreatedBot 
   bot.use(factsFeature(deps));
   bot.use(langFeature(deps));
   bot.use(announceFeature(deps));
+  bot.use(reviewFeature(deps));
   bot.use(askFeature(deps));
   bot.use(buttonsFeature(deps));
   bot.use(inlineFeature(deps));

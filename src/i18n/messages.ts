@@ -5,6 +5,7 @@
  */
 import type { DigestWords } from '../announce/content.js';
 import type { AnnounceTexts, CadenceWords } from '../bot/features/announce.js';
+import type { ReviewTexts } from '../bot/features/review.js';
 import type { Texts } from '../bot/texts.js';
 import type { Labels } from '../qa/render.js';
 
@@ -19,4 +20,6 @@ export interface Messages {
   cadence: CadenceWords;
   /** The digest's heading and paragraph labels (announce/content.ts). */
   digest: DigestWords;
+  /** The operator's review (bot/features/review.ts). */
+  review: ReviewTexts;
 }

@@ -28,6 +28,8 @@ const MAX_SPELLINGS = 6;
 const LABEL_CHARS = 40;
 const HAS_HAN = /\p{Script=Han}/u;
 const CLAUSES = /[，,；;：:。！？!?…]+/u;
+/** Reciprocal rank fusion's constant: the usual 60 flattens ten-item lists too much; 5 keeps the top ranks apart. */
+const FUSION_K = 5;
 /** A bare sentence the ranking chose is an answer when the search ranks it this high (see Engine). */
 const CONFIRM_RANKS = 3;
 
@@ -68,6 +70,23 @@ export class ChoiceFinder {
     if (ranked && ranked.share >= minShare) take(ranked.unit);
     for (const h of this.search.search(query, MAX_CHOICES, allowed)) if (h.score >= CHOICE_MIN_SCORE) take(h.unit);
     return units.slice(0, MAX_CHOICES).map((u) => this.choice(u, query, lang));
+  }
+
+  /**
+   * Up to `limit` sentences for an operator to choose from: the ranking's sentence units (`ranked`,
+   * best first) and the search's hits, with no threshold, merged by reciprocal rank fusion (each
+   * list's rank r counts 1 / (FUSION_K + r)).
+   */
+  relaxed(text: string, terms: Term[], lang: Lang, ranked: number[], limit: number): Choice[] {
+    const query = this.query(text, terms);
+    const fused = new Map<number, number>();
+    const add = (u: number, rank: number) => fused.set(u, (fused.get(u) ?? 0) + 1 / (FUSION_K + rank));
+    ranked.forEach(add);
+    if (query.size) this.search.search(query, limit * 2).forEach((h, rank) => add(h.unit, rank));
+    return [...fused]
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .slice(0, limit)
+      .map(([u]) => this.choice(u, query, lang));
   }
 
   /** Whether the search ranks a sentence unit among its first CONFIRM_RANKS for the question. */

@@ -23,33 +23,93 @@ import { buildParts, round, type Parts, type Query } from './parts.js';
 import { MAX_CACHED_QUESTION, Reader, type Read, type Reading } from './reading.js';
 import { suggestionOf } from './results.js';
 import { SourceQuestions } from './source-questions.js';
-import type { Found, NotFound, ParagraphContext, PerLang, Result, SentenceAnswer, SourceRef, Suggestion } from './types.js';
+import { questionKey, withLearned, type LearnedPhrasing, type LearnedSet, type StaleLearned } from './learned.js';
+import type { Choice, Found, NotFound, ParagraphContext, PerLang, Result, SentenceAnswer, SourceRef, Suggestion } from './types.js';
 
 export type * from './types.js';
 export type { EngineOptions } from './options.js';
 export type { Reading } from './reading.js';
 
+/** The pipeline's stages, built together from the knowledge and the learned phrasings. */
+interface Stages {
+  parts: Parts;
+  reader: Reader;
+  candidates: CandidateFinder;
+  judgement: Judgement;
+  outcomes: Outcomes;
+  sourceQuestions: SourceQuestions;
+  learned: LearnedSet;
+  /** Folded learned question → the sentence unit it was taught to get, or null for a learned decline. */
+  taught: Map<string, number | null>;
+}
+
+function buildStages(knowledge: Knowledge, options: EngineOptions, learned: readonly LearnedPhrasing[]): Stages {
+  const taught_ = withLearned(knowledge, learned);
+  const parts = buildParts(taught_.knowledge, options, taught_.set.factIds);
+  const candidates = new CandidateFinder(parts);
+  const outcomes = new Outcomes(parts);
+  const unitOf = new Map(parts.index.units.flatMap((unit, u) => (unit.fact ? [] : [[`${unit.article}:${unit.sentence.id}`, u] as const])));
+  const taught = new Map([...taught_.set.exact].map(([key, to]) => [key, to ? unitOf.get(`${to.article}:${to.sentence}`)! : null]));
+  return {
+    parts,
+    reader: new Reader(parts),
+    candidates,
+    judgement: new Judgement(parts, candidates, outcomes),
+    outcomes,
+    sourceQuestions: new SourceQuestions(parts, candidates),
+    learned: taught_.set,
+    taught,
+  };
+}
+
 export class Engine {
   readonly knowledge: Knowledge;
   readonly sources: SourceRef[];
-  private readonly parts: Parts;
-  private readonly reader: Reader;
-  private readonly candidates: CandidateFinder;
-  private readonly judgement: Judgement;
-  private readonly outcomes: Outcomes;
-  private readonly sourceQuestions: SourceQuestions;
-  private readonly answers: Lru<string, Result>;
+  private readonly options: EngineOptions;
+  private stages: Stages;
+  private answers: Lru<string, Result>;
 
-  constructor(knowledge: Knowledge, options: EngineOptions = {}) {
-    this.parts = buildParts(knowledge, options);
+  constructor(knowledge: Knowledge, options: EngineOptions = {}, learned: readonly LearnedPhrasing[] = []) {
     this.knowledge = knowledge;
-    this.sources = this.parts.sources;
-    this.reader = new Reader(this.parts);
-    this.candidates = new CandidateFinder(this.parts);
-    this.outcomes = new Outcomes(this.parts);
-    this.judgement = new Judgement(this.parts, this.candidates, this.outcomes);
-    this.sourceQuestions = new SourceQuestions(this.parts, this.candidates);
-    this.answers = new Lru(this.parts.options.cacheSize);
+    this.options = options;
+    this.stages = buildStages(knowledge, options, learned);
+    this.sources = this.stages.parts.sources;
+    this.answers = new Lru(this.stages.parts.options.cacheSize);
+  }
+
+  private get parts(): Parts {
+    return this.stages.parts;
+  }
+  private get reader(): Reader {
+    return this.stages.reader;
+  }
+  private get candidates(): CandidateFinder {
+    return this.stages.candidates;
+  }
+  private get judgement(): Judgement {
+    return this.stages.judgement;
+  }
+  private get outcomes(): Outcomes {
+    return this.stages.outcomes;
+  }
+  private get sourceQuestions(): SourceQuestions {
+    return this.stages.sourceQuestions;
+  }
+
+  /**
+   * Applies the learned phrasings (learned.ts), replacing those applied before: the stages are
+   * rebuilt with them and swapped in at once, so a question is answered wholly before or wholly
+   * after. Returns how many apply and those that are stale (their sentence gone or changed).
+   */
+  learn(learned: readonly LearnedPhrasing[]): { applied: number; stale: StaleLearned[] } {
+    this.stages = buildStages(this.knowledge, this.options, learned);
+    this.answers = new Lru(this.stages.parts.options.cacheSize);
+    return { applied: this.stages.learned.applied, stale: this.stages.learned.stale };
+  }
+
+  /** How many learned phrasings apply, and those that are stale. */
+  get learned(): { applied: number; stale: StaleLearned[] } {
+    return { applied: this.stages.learned.applied, stale: this.stages.learned.stale };
   }
 
   /**
@@ -105,6 +165,25 @@ export class Engine {
   }
 
   /**
+   * Sentences that may answer a question, best first, for an operator to choose from (/review): the
+   * ranking's and the plain search's candidates with no threshold, merged by rank (reciprocal rank
+   * fusion), one per sentence, each labelled in `lang`. Empty for a question with no words.
+   */
+  reviewCandidates(question: string, limit: number, lang: Lang): Choice[] {
+    const { empty, clauses } = this.reader.read(question);
+    if (empty) return [];
+    const asking = this.reader.asking(clauses);
+    const { terms, ranking } = this.candidates.find(asking);
+    const { sentenceUnit } = this.parts.index;
+    const order = ranking.touched
+      .map((u, i) => ({ u: sentenceUnit[u]!, score: ranking.scores[i]! }))
+      .filter((c) => c.score > 0)
+      .sort((a, b) => b.score - a.score);
+    const ranked = [...new Set(order.map((c) => c.u))].slice(0, limit * 2);
+    return this.parts.choiceFinder.relaxed(asking.text, terms, lang, ranked, limit);
+  }
+
+  /**
    * For maintainers (`ask --explain`): what the question was read as (folded, in Mandarin), its
    * terms with their weights, the kinds of detail it asks for, the best units, and the outcome.
    */
@@ -147,6 +226,12 @@ export class Engine {
     if (empty) return { ...none, result: this.outcomes.declined('empty', [], 0, lang) };
     const intent = this.parts.intents.classify(question, text);
     if (intent) return { ...none, result: this.outcomes.declined(intent, [], 0, lang) };
+    const taught = this.stages.taught.get(questionKey(question));
+    if (taught !== undefined) {
+      const looked = this.lookUp(clauses, lang);
+      if (taught === null) return { ...looked, result: { ...this.outcomes.declined('out-of-scope', [], 0, lang), learned: true } };
+      return { ...looked, result: { ...this.outcomes.found(taught, 1, lang, [], looked.terms), learned: true } };
+    }
     const aboutArticle = this.sourceQuestions.first(text, lang);
     if (aboutArticle) return aboutArticle;
     return this.sourceQuestions.instead(text, lang, this.judgement.keyword(text, this.lookUp(clauses, lang)));

@@ -33,8 +33,11 @@ export class Outcomes {
     const unit = index.units[u]!;
     const k = knowledge.articles[unit.article]!;
     const quoted = quotedOf(unit, k, sources[unit.article]!);
-    const shortAnswer = unit.fact?.answer ?? (terms && !k.translations ? clauseAnswer(quoted.quote, terms) : null);
-    return { found: true, kind: 'sentence', ...quoted, factId: unit.fact?.id ?? null, shortAnswer, alsoIn, score, lang };
+    // A learned phrasing's unit is shown as its bare sentence.
+    const learned = unit.fact !== null && this.parts.learnedFacts.has(unit.fact.id);
+    const fact = learned ? null : unit.fact;
+    const shortAnswer = fact?.answer ?? (terms && !k.translations ? clauseAnswer(quoted.quote, terms) : null);
+    return { found: true, kind: 'sentence', ...quoted, factId: fact?.id ?? null, shortAnswer, alsoIn, score, lang, ...(learned ? { learned: true as const } : {}) };
   }
 
   partial(u: number, missing: Asked, terms: Term[], score: number, lang: Lang, ranking: Ranking, question: string): PartialAnswer {
@@ -62,7 +65,10 @@ export class Outcomes {
 
   /** The facts the ranking matched in part, close enough to suggest (RELATED_MIN_SCORE). */
   partialFacts(ranking: Ranking): Fact[] {
-    return ranking.partialFacts.filter((_, i) => ranking.partialScores[i]! >= RELATED_MIN_SCORE).map((u) => this.parts.index.units[u]!.fact!);
+    return ranking.partialFacts
+      .filter((_, i) => ranking.partialScores[i]! >= RELATED_MIN_SCORE)
+      .map((u) => this.parts.index.units[u]!.fact!)
+      .filter((f) => !this.parts.learnedFacts.has(f.id));
   }
 
   /**

@@ -38,9 +38,11 @@ export interface Parts {
   choiceFinder: ChoiceFinder;
   /** Papers, their cities and bylines' people: what points a question to one article. */
   articleNames: ArticleNames;
+  /** Facts made from learned phrasings (learned.ts): no short answer, never suggested. */
+  learnedFacts: ReadonlySet<string>;
 }
 
-export function buildParts(knowledge: Knowledge, engineOptions: EngineOptions): Parts {
+export function buildParts(knowledge: Knowledge, engineOptions: EngineOptions, learnedFacts: ReadonlySet<string> = new Set()): Parts {
   const options = resolveOptions(engineOptions);
   const sources = knowledge.articles.map(sourceOf);
   const keyFacts = knowledge.articles.flatMap((k) => k.facts.filter((f) => f.key));
@@ -73,11 +75,12 @@ export function buildParts(knowledge: Knowledge, engineOptions: EngineOptions): 
     articleContext: Array.from(index.articleSentences, (n) => ({ ...weightContext, sentenceCount: n, articleCount: 1 })),
     intents: new Intents(knowledge.lexicon, analyzer),
     answerTypes: new AnswerTypes(knowledge.lexicon),
-    phrasings: new Phrasings(knowledge.articles.flatMap((k) => k.facts)),
+    phrasings: new Phrasings(knowledge.articles.flatMap((k) => k.facts.filter((f) => !learnedFacts.has(f.id)))),
     keyFacts,
     keyFactIds: new Set(keyFacts.map((f) => f.id)),
     choiceFinder: new ChoiceFinder(knowledge, index),
     articleNames: new ArticleNames(knowledge.articles.map((k, a) => ({ meta: k.article.meta, source: sources[a]! }))),
+    learnedFacts,
   };
 }
 

@@ -63,6 +63,8 @@ export interface SentenceAnswer extends Outcome, Quoted {
   shortAnswer: PerLang | null;
   /** Other articles that also cover the question. */
   alsoIn: SourceRef[];
+  /** Set when a learned phrasing (learned.ts) gave this answer. */
+  learned?: true;
 }
 
 /** An answer about an article itself (who wrote it, where and when it ran): a metadata field. */
@@ -136,6 +138,8 @@ export interface Declined extends Outcome {
   suggestions: Suggestion[];
   /** Sentences that may answer ("did you mean"), best first: only for `out-of-scope`; empty when none. */
   choices: Choice[];
+  /** Set when an operator taught that the articles do not answer this question. */
+  learned?: true;
 }
 
 export type NotFound = PartialAnswer | Declined;

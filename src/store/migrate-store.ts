@@ -1,7 +1,7 @@
 /**
  * Moving a bot's state from its SQLite file to PostgreSQL (`npm run migrate-store`): chat settings,
  * subscriptions (with their rotation), announcements and their deliveries, and the question log with
- * its votes, in one PostgreSQL transaction: all of it or nothing. The send log is not copied (it
+ * its votes, what operators taught, in one PostgreSQL transaction: all of it or nothing. The send log is not copied (it
  * only covers the last two minutes). Deliveries that were in flight are copied as pending: the bot
  * is stopped while its data moves, so nobody holds their claims.
  */
@@ -12,7 +12,7 @@ import { PostgresStore } from './postgres-store.js';
 import { StoreOpenError } from './store.js';
 
 /** Copied in this order (deliveries refer to announcements). */
-const TABLES = ['chats', 'subscriptions', 'announcements', 'deliveries', 'questions'] as const;
+const TABLES = ['chats', 'subscriptions', 'announcements', 'deliveries', 'questions', 'teachings'] as const;
 
 export type Copied = Record<(typeof TABLES)[number], number>;
 
@@ -46,13 +46,16 @@ export async function copySqliteToPostgres(file: string, url: string, log?: Logg
     for (const table of TABLES) {
       let rows = source.prepare(`SELECT * FROM ${table}`).all() as Record<string, unknown>[];
       if (table === 'deliveries') rows = rows.map((d) => (d.status === 'sending' ? { ...d, status: 'pending', owner: null, lease_until: null } : d));
+      if (table === 'questions') rows = rows.map((q) => ({ ...q, learned: q.learned === null ? null : Boolean(q.learned) }));
       for (let i = 0; i < rows.length; i += BATCH) {
         // json_populate_recordset maps each row's keys to the table's columns by name.
         await client.query(`INSERT INTO ${table} SELECT * FROM json_populate_recordset(NULL::${table}, $1)`, [JSON.stringify(rows.slice(i, i + BATCH))]);
       }
       copied[table] = rows.length;
     }
-    await client.query("SELECT setval(pg_get_serial_sequence('announcements', 'id'), COALESCE((SELECT MAX(id) FROM announcements), 0) + 1, false)");
+    for (const serial of ['announcements', 'teachings']) {
+      await client.query(`SELECT setval(pg_get_serial_sequence('${serial}', 'id'), COALESCE((SELECT MAX(id) FROM ${serial}), 0) + 1, false)`);
+    }
     await client.query('COMMIT');
     return copied;
   } catch (err) {

@@ -39,6 +39,8 @@ import {
   type SharedSubject,
   type Store,
   type Subscription,
+  type Teaching,
+  type TeachingRow,
 } from './store.js';
 
 /** A schema change (SQL), or a change of the data made in code (in the migration's transaction). */
@@ -134,6 +136,23 @@ const MIGRATIONS: Migration[] = [
   `ALTER TABLE questions ADD COLUMN picked_article TEXT;
    ALTER TABLE questions ADD COLUMN picked_sentence TEXT;
    ALTER TABLE questions ADD COLUMN picked_at BIGINT;`,
+  // What operators taught (/review): kept until undone; who taught it only as a hash. And which
+  // logged answers a teaching gave.
+  `CREATE TABLE teachings (
+     id BIGSERIAL PRIMARY KEY,
+     key TEXT NOT NULL,
+     question TEXT NOT NULL,
+     lang TEXT NOT NULL,
+     kind TEXT NOT NULL CHECK (kind IN ('phrasing', 'decline', 'skip')),
+     article TEXT,
+     sentence TEXT,
+     version TEXT,
+     taught_by TEXT NOT NULL,
+     at BIGINT NOT NULL,
+     undone_at BIGINT
+   );
+   CREATE INDEX teachings_by ON teachings (taught_by, id);
+   ALTER TABLE questions ADD COLUMN learned BOOLEAN;`,
 ];
 
 /** Advisory lock keys: this application's namespace, and one number per purpose. */
@@ -181,8 +200,10 @@ export function databasePassword(url: string | undefined): string {
 }
 
 const SUBSCRIPTION_COLUMNS = 'chat_id AS "chatId", chat_type AS "chatType", cadence, weekday, time, next_fact AS "nextFact", next_at AS "nextAt"';
+const TEACHING_SELECT = 'SELECT id, key, question, lang, kind, article, sentence, version, taught_by AS "taughtBy", at FROM teachings';
+
 const LOG_SELECT =
-  'SELECT id, at, door, lang, question, outcome, score, article, sentence, latency_ms AS "latencyMs", vote, picked_article AS "pickedArticle", picked_sentence AS "pickedSentence" FROM questions';
+  'SELECT id, at, door, lang, question, outcome, score, article, sentence, latency_ms AS "latencyMs", vote, picked_article AS "pickedArticle", picked_sentence AS "pickedSentence", learned FROM questions';
 const DELIVERY_ORDER = "ORDER BY d.status = 'sending' DESC, a.kind = 'broadcast', d.announcement_id, d.chat_id";
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
@@ -663,8 +684,8 @@ export class PostgresStore implements Store {
     if (!batch.length) return;
     const column = <T>(pick: (p: PendingQuestion) => T) => batch.map(pick);
     await this.q(
-      `INSERT INTO questions (id, at, door, lang, question, outcome, score, article, sentence, latency_ms)
-       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::text[], $10::float8[])`,
+      `INSERT INTO questions (id, at, door, lang, question, outcome, score, article, sentence, latency_ms, learned)
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::float8[], $8::text[], $9::text[], $10::float8[], $11::boolean[])`,
       [
         column((p) => p.id),
         column((p) => p.at),
@@ -676,6 +697,7 @@ export class PostgresStore implements Store {
         column((p) => p.row.article ?? null),
         column((p) => p.row.sentence ?? null),
         column((p) => p.row.latencyMs ?? null),
+        column((p) => (p.row.learned ? true : null)),
       ],
     );
   }
@@ -699,5 +721,36 @@ export class PostgresStore implements Store {
 
   async pruneQuestions(before: number): Promise<number> {
     return (await this.q('DELETE FROM questions WHERE at < $1', [before])).rowCount ?? 0;
+  }
+
+  // What operators taught ---------------------------------------------------------------------
+
+  async teach(t: Teaching, now = Date.now()): Promise<number> {
+    const { rows } = await this.q<{ id: number }>(
+      'INSERT INTO teachings (key, question, lang, kind, article, sentence, version, taught_by, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id',
+      [t.key, t.question, t.lang, t.kind, t.article, t.sentence, t.version, t.taughtBy, now],
+    );
+    return rows[0]!.id;
+  }
+
+  async unteach(taughtBy: string, now = Date.now()): Promise<TeachingRow | undefined> {
+    const { rows } = await this.q<TeachingRow>(
+      `UPDATE teachings SET undone_at = $2 WHERE id = (SELECT id FROM teachings WHERE taught_by = $1 AND undone_at IS NULL ORDER BY id DESC LIMIT 1 FOR UPDATE)
+       RETURNING id, key, question, lang, kind, article, sentence, version, taught_by AS "taughtBy", at`,
+      [taughtBy, now],
+    );
+    return rows[0];
+  }
+
+  async teachings(): Promise<TeachingRow[]> {
+    return (await this.q<TeachingRow>(`${TEACHING_SELECT} WHERE undone_at IS NULL ORDER BY id`)).rows;
+  }
+
+  async teachingStamp(): Promise<string> {
+    const { rows } = await this.q<{ n: number; last: number; undone: number }>(
+      'SELECT count(*)::int AS n, coalesce(max(id), 0) AS last, coalesce(max(undone_at), 0) AS undone FROM teachings',
+    );
+    const r = rows[0]!;
+    return `${r.n}:${r.last}:${r.undone}`;
   }
 }

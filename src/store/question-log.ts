@@ -74,6 +74,7 @@ export function storeQuestionLog(store: Store, now: () => number = Date.now, log
           article: quoted?.source.articleId ?? (result.found ? result.source.articleId : undefined),
           sentence: quoted?.sentenceId,
           latencyMs: Math.round(latencyMs * 1000) / 1000,
+          learned: 'learned' in result && result.learned === true ? true : undefined,
         },
       });
       return id;

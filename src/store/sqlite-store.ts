@@ -38,6 +38,8 @@ import {
   type SharedSubject,
   type Store,
   type Subscription,
+  type Teaching,
+  type TeachingRow,
 } from './store.js';
 
 /** How long one statement waits for another connection's lock before SQLITE_BUSY. */
@@ -144,10 +146,29 @@ const MIGRATIONS: Migration[] = [
   `ALTER TABLE questions ADD COLUMN picked_article TEXT;
    ALTER TABLE questions ADD COLUMN picked_sentence TEXT;
    ALTER TABLE questions ADD COLUMN picked_at INTEGER;`,
+  // What operators taught (/review): kept until undone; who taught it only as a hash. And which
+  // logged answers a teaching gave.
+  `CREATE TABLE teachings (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     key TEXT NOT NULL,
+     question TEXT NOT NULL,
+     lang TEXT NOT NULL,
+     kind TEXT NOT NULL CHECK (kind IN ('phrasing', 'decline', 'skip')),
+     article TEXT,
+     sentence TEXT,
+     version TEXT,
+     taught_by TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     undone_at INTEGER
+   );
+   CREATE INDEX teachings_by ON teachings (taught_by, id);
+   ALTER TABLE questions ADD COLUMN learned INTEGER;`,
 ];
 
+const TEACHING_SELECT = 'SELECT id, key, question, lang, kind, article, sentence, version, taught_by AS taughtBy, at FROM teachings';
+
 const LOG_SELECT =
-  'SELECT id, at, door, lang, question, outcome, score, article, sentence, latency_ms AS latencyMs, vote, picked_article AS pickedArticle, picked_sentence AS pickedSentence FROM questions';
+  'SELECT id, at, door, lang, question, outcome, score, article, sentence, latency_ms AS latencyMs, vote, picked_article AS pickedArticle, picked_sentence AS pickedSentence, learned FROM questions';
 
 
 
@@ -570,12 +591,12 @@ export class SqliteStore implements Store {
 
   async logQuestions(batch: PendingQuestion[]): Promise<void> {
     const insert = this.stmt(
-      `INSERT INTO questions (id, at, door, lang, question, outcome, score, article, sentence, latency_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO questions (id, at, door, lang, question, outcome, score, article, sentence, latency_ms, learned)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.write(() => {
       for (const { id, at, row: q } of batch) {
-        insert.run(id, at, q.door, q.lang, q.question, q.outcome, q.score ?? null, q.article ?? null, q.sentence ?? null, q.latencyMs ?? null);
+        insert.run(id, at, q.door, q.lang, q.question, q.outcome, q.score ?? null, q.article ?? null, q.sentence ?? null, q.latencyMs ?? null, q.learned ? 1 : null);
       }
     });
   }
@@ -599,5 +620,31 @@ export class SqliteStore implements Store {
 
   async pruneQuestions(before: number): Promise<number> {
     return this.stmt('DELETE FROM questions WHERE at < ?').run(before).changes;
+  }
+
+  // What operators taught ---------------------------------------------------------------------
+
+  async teach(t: Teaching, now = Date.now()): Promise<number> {
+    const insert = this.stmt(
+      'INSERT INTO teachings (key, question, lang, kind, article, sentence, version, taught_by, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    return Number(this.write(() => insert.run(t.key, t.question, t.lang, t.kind, t.article, t.sentence, t.version, t.taughtBy, now)).lastInsertRowid);
+  }
+
+  async unteach(taughtBy: string, now = Date.now()): Promise<TeachingRow | undefined> {
+    return this.write(() => {
+      const row = this.stmt(`${TEACHING_SELECT} WHERE taught_by = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1`).get(taughtBy) as TeachingRow | undefined;
+      if (row) this.stmt('UPDATE teachings SET undone_at = ? WHERE id = ?').run(now, row.id);
+      return row;
+    });
+  }
+
+  async teachings(): Promise<TeachingRow[]> {
+    return this.stmt(`${TEACHING_SELECT} WHERE undone_at IS NULL ORDER BY id`).all() as TeachingRow[];
+  }
+
+  async teachingStamp(): Promise<string> {
+    const r = this.stmt('SELECT count(*) AS n, coalesce(max(id), 0) AS last, coalesce(max(undone_at), 0) AS undone FROM teachings').get() as { n: number; last: number; undone: number };
+    return `${r.n}:${r.last}:${r.undone}`;
   }
 }

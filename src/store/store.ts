@@ -30,6 +30,8 @@ export interface LoggedQuestion {
   article?: string | undefined;
   sentence?: string | undefined;
   latencyMs?: number | undefined;
+  /** The answer came from a learned phrasing (an operator's teaching). */
+  learned?: boolean | undefined;
 }
 
 /** A logged question as read back. */
@@ -42,7 +44,8 @@ export interface LogRow extends LoggedQuestion {
 }
 
 /** A logged question as both backends' LOG_SELECT reads it: SQL NULLs, the pick in two columns. */
-export type RawLogRow = Omit<LogRow, 'score' | 'article' | 'sentence' | 'latencyMs' | 'picked'> & {
+export type RawLogRow = Omit<LogRow, 'score' | 'article' | 'sentence' | 'latencyMs' | 'picked' | 'learned'> & {
+  learned: number | boolean | null;
   score: number | null;
   article: string | null;
   sentence: string | null;
@@ -58,8 +61,34 @@ export function logRow({ pickedArticle, pickedSentence, ...r }: RawLogRow): LogR
     article: r.article ?? undefined,
     sentence: r.sentence ?? undefined,
     latencyMs: r.latencyMs ?? undefined,
+    learned: r.learned ? true : undefined,
     picked: pickedArticle && pickedSentence ? { article: pickedArticle, sentence: pickedSentence } : undefined,
   };
+}
+
+/**
+ * What an operator taught about a question (/review, `npm run review`): that a sentence answers it
+ * (`phrasing`), that the articles do not (`decline`), or to leave it out of the review (`skip`).
+ * Kept until undone; who taught it only as a hash.
+ */
+export interface Teaching {
+  /** The question, folded as the report groups questions (learned.ts questionKey). */
+  key: string;
+  /** The question as logged (personal data scrubbed). */
+  question: string;
+  lang: string;
+  kind: 'phrasing' | 'decline' | 'skip';
+  article: string | null;
+  sentence: string | null;
+  /** The sentence's text hash when taught: a re-ingest that changes it makes the teaching stale. */
+  version: string | null;
+  /** A hash of the operator's id, or `terminal` / `import`. */
+  taughtBy: string;
+}
+
+export interface TeachingRow extends Teaching {
+  id: number;
+  at: number;
 }
 
 /** A message sent, as the send log keeps it (for two minutes). */
@@ -251,6 +280,16 @@ export interface Store {
   question(id: number): Promise<LogRow | undefined>;
   /** Forgets logged questions older than `before` (epoch ms); how many. */
   pruneQuestions(before: number): Promise<number>;
+
+  // What operators taught (learned phrasings)
+  /** Records a teaching; its id. */
+  teach(t: Teaching, now?: number): Promise<number>;
+  /** Takes back the latest teaching of `taughtBy` still in effect (kind `skip` included); it, or undefined. */
+  unteach(taughtBy: string, now?: number): Promise<TeachingRow | undefined>;
+  /** The teachings in effect, oldest first. */
+  teachings(): Promise<TeachingRow[]>;
+  /** Changes whenever a teaching is added or taken back: what replicas poll. */
+  teachingStamp(): Promise<string>;
 }
 
 /** What went wrong with the storage, in words an operator can act on. */

@@ -12,12 +12,12 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PostgresStore, redactUrl } from '../../src/store/postgres-store.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
-import { retryBusy, StoreOpenError, storageFault, type Store } from '../../src/store/store.js';
+import { retryBusy, StoreOpenError, storageFault, type Store, type Teaching } from '../../src/store/store.js';
 import { hasPostgres, startPostgres, type Postgres } from '../support/postgres.js';
 import { killChildren, run } from '../support/process.js';
 
 /** How many migrations the SQLite store has today; update when one is added. */
-const SQLITE_MIGRATIONS = 6;
+const SQLITE_MIGRATIONS = 7;
 
 interface Backend {
   name: 'sqlite' | 'postgres';
@@ -145,9 +145,10 @@ describe.each(backends)('the store on $name', (backend) => {
       const long = `电话138.0013.8000，我叫张伟强，香港身份证A123456(7)${'南沙落户要多久'.repeat(100)}`;
       await backend.raw("INSERT INTO questions (id, at, door, lang, question, outcome) VALUES (?, ?, 'private', 'zh-Hans', ?, 'declined')", [7, 1000, long]);
       await backend.raw("INSERT INTO questions (id, at, door, lang, question, outcome) VALUES (?, ?, 'private', 'zh-Hans', ?, 'answered')", [8, 1000, '南沙落户要多久']);
-      // The database as the version before the re-scrubbing left it (before picks were logged, too).
-      for (const column of ['picked_article', 'picked_sentence', 'picked_at']) await backend.raw(`ALTER TABLE questions DROP COLUMN ${column}`);
-      await backend.raw('UPDATE schema_version SET version = version - 2');
+      // The database as the version before the re-scrubbing left it (before picks and teachings were logged, too).
+      for (const column of ['picked_article', 'picked_sentence', 'picked_at', 'learned']) await backend.raw(`ALTER TABLE questions DROP COLUMN ${column}`);
+      await backend.raw('DROP TABLE teachings');
+      await backend.raw('UPDATE schema_version SET version = version - 3');
       const s = await open();
       const rows = (await backend.raw('SELECT id, question FROM questions ORDER BY id')) as { id: unknown; question: string }[];
       expect(rows[0]!.question).toMatch(/^电话<number>,我叫<name>,香港身份证<id>南沙落户要多久/);
@@ -155,6 +156,7 @@ describe.each(backends)('the store on $name', (backend) => {
       expect(rows[1]!.question).toBe('南沙落户要多久');
       expect(await s.question(7)).toMatchObject({ outcome: 'declined', picked: undefined });
       expect(await s.pick(7, 'a', 'p1s1')).toBe(true);
+      expect(await s.teachings()).toEqual([]);
     });
 
     it('several processes opening a new database together migrate it once', async () => {
@@ -528,8 +530,8 @@ describe.each(backends)('the store on $name', (backend) => {
         { id: 7, at: 2_000, row: { door: 'group', lang: 'en', question: 'hi', outcome: 'greeting' } },
       ]);
       expect(await s.questionsSince(0)).toEqual([
-        { id: 2 ** 46 + 5, at: 1_000, door: 'private', lang: 'zh-Hans', question: '南沙落户要多久', outcome: 'answered', score: 0.93, article: 'a1', sentence: 'p2s5', latencyMs: 0.42, vote: null, picked: undefined },
-        { id: 7, at: 2_000, door: 'group', lang: 'en', question: 'hi', outcome: 'greeting', score: undefined, article: undefined, sentence: undefined, latencyMs: undefined, vote: null, picked: undefined },
+        { id: 2 ** 46 + 5, at: 1_000, door: 'private', lang: 'zh-Hans', question: '南沙落户要多久', outcome: 'answered', score: 0.93, article: 'a1', sentence: 'p2s5', latencyMs: 0.42, vote: null, picked: undefined, learned: undefined },
+        { id: 7, at: 2_000, door: 'group', lang: 'en', question: 'hi', outcome: 'greeting', score: undefined, article: undefined, sentence: undefined, latencyMs: undefined, vote: null, picked: undefined, learned: undefined },
       ]);
       expect(await s.vote(7, false)).toBe(true);
       expect(await s.vote(7, true)).toBe(false);
@@ -545,6 +547,40 @@ describe.each(backends)('the store on $name', (backend) => {
       // A batch is all or nothing: a duplicate id refuses the whole batch.
       await expect(s.logQuestions([{ id: 9, at: 3_000, row: { door: 'cli', lang: 'en', question: 'x', outcome: 'help' } }, { id: 7, at: 3_000, row: { door: 'cli', lang: 'en', question: 'y', outcome: 'help' } }])).rejects.toThrow();
       expect(await s.question(9)).toBeUndefined();
+    });
+
+    it('marks an answer a learned phrasing gave', async () => {
+      const s = await open();
+      await s.logQuestions([{ id: 11, at: 1_000, row: { door: 'private', lang: 'zh-Hans', question: 'q', outcome: 'answered', article: 'a1', sentence: 'p1s1', learned: true } }]);
+      expect((await s.question(11))?.learned).toBe(true);
+    });
+  });
+
+  describe('what operators taught', () => {
+    const teaching = (over: Partial<Teaching> = {}): Teaching => ({ key: 'k', question: 'q', lang: 'zh-Hans', kind: 'phrasing', article: 'a1', sentence: 'p1s1', version: 'v1', taughtBy: 'op1', ...over });
+
+    it('records teachings, lists those in effect oldest first, and takes back the latest of one operator', async () => {
+      const s = await open();
+      const stamps = [await s.teachingStamp()];
+      const first = await s.teach(teaching({ key: 'a' }), 1_000);
+      await s.teach(teaching({ key: 'b', kind: 'decline', article: null, sentence: null, version: null, taughtBy: 'op2' }), 2_000);
+      await s.teach(teaching({ key: 'c', kind: 'skip', article: null, sentence: null, version: null }), 3_000);
+      stamps.push(await s.teachingStamp());
+      expect((await s.teachings()).map((t) => [t.key, t.kind, t.taughtBy, t.at])).toEqual([
+        ['a', 'phrasing', 'op1', 1_000],
+        ['b', 'decline', 'op2', 2_000],
+        ['c', 'skip', 'op1', 3_000],
+      ]);
+      expect((await s.teachings())[0]).toEqual({ id: first, ...teaching({ key: 'a' }), at: 1_000 });
+      // op1's latest is the skip, then the phrasing; op2's decline stays.
+      expect((await s.unteach('op1', 4_000))?.key).toBe('c');
+      stamps.push(await s.teachingStamp());
+      expect((await s.unteach('op1', 5_000))?.key).toBe('a');
+      expect(await s.unteach('op1', 6_000)).toBeUndefined();
+      expect((await s.teachings()).map((t) => t.key)).toEqual(['b']);
+      stamps.push(await s.teachingStamp());
+      // Every change changes the stamp.
+      expect(new Set(stamps).size).toBe(stamps.length);
     });
   });
 });
@@ -586,7 +622,7 @@ describe('SQLite only', () => {
     const raw = new Database(nested, { readonly: true });
     try {
       const tables = (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-      expect(tables).toEqual(['announcements', 'chats', 'conversations', 'deliveries', 'questions', 'schema_version', 'sends', 'subscriptions']);
+      expect(tables).toEqual(['announcements', 'chats', 'conversations', 'deliveries', 'questions', 'schema_version', 'sends', 'subscriptions', 'teachings']);
       expect(raw.prepare('SELECT version FROM schema_version').all()).toEqual([{ version: SQLITE_MIGRATIONS }]);
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     } finally {
