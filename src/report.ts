@@ -3,10 +3,12 @@
  * language; the most asked questions (grouped by their folded form, so 南沙落戶要多久 and 南沙落户要多久
  * count together) and what they got; the declined and partial questions ranked by count (the to-do
  * list for new facts and phrasings); the answers voted 👎 with the sentence they quoted; the "did
- * you mean" choices askers picked, each with the question it answered (a phrasing the engine missed).
+ * you mean" choices askers picked, each with the question it answered (a phrasing the engine missed);
+ * what operators taught, and what each teaching has answered since.
  */
 import type { Engine } from './qa/engine.js';
-import type { LogRow } from './store/store.js';
+import { questionKey } from './qa/learned.js';
+import type { LogRow, TeachingRow } from './store/store.js';
 import { fold } from './text/normalize.js';
 
 const TOP = 20;
@@ -31,6 +33,16 @@ export interface Report {
   feedback: { up: number; down: number; down_questions: (Group & { quote: string | null })[] };
   /** Questions whose asker picked a "did you mean" choice, and the sentence picked. */
   picks: { privateUnanswered: number; picked: number; questions: (Group & { article: string; sentence: string; quote: string | null })[] };
+  /**
+   * What operators taught (/review, `npm run review`): how many of each kind; each learned phrasing
+   * or decline with the questions it has answered since; the share of questions about the articles
+   * declined or answered in part before the first teaching and since.
+   */
+  learned: {
+    taught: { phrasing: number; decline: number; skip: number };
+    teachings: { question: string; kind: 'phrasing' | 'decline'; article: string | null; sentence: string | null; at: string; answered: number }[];
+    unansweredShare: { before: number | null; since: number | null };
+  };
 }
 
 const tally = (rows: LogRow[], key: (r: LogRow) => string): Record<string, number> => {
@@ -64,7 +76,41 @@ function quoteOf(engine: Engine | undefined, row: { article?: string | undefined
   return engine.paragraphOf(row.article, row.sentence)?.sentences.find((s) => s.quoted)?.text ?? null;
 }
 
-export function buildReport(rows: LogRow[], since: number, until: number, engine?: Engine): Report {
+/** Of the questions about the articles (not greetings or help), the share declined or answered in part. */
+function unansweredShare(rows: LogRow[]): number | null {
+  const asked = rows.filter((r) => r.outcome === 'answered' || r.outcome === 'partial' || r.outcome === 'declined');
+  return asked.length ? Math.round((1000 * asked.filter((r) => r.outcome !== 'answered').length) / asked.length) / 1000 : null;
+}
+
+function learnedSection(rows: LogRow[], teachings: TeachingRow[]): Report['learned'] {
+  const first = teachings.length ? Math.min(...teachings.map((t) => t.at)) : undefined;
+  const learnedRows = rows.filter((r) => r.learned);
+  return {
+    taught: {
+      phrasing: teachings.filter((t) => t.kind === 'phrasing').length,
+      decline: teachings.filter((t) => t.kind === 'decline').length,
+      skip: teachings.filter((t) => t.kind === 'skip').length,
+    },
+    teachings: teachings
+      .filter((t): t is TeachingRow & { kind: 'phrasing' | 'decline' } => t.kind !== 'skip')
+      .map((t) => ({
+        question: t.question,
+        kind: t.kind,
+        article: t.article,
+        sentence: t.sentence,
+        at: new Date(t.at).toISOString(),
+        // A phrasing answers its own question and others worded like it (the same sentence); a decline, its question.
+        answered: learnedRows.filter((r) => r.at >= t.at && (t.kind === 'phrasing' ? r.article === t.article && r.sentence === t.sentence : questionKey(r.question) === t.key)).length,
+      }))
+      .sort((a, b) => b.answered - a.answered),
+    unansweredShare: {
+      before: unansweredShare(first === undefined ? rows : rows.filter((r) => r.at < first)),
+      since: first === undefined ? null : unansweredShare(rows.filter((r) => r.at >= first)),
+    },
+  };
+}
+
+export function buildReport(rows: LogRow[], since: number, until: number, engine?: Engine, teachings: TeachingRow[] = []): Report {
   const grouped = groups(rows);
   const of = (outcome: string) => groups(rows.filter((r) => r.outcome === outcome)).slice(0, TOP).map(({ question, count }) => ({ question, count }));
   const down = rows.filter((r) => r.vote === -1);
@@ -93,8 +139,11 @@ export function buildReport(rows: LogRow[], since: number, until: number, engine
         .slice(0, TOP)
         .map((g) => ({ question: g.question, count: g.count, ...g.rows[0]!.picked!, quote: quoteOf(engine, g.rows[0]!.picked!) })),
     },
+    learned: learnedSection(rows, teachings),
   };
 }
+
+const share = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(1)}%`);
 
 /** The report as a person reads it. */
 export function reportText(r: Report): string {
@@ -125,6 +174,12 @@ export function reportText(r: Report): string {
     '',
     `"Did you mean" picks: ${r.picks.picked} (of ${r.picks.privateUnanswered} declined or partial in private chats) — phrasings the engine missed:`,
     list(r.picks.questions, (g: Report['picks']['questions'][number]) => `\n      picked: ${g.quote ?? `${g.article} ${g.sentence}`}`),
+    '',
+    `Taught (/review, npm run review): ${r.learned.taught.phrasing} phrasings, ${r.learned.taught.decline} "not in the article", ${r.learned.taught.skip} skipped`,
+    `  declined or partial: ${share(r.learned.unansweredShare.before)} before the first teaching, ${share(r.learned.unansweredShare.since)} since`,
+    ...(r.learned.teachings.length
+      ? r.learned.teachings.slice(0, TOP).map((t, i) => `  ${String(i + 1).padStart(2)}. ${t.question}  → ${t.kind === 'phrasing' ? `${t.article} ${t.sentence}` : 'not in the article'}, answered ${t.answered} since ${t.at.slice(0, 10)}`)
+      : ['  (none)']),
   ].join('\n');
 }
 

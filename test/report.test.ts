@@ -76,7 +76,7 @@ describe('the question log', () => {
     await ask(['我的电话13800138000，@li_ming 邮箱 li@example.com 南沙落户要多久']);
     const [row] = await store.questionsSince(0);
     expect(row!.question).toBe('我的电话<number>,<user> 邮箱 <email> 南沙落户要多久');
-    expect(Object.keys(row!).sort()).toEqual(['article', 'at', 'door', 'id', 'lang', 'latencyMs', 'outcome', 'picked', 'question', 'score', 'sentence', 'vote']);
+    expect(Object.keys(row!).sort()).toEqual(['article', 'at', 'door', 'id', 'lang', 'latencyMs', 'outcome', 'learned', 'picked', 'question', 'score', 'sentence', 'vote']);
   });
 
   it('retention: rows older than the period are deleted, newer ones kept', async () => {

@@ -26,9 +26,10 @@ async function main(): Promise<void> {
   const store = await orExitAsync(() => openStore(config));
   const until = Date.now();
   const rows = await store.questionsSince(until - period);
+  const teachings = await store.teachings();
   await store.close();
   const engine = orExit(() => openEngine(config.KNOWLEDGE_DIR)).engine;
-  const report = buildReport(rows, until - period, until, engine);
+  const report = buildReport(rows, until - period, until, engine, teachings);
   console.log(args.includes('--json') ? JSON.stringify(report) : reportText(report));
 }
 

@@ -14,6 +14,7 @@ import {
   type Dictionary,
   FactsSchema,
   GlossarySchema,
+  LearnedFileSchema,
   LexiconSchema,
   SummarySchema,
   SynonymsSchema,
@@ -21,11 +22,14 @@ import {
   type Article,
   type Fact,
   type Glossary,
+  type LearnedFile,
   type Lexicon,
   type Summary,
   type Synonyms,
   type Translations,
 } from './schema.js';
+
+import type { LearnedPhrasing } from '../qa/learned.js';
 
 export class KnowledgeError extends Error {
   override name = 'KnowledgeError';
@@ -40,6 +44,8 @@ export interface ArticleKnowledge {
   summary: Summary | undefined;
   /** Its CC-CEDICT words (generated cedict.json), when generated: Chinese word → English senses, and English compounds. */
   dictionary: Pick<Dictionary, 'entries' | 'compounds'> | undefined;
+  /** What operators taught about it (learned.json, written by `npm run review -- --export`). */
+  learned: LearnedPhrasing[];
 }
 
 export interface Knowledge {
@@ -49,6 +55,8 @@ export interface Knowledge {
   lexicon: Lexicon;
   /** What the collection is about (knowledge/bot.json), when given. */
   bot?: Bot;
+  /** Learned declines not tied to an article (knowledge/learned.json). */
+  learned: LearnedPhrasing[];
   /** Changes whenever any knowledge file changes: shown by /healthz and the bench. */
   version: string;
 }
@@ -127,9 +135,20 @@ export function loadArticle(dir: string): ArticleKnowledge {
     facts: existsSync(fFile) ? readJson(fFile, FactsSchema) : [],
     summary: existsSync(sFile) ? readJson(sFile, SummarySchema) : undefined,
     dictionary: existsSync(dFile) ? readJson(dFile, DictionarySchema) : undefined,
+    learned: [],
   };
+  const lFile = path.join(dir, 'learned.json');
+  if (existsSync(lFile)) k.learned = learnedFrom(readJson(lFile, LearnedFileSchema), article.id);
   checkArticle(dir, k);
   return k;
+}
+
+/** A learned.json's entries as the engine applies them (a stale one is reported by the engine, not refused here). */
+export function learnedFrom(file: LearnedFile, articleId: string | null): LearnedPhrasing[] {
+  return [
+    ...(articleId === null ? [] : file.phrasings.map((p) => ({ question: p.question, lang: p.lang, article: articleId, sentence: p.sentence, version: p.version }))),
+    ...file.declines.map((d) => ({ question: d.question, lang: d.lang, article: null, sentence: null, version: null })),
+  ];
 }
 
 function versionOf(parts: string[]): string {
@@ -164,8 +183,10 @@ export function loadKnowledge(dir: string): Knowledge {
   const lexicon = readJson(path.join(dir, 'lexicon.json'), LexiconSchema);
   const botFile = path.join(dir, 'bot.json');
   const bot = existsSync(botFile) ? readJson(botFile, BotSchema) : undefined;
-  const version = versionOf([JSON.stringify(articles), JSON.stringify(synonyms), JSON.stringify(glossary), JSON.stringify(lexicon), JSON.stringify(bot ?? null)]);
-  return { articles, synonyms, glossary, lexicon, ...(bot ? { bot } : {}), version };
+  const learnedFile = path.join(dir, 'learned.json');
+  const learned = existsSync(learnedFile) ? learnedFrom(readJson(learnedFile, LearnedFileSchema), null) : [];
+  const version = versionOf([JSON.stringify(articles), JSON.stringify(synonyms), JSON.stringify(glossary), JSON.stringify(lexicon), JSON.stringify(bot ?? null), JSON.stringify(learned)]);
+  return { articles, synonyms, glossary, lexicon, ...(bot ? { bot } : {}), learned, version };
 }
 
 export const DEFAULT_KNOWLEDGE_DIR = fileURLToPath(new URL('../../knowledge', import.meta.url));

@@ -107,6 +107,30 @@ export const FactSchema = z
 export const FactsSchema = z.array(FactSchema).describe('The facts of one article');
 export type Fact = z.infer<typeof FactSchema>;
 
+const learnedEntry = {
+  question: nonEmpty.max(300).describe('The question as it was asked (personal data scrubbed)'),
+  lang: LangSchema,
+};
+export const LearnedFileSchema = z
+  .object({
+    generated: z.string().optional(),
+    phrasings: z
+      .array(
+        z
+          .object({
+            ...learnedEntry,
+            sentence: sentenceId.describe("The sentence of this folder's article that answers it"),
+            version: z.string().regex(/^[0-9a-f]{12}$/, 'version: the 12 hex digits npm run review -- --export writes').describe("The sentence's text hash when taught"),
+          })
+          .strict(),
+      )
+      .default([]),
+    declines: z.array(z.object(learnedEntry).strict()).default([]).describe('Questions the articles do not answer'),
+  })
+  .strict()
+  .describe('Phrasings operators taught (npm run review -- --export): reviewed in git like corrections.json');
+export type LearnedFile = z.infer<typeof LearnedFileSchema>;
+
 export const DictionarySchema = z
   .object({
     generated: z.string(),

@@ -18,7 +18,10 @@ import { parseTelegramHtml, startStandin, type BotApiStandin, type MessageEntity
 import { PAGE_HTML, PAGE_SCRIPT } from './page.js';
 
 /** The person playing: a user id, and the group they play in. */
+/** You in the private chat: the bot's operator (ADMIN_IDS), so /review works there. */
 const USER_ID = 424242;
+/** You in the group: a member, or an admin with the page's switch (an operator would be an admin everywhere). */
+const GROUP_USER_ID = 424243;
 const GROUP_ID = -1001234567890;
 /** Bodies the page sends are small; anything larger is refused. */
 const MAX_BODY_BYTES = 16_384;
@@ -103,8 +106,8 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     }
     return edit(params);
   });
-  standin.setChatMember(GROUP_ID, USER_ID, 'member');
-  standin.botAddedToGroup({ chatId: GROUP_ID, userId: USER_ID, title: 'Playground group', firstName: 'You' });
+  standin.setChatMember(GROUP_ID, GROUP_USER_ID, 'member');
+  standin.botAddedToGroup({ chatId: GROUP_ID, userId: GROUP_USER_ID, title: 'Playground group', firstName: 'You' });
 
   const command = options.botCommand ?? [process.execPath, path.join(ROOT, 'dist', 'main.js')];
   const bot: ChildProcess = spawn(command[0]!, command.slice(1), {
@@ -119,7 +122,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       BOT_MODE: 'polling',
       DATA_DIR: dataDir,
       DATABASE_URL: '',
-      ADMIN_IDS: '',
+      ADMIN_IDS: String(USER_ID),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -129,7 +132,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     if (!closing) options.log?.(`playground: the bot stopped (${signal ?? `exit ${code}`}); the page stays up without it`);
   });
 
-  const user = () => ({ userId: USER_ID, firstName: 'You', languageCode: lang });
+  const user = (chat?: unknown) => ({ userId: chat === 'group' ? GROUP_USER_ID : USER_ID, firstName: 'You', languageCode: lang });
   const chatOf = (name: unknown): number => (name === 'group' ? GROUP_ID : USER_ID);
 
   const messages = (chat: number): PageMessage[] => {
@@ -159,7 +162,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     'POST /api/message': (body) => {
       const text = String(body['text'] ?? '').slice(0, 4096);
       if (!text.trim()) return { ok: false };
-      if (body['chat'] === 'group') standin.groupText(text, { ...user(), chatId: GROUP_ID, title: 'Playground group' });
+      if (body['chat'] === 'group') standin.groupText(text, { ...user('group'), chatId: GROUP_ID, title: 'Playground group' });
       else standin.privateText(text, user());
       return { ok: true };
     },
@@ -167,7 +170,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       const data = String(body['data'] ?? '');
       const id = String(body['id'] ?? '');
       if (inline.has(id)) standin.callbackQuery(data, { ...user(), inlineMessageId: id });
-      else standin.callbackQuery(data, { ...user(), chatId: chatOf(body['chat']), messageId: Number(id) });
+      else standin.callbackQuery(data, { ...user(body['chat']), chatId: chatOf(body['chat']), messageId: Number(id) });
       return { ok: true };
     },
     'POST /api/inline': async (body) => {
@@ -193,7 +196,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     },
     'POST /api/admin': (body) => {
       admin = body['admin'] === true;
-      standin.setChatMember(GROUP_ID, USER_ID, admin ? 'administrator' : 'member');
+      standin.setChatMember(GROUP_ID, GROUP_USER_ID, admin ? 'administrator' : 'member');
       return { ok: true, admin };
     },
     'POST /api/lang': (body) => {

@@ -44,7 +44,8 @@ interface Stages {
 }
 
 function buildStages(knowledge: Knowledge, options: EngineOptions, learned: readonly LearnedPhrasing[]): Stages {
-  const taught_ = withLearned(knowledge, learned);
+  // The knowledge's learned.json files first: a teaching in the store about the same question wins.
+  const taught_ = withLearned(knowledge, [...knowledge.articles.flatMap((k) => k.learned), ...knowledge.learned, ...learned]);
   const parts = buildParts(taught_.knowledge, options, taught_.set.factIds);
   const candidates = new CandidateFinder(parts);
   const outcomes = new Outcomes(parts);
@@ -97,7 +98,8 @@ export class Engine {
   }
 
   /**
-   * Applies the learned phrasings (learned.ts), replacing those applied before: the stages are
+   * Applies the learned phrasings (learned.ts) on top of the knowledge's learned.json files,
+   * replacing those applied before: the stages are
    * rebuilt with them and swapped in at once, so a question is answered wholly before or wholly
    * after. Returns how many apply and those that are stale (their sentence gone or changed).
    */

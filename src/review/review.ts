@@ -13,6 +13,7 @@ import type { Lang } from '../knowledge/schema.js';
 import type { Engine } from '../qa/engine.js';
 import { questionKey, sentenceVersion, type LearnedPhrasing } from '../qa/learned.js';
 import type { SourceRef } from '../qa/types.js';
+import { simplify } from '../text/normalize.js';
 import type { LogRow, Store, TeachingRow } from '../store/store.js';
 
 /** Candidates shown at once (one button each). */
@@ -38,7 +39,10 @@ export interface Candidate {
   sentence: string;
   /** The sentence's clause closest to the question (or its translation), in the reviewer's language. */
   label: string;
+  /** The sentence in the reviewer's language: its translation for English when there is one. */
   text: string;
+  /** The sentence as the article has it. */
+  original: string;
   source: SourceRef;
   paragraph: number;
 }
@@ -135,7 +139,7 @@ export class Review {
       const sentence = paragraph?.sentences.find((s) => s.quoted);
       if (!paragraph || !sentence) continue;
       const label = c.label || found.find((x) => x.article === c.article && x.sentence === c.sentence)?.label || short(sentence.text);
-      all.push({ article: c.article, sentence: c.sentence, label, text: lang === 'en' && sentence.translation ? sentence.translation : sentence.text, source: paragraph.source, paragraph: paragraph.paragraph });
+      all.push({ article: c.article, sentence: c.sentence, label, text: lang === 'en' && sentence.translation ? sentence.translation : lang === 'zh-Hans' ? simplify(sentence.text) : sentence.text, original: sentence.text, source: paragraph.source, paragraph: paragraph.paragraph });
       if (all.length >= MAX_CANDIDATES) break;
     }
     return { list: all.slice(offset, offset + PAGE), more: all.length > offset + PAGE };

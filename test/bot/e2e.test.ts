@@ -365,7 +365,7 @@ describe('buttons under an answer', () => {
     const reader = new Database(path.join(dataDir, 'bot.sqlite'), { readonly: true });
     const columns = (reader.prepare('PRAGMA table_info(questions)').all() as { name: string }[]).map((c) => c.name);
     reader.close();
-    expect(columns).toEqual(['id', 'at', 'door', 'lang', 'question', 'outcome', 'score', 'article', 'sentence', 'latency_ms', 'vote', 'voted_at', 'picked_article', 'picked_sentence', 'picked_at']);
+    expect(columns).toEqual(['id', 'at', 'door', 'lang', 'question', 'outcome', 'score', 'article', 'sentence', 'latency_ms', 'vote', 'voted_at', 'picked_article', 'picked_sentence', 'picked_at', 'learned']);
 
     // A second press (or a stale button) gets the short notice.
     standin.clearCalls();

@@ -2,7 +2,8 @@
  * `npm run playground` in a real browser (Debian's chromium, driven by playwright-core): the real bot
  * (`npm start`'s program) against the Bot API stand-in, played through the page as a person would.
  * Skipped where chromium is not installed, unless REQUIRE_CHROMIUM is set (as `.ci/run` does).
- * With PLAYGROUND_SCREENSHOT=docs/playground.png the private chat is saved there (the README's picture).
+ * With PLAYGROUND_SCREENSHOT=docs/playground.png the private chat is saved there (the README's picture),
+ * and /review beside it (docs/review.png, the operator's loop in docs/operating.md).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -108,6 +109,25 @@ describe.runIf(hasChromium)('the playground in a browser', () => {
     expect(said.some((t) => t.includes('午饭'))).toBe(false);
     expect(said.length).toBe(2);
   }, 30_000);
+
+  it("/review (you are the playground bot's operator): a declined question, one press teaches, the question is then answered", async () => {
+    await page.click('#tab-private');
+    const question = '去南沙安家户口的事多久有结果';
+    await say(question);
+    await page.locator('.msg.me', { hasText: question }).waitFor({ timeout: 5_000 });
+    await page.waitForTimeout(1_500);
+    expect(await botMessages().last().textContent()).not.toContain('工作日');
+    await say('/review');
+    const review = botMessages().filter({ hasText: '待审核' }).last();
+    await review.waitFor({ timeout: 15_000 });
+    expect(await review.textContent()).toContain(question);
+    if (process.env.PLAYGROUND_SCREENSHOT) await page.screenshot({ path: path.join(path.dirname(process.env.PLAYGROUND_SCREENSHOT), 'review.png'), fullPage: false });
+    await review.getByRole('button', { name: /落户/ }).first().click();
+    await botMessages().filter({ hasText: '已学会' }).last().waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(1_500);
+    await say(question);
+    await botMessages().filter({ hasText: '10个工作日' }).last().waitFor({ timeout: 15_000 });
+  }, 60_000);
 
   it('inline mode: results as you type; a picked result is sent through the bot', async () => {
     await page.click('#tab-inline');

@@ -14,6 +14,7 @@ import { ZH_HANT } from '../../i18n/zh-hant.js';
 import type { Lang } from '../../knowledge/schema.js';
 import { taught } from '../../metrics.js';
 import { escapeHtml } from '../../qa/render.js';
+import { simplify } from '../../text/normalize.js';
 import { operatorHash, PAGE, Review, type Candidate, type ReviewItem } from '../../review/review.js';
 import { articleKey, onMessage } from '../callbacks.js';
 import type { BotContext, BotDeps } from '../deps.js';
@@ -67,7 +68,8 @@ export function reviewMessage(
   lines.push(`<b>${escapeHtml(t.heading(waiting))}</b>`, `“${escapeHtml(item.question)}”`, `<i>${escapeHtml(t.how(item.count, item.how))}</i>`, '');
   lines.push(escapeHtml(page.list.length ? t.which : t.noCandidates));
   page.list.forEach((c, i) => {
-    lines.push(`<b>${page.offset + i + 1}.</b> ${escapeHtml(`${c.source.publication}, ${PARAGRAPH[lang](c.paragraph)}`)}`, `<blockquote>${escapeHtml(cut(c.text, SENTENCE_CHARS))}</blockquote>`);
+    const publication = lang === 'en' ? (c.source.en?.publication ?? c.source.publication) : lang === 'zh-Hans' ? simplify(c.source.publication) : c.source.publication;
+    lines.push(`<b>${page.offset + i + 1}.</b> ${escapeHtml(`${publication}, ${PARAGRAPH[lang](c.paragraph)}`)}`, `<blockquote>${escapeHtml(cut(c.text, SENTENCE_CHARS))}</blockquote>`);
   });
   const keyboard: InlineKeyboardButton[][] = [];
   for (const [i, c] of page.list.entries()) {
