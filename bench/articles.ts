@@ -23,14 +23,12 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import MiniSearch from 'minisearch';
-import * as OpenCC from 'opencc-js';
 import { ingest } from '../src/knowledge/ingest.js';
 import { DEFAULT_KNOWLEDGE_DIR, loadKnowledge } from '../src/knowledge/load.js';
-import { createEngine, type Engine } from '../src/qa/engine.js';
+import { createEngine } from '../src/qa/engine.js';
 import { render } from '../src/qa/render.js';
 import { readCases } from '../test/helpers/score.js';
-import { empty, judge, type Tally, type Unit } from './judge.js';
+import { bm25, empty, judge, type Tally } from './judge.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURES = path.join(ROOT, 'test/fixtures');
@@ -66,32 +64,6 @@ function entries(withSealed: boolean): Entry[] {
   out.push(...folders(ARTICLES, false));
   if (withSealed) out.push(...folders(path.join(ARTICLES, 'sealed'), true));
   return out;
-}
-
-// ---- the baseline: plain BM25 over the same sentences -------------------------------------------
-
-const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
-/** Han character bigrams (and single characters of a one-character run), Latin words and numbers. */
-function tokens(text: string): string[] {
-  const folded = toSimplified(text.normalize('NFKC').toLowerCase());
-  const out: string[] = [];
-  for (const run of folded.match(/\p{Script=Han}+|[a-z0-9]+/gu) ?? []) {
-    if (!/\p{Script=Han}/u.test(run)) out.push(run);
-    else if (run.length === 1) out.push(run);
-    else for (let i = 0; i + 1 < run.length; i++) out.push(run.slice(i, i + 2));
-  }
-  return out;
-}
-
-function bm25(engine: Engine): (q: string) => Unit | undefined {
-  const units: Unit[] = engine.knowledge.articles.flatMap((a) => a.article.paragraphs.flatMap((p) => p.sentences.map((s) => ({ id: `${a.article.id}#${s.id}`, article: a.article.id, text: s.text }))));
-  const index = new MiniSearch<Unit>({ fields: ['text'], storeFields: ['article', 'text'], tokenize: tokens, processTerm: (t) => t });
-  index.addAll(units);
-  const byId = new Map(units.map((u) => [u.id, u]));
-  return (q) => {
-    const hit = index.search(q)[0];
-    return hit ? byId.get(String(hit.id)) : undefined;
-  };
 }
 
 // ---- main ---------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@
  * or off-topic question declined, the right sentence offered as a choice; and what a plain BM25's
  * first sentence would have answered.
  */
+import MiniSearch from 'minisearch';
+import * as OpenCC from 'opencc-js';
 import type { Engine } from '../src/qa/engine.js';
 import { render } from '../src/qa/render.js';
 import { scoreFold, type EvalCase } from '../test/helpers/score.js';
@@ -13,6 +15,32 @@ export interface Unit {
   id: string;
   article: string;
   text: string;
+}
+
+// ---- the baseline: plain BM25 over the same sentences -------------------------------------------
+
+const toSimplified = OpenCC.Converter({ from: 'hk', to: 'cn' });
+/** Han character bigrams (and single characters of a one-character run), Latin words and numbers. */
+function tokens(text: string): string[] {
+  const folded = toSimplified(text.normalize('NFKC').toLowerCase());
+  const out: string[] = [];
+  for (const run of folded.match(/\p{Script=Han}+|[a-z0-9]+/gu) ?? []) {
+    if (!/\p{Script=Han}/u.test(run)) out.push(run);
+    else if (run.length === 1) out.push(run);
+    else for (let i = 0; i + 1 < run.length; i++) out.push(run.slice(i, i + 2));
+  }
+  return out;
+}
+
+export function bm25(engine: Engine): (q: string) => Unit | undefined {
+  const units: Unit[] = engine.knowledge.articles.flatMap((a) => a.article.paragraphs.flatMap((p) => p.sentences.map((s) => ({ id: `${a.article.id}#${s.id}`, article: a.article.id, text: s.text }))));
+  const index = new MiniSearch<Unit>({ fields: ['text'], storeFields: ['article', 'text'], tokenize: tokens, processTerm: (t) => t });
+  index.addAll(units);
+  const byId = new Map(units.map((u) => [u.id, u]));
+  return (q) => {
+    const hit = index.search(q)[0];
+    return hit ? byId.get(String(hit.id)) : undefined;
+  };
 }
 
 export interface Tally {

@@ -28,7 +28,7 @@ import { PAGE, Review } from '../src/review/review.js';
 import { storeQuestionLog } from '../src/store/question-log.js';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import { readCases, type EvalCase } from '../test/helpers/score.js';
-import { empty, holds, judge, type Tally } from './judge.js';
+import { bm25, empty, holds, judge, type Tally } from './judge.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FIXTURES = path.join(ROOT, 'test/fixtures');
@@ -53,7 +53,8 @@ function outcomes(engine: Engine, article: string, cases: EvalCase[]): Map<strin
 
 function score(engine: Engine, article: string, cases: EvalCase[]): Tally {
   const t = empty();
-  for (const c of cases) judge(engine, () => undefined, article, c, t);
+  const baseline = bm25(engine);
+  for (const c of cases) judge(engine, baseline, article, c, t);
   return t;
 }
 
@@ -110,7 +111,7 @@ async function round(name: string, articleId: string, knowledgeDir: string, a: E
       let taught = false;
       for (let offset = 0; ; offset += PAGE) {
         const { list, more } = await review.candidates(item, item.lang, offset);
-        const hit = list.find((x) => x.article === articleId && holds(x.text, c.expect!));
+        const hit = list.find((x) => x.article === articleId && holds(x.original, c.expect!));
         r.presses++;
         if (hit) {
           await review.teach(item, { sentence: { article: hit.article, sentence: hit.sentence } }, 'bench');
@@ -166,7 +167,8 @@ async function main(): Promise<void> {
       console.log(`\n${r.name}: A ${r.asked} questions asked, ${r.reviewed} reviewed (${r.taught} taught a sentence, ${r.declines} "not in the article", ${r.skipped} skipped)`);
       console.log(`  presses per reviewed question: ${(r.presses / Math.max(1, r.reviewed)).toFixed(2)} (${r.presses} presses)`);
       console.log(`  A right: ${r.aBefore.right}/${r.aBefore.answerable} → ${r.aAfter.right}/${r.aAfter.answerable}; near misses declined ${r.aBefore.nearMiss[0]}/${r.aBefore.nearMiss[1]} → ${r.aAfter.nearMiss[0]}/${r.aAfter.nearMiss[1]}`);
-      const t = (x: Tally) => `right ${x.right}/${x.answerable} ${pct(x.right, x.answerable)}, wrong quotes ${x.wrongQuotes}, near misses declined ${x.nearMiss[0]}/${x.nearMiss[1]}, off-topic declined ${x.offTopic[0]}/${x.offTopic[1]}`;
+      const t = (x: Tally) =>
+        `right ${x.right}/${x.answerable} ${pct(x.right, x.answerable)}, wrong quotes ${x.wrongQuotes}, near misses declined ${x.nearMiss[0]}/${x.nearMiss[1]}, off-topic declined ${x.offTopic[0]}/${x.offTopic[1]} (BM25 right ${x.bm25}/${x.answerable})`;
       console.log(`  B before: ${t(r.before)}`);
       console.log(`  B after:  ${t(r.after)}`);
       console.log(`  B answers that became wrong: ${r.becameWrong.length}${r.becameWrong.map((w) => `\n    ${w}`).join('')}`);

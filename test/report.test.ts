@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openEngine } from '../src/qa/open-engine.js';
+import { Review } from '../src/review/review.js';
 import { buildReport, DAY_MS, parsePeriod, reportText } from '../src/report.js';
 import { storeQuestionLog } from '../src/store/question-log.js';
 import { SqliteStore as Store } from '../src/store/sqlite-store.js';
@@ -46,6 +47,32 @@ describe('the report', () => {
     expect(r.declined_questions[0]!.count).toBe(2);
   });
 
+  it('what operators taught: counts by kind, what each teaching answered since, the unanswered share before and since', async () => {
+    const t0 = 10 * DAY_MS;
+    let now = t0;
+    const clock = () => now;
+    await ask(['去南沙安家户口的事多久有结果', '北京落户要多久', '南沙落户要多久'], clock);
+    // An operator teaches both declined questions (as the review does), then people ask again.
+    const review = new Review(store, engine, 30 * DAY_MS, () => (now = t0 + 1_000));
+    const [nansha, beijing] = (await review.waiting()).sort((a, b) => a.question.localeCompare(b.question)).reverse();
+    expect(nansha!.question).toBe('去南沙安家户口的事多久有结果');
+    const sentence = (await review.candidates(nansha!, 'zh-Hans')).list.find((c) => /落户/.test(c.text))!;
+    await review.teach(nansha!, { sentence: { article: sentence.article, sentence: sentence.sentence } }, 'op');
+    await review.teach(beijing!, 'decline', 'op');
+    now = t0 + 2_000;
+    await ask(['去南沙安家戶口的事多久有結果？', '去南沙安家户口的事多久有结果', '北京落户要多久'], clock);
+    const r = buildReport(await store.questionsSince(0), 0, now, engine, await store.teachings());
+    expect(r.learned.taught).toEqual({ phrasing: 1, decline: 1, skip: 0 });
+    expect(r.learned.teachings.map((t) => [t.kind, t.answered])).toEqual([
+      ['phrasing', 2],
+      ['decline', 1],
+    ]);
+    // Before: 2 of 3 not answered; since: all three questions got what was taught (the decline counts as declined).
+    expect(r.learned.unansweredShare).toEqual({ before: 0.667, since: 0.333 });
+    expect(reportText(r)).toMatch(/Taught \(\/review, npm run review\): 1 phrasings, 1 "not in the article", 0 skipped/);
+    engine.learn([]);
+  });
+
   it('a 👎 shows the question with the sentence it quoted', async () => {
     const [id] = await ask(['南沙落户要多久']);
     await storeQuestionLog(store).vote(id!, false);
@@ -76,7 +103,7 @@ describe('the question log', () => {
     await ask(['我的电话13800138000，@li_ming 邮箱 li@example.com 南沙落户要多久']);
     const [row] = await store.questionsSince(0);
     expect(row!.question).toBe('我的电话<number>,<user> 邮箱 <email> 南沙落户要多久');
-    expect(Object.keys(row!).sort()).toEqual(['article', 'at', 'door', 'id', 'lang', 'latencyMs', 'outcome', 'learned', 'picked', 'question', 'score', 'sentence', 'vote']);
+    expect(Object.keys(row!).sort()).toEqual(['article', 'at', 'door', 'id', 'lang', 'latencyMs', 'learned', 'outcome', 'picked', 'question', 'score', 'sentence', 'vote']);
   });
 
   it('retention: rows older than the period are deleted, newer ones kept', async () => {

@@ -53,9 +53,11 @@ afterAll(async () => {
 
 describe('/review with the SQLite store', () => {
   let bot: Child;
+  let metrics: number;
   const start = async () => {
     const before = standin.callsTo('setMyCommands').length;
-    bot = run('src/main.ts', [], { BOT_TOKEN: standin.token, TELEGRAM_API_ROOT: standin.url, DATA_DIR: path.join(dir, 'data'), ADMIN_IDS: String(OPERATOR) });
+    metrics = await freePort();
+    bot = run('src/main.ts', [], { BOT_TOKEN: standin.token, TELEGRAM_API_ROOT: standin.url, DATA_DIR: path.join(dir, 'data'), ADMIN_IDS: String(OPERATOR), METRICS_PORT: String(metrics) });
     await until(() => standin.callsTo('setMyCommands').length > before, 20_000, 'the bot up');
   };
 
@@ -103,6 +105,12 @@ describe('/review with the SQLite store', () => {
       expect(reply).toMatch(/[广廣]州日[报報]/);
     }
 
+    // /metrics counts the teaching and the answers it gave.
+    const counted = await (await fetch(`http://127.0.0.1:${metrics}/metrics`)).text();
+    expect(counted).toMatch(/reformbot_teachings_total\{verdict="phrasing"\} 1/);
+    expect(counted).toMatch(/reformbot_learned_answers_total\{door="private"\} 2/);
+    expect(counted).toMatch(/reformbot_learned_phrasings 1/);
+
     // After a restart on the same data.
     bot.process.kill('SIGTERM');
     expect(await bot.exited(15_000)).toBe(0);
@@ -117,7 +125,8 @@ describe('/review with the SQLite store', () => {
   it('"not in the article" teaches a decline; a forged or outsider press teaches nothing', async () => {
     const question = '南沙的户口能迁去深圳吗';
     await start();
-    await ask(question);
+    // Asked more often than the first test's question (which its undo left waiting): shown first.
+    for (let i = 0; i < 3; i++) await ask(question);
     const at = Date.now();
     standin.privateText('/review', { userId: OPERATOR, languageCode: 'zh-hans' });
     const shown = await standin.waitFor(okTo(OPERATOR, at), 10_000);

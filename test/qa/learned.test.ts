@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadKnowledge } from '../../src/knowledge/load.js';
-import { createEngine, type Result } from '../../src/qa/engine.js';
+import { createEngine, REBUILD_MAX_SENTENCES, type Result } from '../../src/qa/engine.js';
 import { questionKey, sentenceVersion, type LearnedPhrasing } from '../../src/qa/learned.js';
 import { readCases } from '../helpers/score.js';
 import { FIRST_ARTICLE, TEST_KNOWLEDGE } from '../support/knowledge.js';
@@ -60,6 +60,16 @@ describe('learned phrasings', () => {
     ]);
     expect(applied).toBe(0);
     expect(stale.map((s) => s.reason)).toEqual(['sentence changed', 'sentence gone', 'article gone']);
+    expect(quoted(engine.answer(QUESTION))).toBeNull();
+  });
+
+  it('on a knowledge too large to rebuild while answering, a teaching applies to its exact question at once', () => {
+    const copies = Math.ceil(REBUILD_MAX_SENTENCES / sentences.length) + 1;
+    const large = { ...knowledge, articles: Array.from({ length: copies }, (_, i) => ({ ...knowledge.articles[0]!, article: { ...knowledge.articles[0]!.article, id: i ? `copy-${i}` : FIRST_ARTICLE } })) };
+    const engine = createEngine(large, { cacheSize: 0 });
+    expect(engine.learn([phrasing(QUESTION)]).applied).toBe(1);
+    for (const q of [QUESTION, '去南沙安家戶口的事多久有結果？']) expect(quoted(engine.answer(q))).toBe(nansha.id);
+    engine.learn([]);
     expect(quoted(engine.answer(QUESTION))).toBeNull();
   });
 
