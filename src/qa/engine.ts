@@ -182,7 +182,9 @@ export class Engine {
       for (const k of keys(u)) seen.add(k);
       out.push(result);
     };
-    take(ranking.best, first);
+    // A taught question's answer is its taught sentence, whatever the ranking put first.
+    const taught = this.stages.taught.get(questionKey(question));
+    take(typeof taught === 'number' ? taught : ranking.best, first);
     // A few more than `limit`: some are the same fact or sentence as one taken.
     for (const { u, score } of this.candidates.bestPassing(ranking, limit * 4)) {
       if (out.length >= limit) break;
