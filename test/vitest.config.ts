@@ -9,5 +9,8 @@ export default defineConfig({
     // Hooks start servers and remove copied trees (the Dockerfile test's node_modules); with both
     // cores busy that can take longer than vitest's default 10 s.
     hookTimeout: 60_000,
+    // Tests check behaviour, not speed (the timing tests assert their own bounds): vitest's 5 s
+    // default fails heavier tests when both cores are busy.
+    testTimeout: 30_000,
   },
 });
