@@ -87,6 +87,9 @@ function openKnowledge(config: BotConfig, log: Logger): OpenEngine {
   const opened = orExit(() => openEngine(config.KNOWLEDGE_DIR));
   opened.engine.warmUp();
   log.info({ version: opened.engine.version, articles: opened.engine.articles().length }, 'knowledge loaded');
+  for (const folder of opened.engine.knowledge.unreadable) {
+    log.warn({ folder }, `knowledge: ${folder}/ cannot be read by this user, so its article is not loaded: make it readable (chmod -R a+rX)`);
+  }
   return opened;
 }
 

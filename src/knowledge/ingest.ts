@@ -6,7 +6,7 @@
  * which is renamed into place at the end: a failure leaves `knowledge/` as it was. Suspected damage
  * is reported with a suggested corrections.json entry, never silently kept or dropped.
  */
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pinyin } from 'pinyin-pro';
 import { cleanArticle, findMojibake, suggestFacts, type CleanReport, type Suspect } from './clean.js';
@@ -140,6 +140,9 @@ export async function ingest(rawFile: string, knowledgeDir: string, options: Ing
     for (const f of KEPT) if (existsSync(path.join(dir, f))) copyFileSync(path.join(dir, f), path.join(work, f));
     if (!existsSync(path.join(work, 'facts.json'))) writeFileSync(path.join(work, 'facts.json'), json([]));
     writeFileSync(path.join(work, 'facts.suggested.json'), json(suggestions));
+    // mkdtemp made the folder 0700: an article folder gets knowledge/'s own mode, so a bot running
+    // as another user (as in the image) reads it as it reads knowledge/.
+    chmodSync(work, statSync(knowledgeDir).mode & 0o777);
     swapInto(work, dir);
   } catch (e) {
     rmSync(work, { recursive: true, force: true });

@@ -2,7 +2,7 @@
  * Reads and validates every knowledge file. Anything malformed stops here with a KnowledgeError
  * that names the file, the entry and the field, so start-up fails loudly instead of answering wrong.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
@@ -57,6 +57,8 @@ export interface Knowledge {
   bot?: Bot;
   /** Learned declines not tied to an article (knowledge/learned.json). */
   learned: LearnedPhrasing[];
+  /** Folders of knowledge/ this user cannot read (their articles are not loaded): the bot warns. */
+  unreadable: string[];
   /** Changes whenever any knowledge file changes: shown by /healthz and the bench. */
   version: string;
 }
@@ -151,6 +153,15 @@ export function learnedFrom(file: LearnedFile, articleId: string | null): Learne
   ];
 }
 
+function canRead(folder: string): boolean {
+  try {
+    accessSync(folder, constants.R_OK | constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function versionOf(parts: string[]): string {
   // FNV-1a over every file's text: cheap, stable, and enough to tell two knowledge sets apart.
   let h = 0x811c9dc5;
@@ -166,11 +177,14 @@ function versionOf(parts: string[]): string {
 /** Loads `dir/*.json` (shared files) and every `dir/<article-id>/` holding an article.json. */
 export function loadKnowledge(dir: string): Knowledge {
   if (!existsSync(dir)) throw new KnowledgeError(`${dir}: knowledge directory not found`);
-  const articleDirs = readdirSync(dir, { withFileTypes: true })
-    // A dot-folder is ingest's work in progress (or what an interrupted one left): never an article.
-    .filter((d) => d.isDirectory() && !d.name.startsWith('.') && existsSync(path.join(dir, d.name, 'article.json')))
+  // A dot-folder is ingest's work in progress (or what an interrupted one left): never an article.
+  const folders = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && !d.name.startsWith('.'));
+  const articleDirs = folders
+    .filter((d) => existsSync(path.join(dir, d.name, 'article.json')))
     .map((d) => path.join(dir, d.name))
     .sort();
+  // A folder this user may not read (another user's, mode 0700) hides its article.json: named, not skipped silently.
+  const unreadable = folders.filter((d) => !canRead(path.join(dir, d.name))).map((d) => d.name);
   if (articleDirs.length === 0) throw new KnowledgeError(`${dir}: no article (expected ${dir}/<article-id>/article.json)`);
   const articles = articleDirs.map(loadArticle);
   const articleIds = new Set<string>();
@@ -186,7 +200,7 @@ export function loadKnowledge(dir: string): Knowledge {
   const learnedFile = path.join(dir, 'learned.json');
   const learned = existsSync(learnedFile) ? learnedFrom(readJson(learnedFile, LearnedFileSchema), null) : [];
   const version = versionOf([JSON.stringify(articles), JSON.stringify(synonyms), JSON.stringify(glossary), JSON.stringify(lexicon), JSON.stringify(bot ?? null), JSON.stringify(learned)]);
-  return { articles, synonyms, glossary, lexicon, ...(bot ? { bot } : {}), learned, version };
+  return { articles, synonyms, glossary, lexicon, ...(bot ? { bot } : {}), learned, unreadable, version };
 }
 
 export const DEFAULT_KNOWLEDGE_DIR = fileURLToPath(new URL('../../knowledge', import.meta.url));

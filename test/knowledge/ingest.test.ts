@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, type Dirent } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, type Dirent } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,21 @@ describe('npm run ingest', () => {
     beforeAll(async () => {
       r = { ...(await ingest(path.join(knowledge, 'nanfang-daily-2020-05-20', 'raw.txt'), knowledge, { id: 'nanfang-daily-2020-05-20' })), output: run.stdout };
     }, 60_000);
+
+    it("the article's folder has knowledge/'s mode (readable by a bot running as another user); a folder the bot cannot read is named at load", () => {
+      const folder = path.join(knowledge, 'nanfang-daily-2020-05-20');
+      expect(statSync(folder).mode & 0o777).toBe(statSync(knowledge).mode & 0o777);
+      expect(loadKnowledge(knowledge).unreadable).toEqual([]);
+      // A folder the loading user may not enter (root ignores modes, so only checked as another user).
+      if (process.getuid?.() !== 0) {
+        chmodSync(folder, 0o000);
+        try {
+          expect(loadKnowledge(knowledge).unreadable).toEqual(['nanfang-daily-2020-05-20']);
+        } finally {
+          chmodSync(folder, 0o755);
+        }
+      }
+    });
 
     it('prints what it did: metadata, junk dropped, suspected mojibake with file, paragraph, offset and span', () => {
       expect(run.status).toBe(0);
