@@ -33,7 +33,10 @@ let nextUser = 5_500_000;
 
 /** The engine's command; throws with its output when it fails. */
 const engine = (args: string[], timeout = 60_000): string => execFileSync(ENGINE, args, { encoding: 'utf8', timeout, stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-const logs = (name: string) => spawnSync(ENGINE, ['logs', name], { encoding: 'utf8' }).stdout + spawnSync(ENGINE, ['logs', name], { encoding: 'utf8' }).stderr;
+const logs = (name: string) => {
+  const r = spawnSync(ENGINE, ['logs', name], { encoding: 'utf8' });
+  return r.stdout + r.stderr;
+};
 
 /** Starts a container of the image in the background, on the host's network, with the stand-in as its Bot API. */
 function start(name: string, env: Record<string, string>, extra: string[] = []): string {
