@@ -30,7 +30,7 @@ describe('crash-safe broadcast', () => {
     await store.close();
 
     const env = { PATH: process.env.PATH, HOME: process.env.HOME, KNOWLEDGE_DIR: process.env.KNOWLEDGE_DIR!, BOT_TOKEN: standin.token, TELEGRAM_API_ROOT: standin.url, DATA_DIR: dir, ANNOUNCE_PER_SECOND: '30', LOG_LEVEL: 'warn' };
-    const run = (args: string[]) => spawn(process.execPath, ['--import', 'tsx', 'src/cli/broadcast.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = (args: string[]) => spawn(process.execPath, ['dist/cli/broadcast.js', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const first = run(['减证便民：琶洲驿站24小时不打烊']);
       const exit = new Promise<NodeJS.Signals | null>((resolve) => first.once('exit', (_code, signal) => resolve(signal)));

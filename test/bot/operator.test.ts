@@ -28,7 +28,7 @@ const freePort = () =>
   });
 
 const report = (args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/report.ts', ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, KNOWLEDGE_DIR: process.env.KNOWLEDGE_DIR!, DATA_DIR: dir }, encoding: 'utf8', timeout: 30_000 });
+  spawnSync(process.execPath, ['dist/cli/report.js', ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, KNOWLEDGE_DIR: process.env.KNOWLEDGE_DIR!, DATA_DIR: dir }, encoding: 'utf8', timeout: 30_000 });
 
 beforeAll(async () => {
   standin = await startStandin({ maxPollMs: 300 });
@@ -119,7 +119,7 @@ describe('with QUESTION_LOG_DAYS=0', () => {
       expect(buttons).toEqual(['上下文']);
       child.process.kill('SIGTERM');
       expect(await child.exited(15_000)).toBe(0);
-      const empty = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/report.ts', '--json'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, KNOWLEDGE_DIR: process.env.KNOWLEDGE_DIR!, DATA_DIR: off }, encoding: 'utf8' });
+      const empty = spawnSync(process.execPath, ['dist/cli/report.js', '--json'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, KNOWLEDGE_DIR: process.env.KNOWLEDGE_DIR!, DATA_DIR: off }, encoding: 'utf8' });
       expect(JSON.parse(empty.stdout).total).toBe(0);
     } finally {
       rmSync(off, { recursive: true, force: true });

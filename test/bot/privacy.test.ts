@@ -83,7 +83,7 @@ describe('what is kept', () => {
     await new Promise((r) => setTimeout(r, 800));
     const data = path.join(dir, 'data');
     const bytes = ['bot.sqlite', 'bot.sqlite-wal'].map((f) => (existsSync(path.join(data, f)) ? readFileSync(path.join(data, f)).toString('utf8') : ''));
-    const report = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/report.ts', '--json', '--since', '7d'], {
+    const report = spawnSync(process.execPath, ['dist/cli/report.js', '--json', '--since', '7d'], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, KNOWLEDGE_DIR: process.env.KNOWLEDGE_DIR!, DATA_DIR: data },
       encoding: 'utf8',
       timeout: 30_000,
@@ -105,7 +105,7 @@ describe('what is not kept', () => {
     const reportTotal = () =>
       (
         JSON.parse(
-          spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/report.ts', '--json', '--since', '7d'], {
+          spawnSync(process.execPath, ['dist/cli/report.js', '--json', '--since', '7d'], {
             env: { PATH: process.env.PATH, HOME: process.env.HOME, KNOWLEDGE_DIR: process.env.KNOWLEDGE_DIR!, DATA_DIR: path.join(dir, 'data') },
             encoding: 'utf8',
             timeout: 30_000,

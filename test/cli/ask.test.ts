@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it, vi } from 'vitest';
 
-// Every test here starts the command as a child process (through tsx): seconds on a busy machine.
+// Every test here starts the built command (dist/) as a child process: seconds on a busy machine.
 vi.setConfig({ testTimeout: 30_000 });
 
 const ask = (args: string[], input?: string) =>
-  spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/ask.ts', ...args], { input, encoding: 'utf8', timeout: 30_000 });
+  spawnSync(process.execPath, ['dist/cli/ask.js', ...args], { input, encoding: 'utf8', timeout: 30_000 });
 
 describe('ask command', () => {
   it('prints the reply a person would read', () => {
@@ -91,7 +91,7 @@ describe('partial replies and maintainers’ views', () => {
 });
 
 describe('chat command', () => {
-  const chat = (input: string) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/chat.ts'], { input, encoding: 'utf8', timeout: 30_000 });
+  const chat = (input: string) => spawnSync(process.execPath, ['dist/cli/chat.js'], { input, encoding: 'utf8', timeout: 30_000 });
 
   it('handles /start, /help, /facts, /source, /lang and /ask as the bot does; a question is answered', () => {
     const run = chat('/facts\n/source\n/lang en\n/ask 南沙落户要多久\n/help\n南沙落戶要幾耐\n/quit\n');
@@ -109,7 +109,7 @@ describe('chat command', () => {
 
 describe('configuration and knowledge errors', () => {
   it('a bad KNOWLEDGE_DIR names the variable and the fix, exit 1, no stack trace', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/ask.ts', '南沙'], {
+    const run = spawnSync(process.execPath, ['dist/cli/ask.js', '南沙'], {
       encoding: 'utf8',
       timeout: 30_000,
       env: { ...process.env, KNOWLEDGE_DIR: '/nonexistent/knowledge' },

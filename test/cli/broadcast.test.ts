@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 
 describe('npm run broadcast', () => {
   it('a text longer than 4,096 characters: refused with the limit named, exit 2', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/broadcast.ts', '维护通知'.repeat(1_250)], {
+    const run = spawnSync(process.execPath, ['dist/cli/broadcast.js', '维护通知'.repeat(1_250)], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, KNOWLEDGE_DIR: process.env.KNOWLEDGE_DIR! },
       encoding: 'utf8',
       timeout: 30_000,

@@ -27,7 +27,7 @@ describe('npm run ingest', () => {
   describe('an article the project has never seen, damaged the same way, ingested with one command', () => {
     const knowledge = path.join(work, 'knowledge');
     cpSync(TEST_KNOWLEDGE, knowledge, { recursive: true });
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/ingest.ts', 'test/fixtures/second-article.raw.txt', '--id', 'nanfang-daily-2020-05-20', '--knowledge', knowledge], {
+    const run = spawnSync(process.execPath, ['dist/cli/ingest.js', 'test/fixtures/second-article.raw.txt', '--id', 'nanfang-daily-2020-05-20', '--knowledge', knowledge], {
       encoding: 'utf8',
       timeout: 90_000,
     });
@@ -140,7 +140,7 @@ describe('ingest is all or nothing', () => {
   const knowledge = path.join(work, 'all-or-nothing');
   cpSync(TEST_KNOWLEDGE, knowledge, { recursive: true });
   const cli = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/ingest.ts', ...args, '--knowledge', knowledge], { encoding: 'utf8', timeout: 90_000 });
+    spawnSync(process.execPath, ['dist/cli/ingest.js', ...args, '--knowledge', knowledge], { encoding: 'utf8', timeout: 90_000 });
 
   const bad = path.join(work, 'bad');
   mkdirSync(bad, { recursive: true });

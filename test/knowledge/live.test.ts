@@ -16,7 +16,7 @@ describe('the working knowledge folder', () => {
   });
 
   it('npm run knowledge -- --check: no generated file is stale', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/knowledge.ts', '--check'], {
+    const run = spawnSync(process.execPath, ['dist/cli/knowledge.js', '--check'], {
       encoding: 'utf8',
       timeout: 120_000,
       env: { ...process.env, KNOWLEDGE_DIR: LIVE_KNOWLEDGE },

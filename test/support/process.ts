@@ -1,6 +1,7 @@
 /**
- * Real processes for tests: `npm start`'s program and the command-line tools as children (through
- * tsx, no build needed), and real faults to put them through (another process holding the
+ * Real processes for tests: `npm start`'s program and the command-line tools as children, built
+ * (dist/, as `npm start` and the scripts run them; a dist/ older than src/ refuses to start, naming
+ * the build to run), and real faults to put them through (another process holding the
  * database's write lock).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -15,9 +16,10 @@ export interface Child {
 
 const children = new Set<ChildProcess>();
 
-/** Runs a TypeScript entry point of the project (src/main.ts, src/cli/broadcast.ts …) as a child. */
+/** Runs an entry point of the project (src/main.ts, src/cli/broadcast.ts …) as a child: its build in dist/. */
 export function run(entry: string, args: string[], env: Record<string, string>): Child {
-  const p = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  const built = entry.replace(/^src\/(.*)\.ts$/, 'dist/$1.js');
+  const p = spawn(process.execPath, [built, ...args], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'info', ...(process.env.KNOWLEDGE_DIR ? { KNOWLEDGE_DIR: process.env.KNOWLEDGE_DIR } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
