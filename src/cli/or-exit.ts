@@ -38,6 +38,18 @@ function exitIfFixable(e: unknown): never {
   throw e;
 }
 
+/** A TypeScript file under `dir` changed after `builtAt` (a file time), if any. */
+export function newerSource(dir: string, builtAt: number): string | undefined {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const found = newerSource(file, builtAt);
+      if (found) return found;
+    } else if (entry.name.endsWith('.ts') && statSync(file).mtimeMs > builtAt) return file;
+  }
+  return undefined;
+}
+
 /**
  * Run from dist/ while src/ holds newer code (edited, or checked out since the last build): exit 1
  * with one line, rather than run stale code. Nothing is checked when running src/ itself (tsx), or
@@ -48,18 +60,7 @@ export function refuseStaleBuild(): void {
   if (!built.includes(`${path.sep}dist${path.sep}`)) return;
   const src = path.join(built.slice(0, built.lastIndexOf(`${path.sep}dist${path.sep}`)), 'src');
   if (!existsSync(src)) return;
-  const builtAt = statSync(built).mtimeMs;
-  const newer = (dir: string): string | undefined => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        const found = newer(file);
-        if (found) return found;
-      } else if (entry.name.endsWith('.ts') && statSync(file).mtimeMs > builtAt) return file;
-    }
-    return undefined;
-  };
-  const changed = newer(src);
+  const changed = newerSource(src, statSync(built).mtimeMs);
   if (changed) {
     console.error(`dist/ is older than ${path.relative(path.dirname(src), changed)}: run npm run build (npm ci does it), then try again`);
     process.exit(1);
